@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "MentorBot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mentorbot", targets: ["mentorbot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // libcurl as a system library; the header adds typed wrappers because Swift cannot call
+        // curl_easy_setopt/getinfo, which are variadic.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "MatrixClient", dependencies: ["CCurl"]),
+        .target(name: "DurableStore"),
+        .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "Dialogs", dependencies: ["StrictYAML"]),
+        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML"]),
+        .target(
+            name: "MentorBotDaemon",
+            dependencies: [
+                "MentorBotCore", "MatrixClient", "DurableStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "mentorbot",
+            dependencies: [
+                "MentorBotDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Writes journal records as fast as it can so that a test can SIGKILL it mid-write.
+        .executableTarget(
+            name: "journal-crash-writer",
+            dependencies: ["DurableStore"],
+            path: "Tests/Support/JournalCrashWriter"
+        ),
+        .executableTarget(
+            name: "mentorbot-bench",
+            dependencies: ["MatrixClient", "MentorBotDaemon"],
+            path: "bench/ReplyLatency"
+        ),
+        .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
+        .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
+        .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore"]),
+    ]
+)
