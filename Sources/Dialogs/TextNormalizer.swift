@@ -1,0 +1,33 @@
+import Foundation
+
+/// Folds what people type into one comparable form: case, accents, surrounding punctuation and
+/// spaces, Arabic and Persian letter variants and digits. "  Oui ! " and "oui" compare equal.
+public enum TextNormalizer {
+    public static func normalize(_ text: String) -> String {
+        var folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        folded = String(folded.unicodeScalars.map { Character(unifiedLetter($0)) })
+        let trimSet = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters).union(.symbols)
+            .subtracting(CharacterSet(charactersIn: "?"))
+        let trimmed = folded.trimmingCharacters(in: trimSet)
+        return trimmed.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// Arabic-Indic and Persian digits become ASCII; Persian yeh and keheh, alef variants and
+    /// teh marbuta are unified, because keyboards and habits differ for the same word.
+    static func unifiedLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar.value {
+        case 0x0660...0x0669: Unicode.Scalar(scalar.value - 0x0660 + 0x30)!
+        case 0x06F0...0x06F9: Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!
+        case 0x06CC, 0x0649: "\u{064A}"          // Persian yeh, alef maksura -> Arabic yeh
+        case 0x06A9: "\u{0643}"                  // keheh -> kaf
+        case 0x0622, 0x0623, 0x0625: "\u{0627}"  // alef with madda/hamza -> bare alef
+        case 0x0629: "\u{0647}"                  // teh marbuta -> heh
+        default: scalar
+        }
+    }
+
+    /// Parses a whole number typed in any digits, or nil.
+    public static func integer(_ text: String) -> Int? {
+        Int(normalize(text))
+    }
+}
