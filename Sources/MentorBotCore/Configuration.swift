@@ -1,0 +1,38 @@
+import Foundation
+
+/// The daemon's settings, as written in Config/mentorbot.yaml (see Config/mentorbot.example.yaml).
+public struct Configuration: Sendable, Equatable {
+    public var homeserver: String
+    public var bot: BotAccount
+    /// Absolute path of the data directory.
+    public var dataDirectory: String
+    /// Absolute path of the dialogs directory.
+    public var dialogsDirectory: String
+    /// A room id (!abc:server) or alias (#coordinators:server).
+    public var coordinatorsRoom: String
+    public var programme: Programme
+    public var roster: Roster
+}
+
+public struct BotAccount: Sendable, Equatable {
+    public var userID: String
+    public var credential: Credential
+    /// Device id kept across password logins, so that transaction ids stay deduplicated after a restart.
+    public var deviceID: String
+}
+
+/// Where a secret lives. The configuration never contains the secret itself.
+public enum SecretSource: Sendable, Equatable {
+    case environment(String)
+    case file(String)
+}
+
+public enum Credential: Sendable, Equatable {
+    case accessToken(SecretSource)
+    case password(SecretSource)
+}
+
+public struct Programme: Sendable, Equatable {
+    public var defaultLanguage: String
+    public var timeZone: String
+}

@@ -1,0 +1,176 @@
+import Foundation
+import StrictYAML
+
+/// Reads and checks the configuration file. Unknown keys are errors, because a misspelt key that
+/// is silently ignored is a setting that silently does not apply. All problems are reported at once.
+public struct ConfigurationLoader {
+    /// Languages that have a catalog; a person's language must be one of them.
+    public let supportedLanguages: Set<String>
+
+    public init(supportedLanguages: Set<String>) { self.supportedLanguages = supportedLanguages }
+
+    /// `file` is the path shown in problems; relative directories are resolved against `baseDirectory`.
+    public func load(yaml: String, file: String, baseDirectory: String) throws -> Configuration {
+        let problems = ProblemCollector()
+        let root = try YAMLValue.parse(yaml, file: file).mapping()
+        let homeserver = problems.attempt { try homeserverURL(root.required("homeserver")) }
+        let bot = problems.attempt { try account(root.required("bot")) }
+        let dataDirectory = problems.attempt { try root.required("data_directory").nonEmptyString() }
+        let dialogsDirectory = problems.attempt { try root.optional("dialogs_directory")?.nonEmptyString() ?? "../Dialogs" }
+        let room = problems.attempt { try roomReference(root.required("coordinators_room")) }
+        let programme = problems.attempt { try self.programme(root.required("programme")) }
+        let roster = programme.flatMap { programme in
+            problems.attempt { try self.roster(root.required("roster"), programme: programme, problems: problems) }
+        }
+        _ = problems.attempt { try root.finish() }
+        try problems.throwIfAny()
+        return Configuration(
+            homeserver: homeserver!, bot: bot!,
+            dataDirectory: Self.resolve(dataDirectory!, against: baseDirectory),
+            dialogsDirectory: Self.resolve(dialogsDirectory!, against: baseDirectory),
+            coordinatorsRoom: room!, programme: programme!, roster: roster!)
+    }
+
+    static func resolve(_ path: String, against base: String) -> String {
+        let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: base).appendingPathComponent(path)
+        return url.standardizedFileURL.path
+    }
+
+    func homeserverURL(_ value: YAMLValue) throws -> String {
+        let text = try value.nonEmptyString()
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw value.problem("\"\(text)\" is not an http(s) URL, e.g. https://matrix.example.org")
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func account(_ value: YAMLValue) throws -> BotAccount {
+        let map = try value.mapping()
+        let userID = try matrixUserID(map.required("user_id"))
+        let sources: [(String, (SecretSource) -> Credential, (String) -> SecretSource)] = [
+            ("access_token_env", Credential.accessToken, SecretSource.environment),
+            ("access_token_file", Credential.accessToken, SecretSource.file),
+            ("password_env", Credential.password, SecretSource.environment),
+            ("password_file", Credential.password, SecretSource.file),
+        ]
+        var credentials: [Credential] = []
+        for (key, credential, source) in sources {
+            if let entry = map.optional(key) { credentials.append(credential(source(try entry.nonEmptyString()))) }
+        }
+        let deviceID = try map.optional("device_id")?.nonEmptyString() ?? "MENTORBOT"
+        try map.finish()
+        guard credentials.count == 1, let credential = credentials.first else {
+            throw value.problem("give exactly one of access_token_env, access_token_file, password_env, password_file "
+                + "(the secret itself never goes in this file)")
+        }
+        return BotAccount(userID: userID, credential: credential, deviceID: deviceID)
+    }
+
+    func matrixUserID(_ value: YAMLValue) throws -> String {
+        let text = try value.nonEmptyString()
+        guard text.hasPrefix("@"), let colon = text.firstIndex(of: ":"), colon > text.index(after: text.startIndex),
+              text.index(after: colon) < text.endIndex else {
+            throw value.problem("\"\(text)\" is not a Matrix user id like @name:example.org")
+        }
+        return text
+    }
+
+    func roomReference(_ value: YAMLValue) throws -> String {
+        let text = try value.nonEmptyString()
+        guard text.hasPrefix("!") || text.hasPrefix("#"), text.contains(":") else {
+            throw value.problem("\"\(text)\" is neither a room id (!id:server) nor an alias (#name:server)")
+        }
+        return text
+    }
+
+    func language(_ value: YAMLValue) throws -> String {
+        let code = try value.nonEmptyString().lowercased()
+        guard supportedLanguages.contains(code) else {
+            throw value.problem("\"\(code)\" is not a supported language (supported: \(supportedLanguages.sorted().joined(separator: ", ")))")
+        }
+        return code
+    }
+
+    func timeZone(_ value: YAMLValue) throws -> String {
+        let name = try value.nonEmptyString()
+        guard TimeZone(identifier: name) != nil else {
+            throw value.problem("\"\(name)\" is not an IANA time zone such as Europe/Brussels")
+        }
+        return name
+    }
+
+    func programme(_ value: YAMLValue) throws -> Programme {
+        let map = try value.mapping()
+        let programme = Programme(defaultLanguage: try language(map.required("default_language")),
+                                  timeZone: try timeZone(map.required("time_zone")))
+        try map.finish()
+        return programme
+    }
+
+    func roster(_ value: YAMLValue, programme: Programme, problems: ProblemCollector) throws -> Roster {
+        let map = try value.mapping()
+        var people: [Person] = []
+        var firstLine: [String: Int] = [:]
+        for (key, role) in [("coordinators", Person.Role.coordinator), ("mentors", .mentor), ("mentees", .mentee)] {
+            for entry in try map.optional(key)?.sequence() ?? [] {
+                guard let person = problems.attempt({ try self.person(entry, role: role, programme: programme) }) else { continue }
+                for (label, identity) in [("id", person.id), ("matrix_id", person.matrixID)] {
+                    if let earlier = firstLine["\(label)=\(identity)"] {
+                        problems.add(entry.problem("\(label) \"\(identity)\" is already used on line \(earlier)"))
+                    }
+                    firstLine["\(label)=\(identity)"] = entry.line
+                }
+                people.append(person)
+            }
+        }
+        if !people.contains(where: { $0.role == .coordinator }) {
+            problems.add(map.owner.problem("at least one coordinator is needed: alerts must always reach a person"))
+        }
+        var pairs: [Pair] = []
+        for entry in try map.optional("pairs")?.sequence() ?? [] {
+            if let pair = problems.attempt({ try self.pair(entry, people: people) }) { pairs.append(pair) }
+        }
+        try map.finish()
+        return Roster(people: people, pairs: pairs)
+    }
+
+    func person(_ value: YAMLValue, role: Person.Role, programme: Programme) throws -> Person {
+        let map = try value.mapping()
+        let id = try map.required("id").nonEmptyString()
+        let matrixID = try matrixUserID(map.required("matrix_id"))
+        let language = try map.optional("language").map(self.language) ?? programme.defaultLanguage
+        let zone = try map.optional("time_zone").map(timeZone) ?? programme.timeZone
+        let backup = role == .coordinator ? try map.optional("backup")?.bool() ?? false : false
+        try map.finish()
+        return Person(id: id, matrixID: matrixID, role: role, language: language, timeZone: zone, isBackup: backup)
+    }
+
+    func pair(_ value: YAMLValue, people: [Person]) throws -> Pair {
+        let map = try value.mapping()
+        let id = try map.required("id").nonEmptyString()
+        func member(_ key: String, _ role: Person.Role) throws -> String {
+            let field = try map.required(key)
+            let ref = try field.nonEmptyString()
+            guard let person = people.first(where: { $0.id == ref }) else { throw field.problem("no one in the roster has id \"\(ref)\"") }
+            guard person.role == role else { throw field.problem("\"\(ref)\" is a \(person.role.rawValue), not a \(role.rawValue)") }
+            return ref
+        }
+        let mentor = try member("mentor", .mentor)
+        let mentee = try member("mentee", .mentee)
+        let startField = try map.required("start")
+        let start = try startField.nonEmptyString()
+        guard Self.isISODate(start) else { throw startField.problem("\"\(start)\" is not a date like 2026-03-01") }
+        try map.finish()
+        return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start)
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-").map { Int($0) }
+        guard parts.count == 3, let year = parts[0], let month = parts[1], let day = parts[2],
+              text.count == 10, (2000...2100).contains(year), (1...12).contains(month) else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return false }
+        return calendar.component(.day, from: date) == day
+    }
+}

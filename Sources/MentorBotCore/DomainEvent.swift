@@ -1,0 +1,31 @@
+import Dialogs
+import Foundation
+
+/// Everything that changes the bot's state, as written to the journal. The state is exactly the
+/// fold of these events, so replaying the journal after a crash rebuilds it. Inbound message
+/// text is never an event: only the structured facts decided from it.
+public enum DomainEvent: Codable, Sendable, Equatable {
+    /// The first start ever: messages sent before it are history, never commands.
+    case firstStarted(at: Date)
+    case syncAdvanced(token: String)
+    case inboundHandled(eventID: String)
+    case roomRequested(RoomRequest)
+    case roomRequestFinished(requestID: String)
+    case directRoomLinked(matrixID: String, roomID: String)
+    case coordinatorsRoomLinked(roomID: String)
+    case messageQueued(OutboxMessage)
+    case messageSent(transactionID: String, eventID: String)
+    /// The homeserver refused the message for good (e.g. the person left the room).
+    case messageAbandoned(transactionID: String, reason: String)
+    case greeted(matrixID: String)
+    case languageChosen(matrixID: String, language: String)
+    case stopped(matrixID: String, at: Date)
+    case restarted(matrixID: String, at: Date)
+    case dialogMoved(matrixID: String, progress: DialogProgress)
+    case dialogEnded(matrixID: String, dialogID: String, reason: DialogEndReason)
+    case answersRecorded(AnswerRecord)
+}
+
+public enum DialogEndReason: String, Codable, Sendable {
+    case completed, stopped, stuck
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Something that happened, handed to the core. The shell turns Matrix events, finished
+/// homeserver work and the passing of time into these.
+public enum Input: Sendable, Equatable {
+    /// The daemon started (every start, not only the first).
+    case started
+    case text(InboundText)
+    case reaction(InboundReaction)
+    /// Someone invited the bot into a room.
+    case invited(roomID: String, inviter: String)
+    case roomRequestSucceeded(requestID: String, roomID: String)
+    /// The homeserver refused the room work for good; the request is dropped and the reason logged.
+    case roomRequestFailed(requestID: String)
+    case messageDelivered(transactionID: String, eventID: String)
+    case messageRejected(transactionID: String, reason: String)
+    /// A /sync batch was fully handled: its position can be stored.
+    case syncCompleted(nextBatch: String)
+}
+
+public struct InboundText: Sendable, Equatable {
+    public var eventID: String
+    public var roomID: String
+    public var sender: String
+    /// The text with any reply fallback already removed.
+    public var body: String
+    public var sentAt: Date
+
+    public init(eventID: String, roomID: String, sender: String, body: String, sentAt: Date) {
+        self.eventID = eventID
+        self.roomID = roomID
+        self.sender = sender
+        self.body = body
+        self.sentAt = sentAt
+    }
+}
+
+public struct InboundReaction: Sendable, Equatable {
+    public var eventID: String
+    public var roomID: String
+    public var sender: String
+    public var relatesTo: String
+    public var key: String
+    public var sentAt: Date
+
+    public init(eventID: String, roomID: String, sender: String, relatesTo: String, key: String, sentAt: Date) {
+        self.eventID = eventID
+        self.roomID = roomID
+        self.sender = sender
+        self.relatesTo = relatesTo
+        self.key = key
+        self.sentAt = sentAt
+    }
+}

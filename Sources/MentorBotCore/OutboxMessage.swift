@@ -1,0 +1,62 @@
+/// A message the bot has decided to send. It is journaled before it is sent and keeps its
+/// transaction id, so a resend after a crash is deduplicated by the homeserver: exactly once.
+public struct OutboxMessage: Codable, Sendable, Equatable {
+    public enum Target: Codable, Sendable, Equatable {
+        /// A person's direct room, which may not exist yet; the message waits for it.
+        case person(matrixID: String)
+        case room(id: String)
+        /// The coordinators' room, whose id is known once the bot has joined it.
+        case coordinatorsRoom
+    }
+
+    public enum Kind: String, Codable, Sendable {
+        /// Notifies the reader: replies to a person, alerts.
+        case text
+        /// Never notifies: routine summaries in the coordinators' room.
+        case notice
+    }
+
+    public var transactionID: String
+    public var target: Target
+    public var kind: Kind
+    public var body: String
+    public var html: String?
+    /// People whose client should notify them (m.mentions); empty means nobody is pinged.
+    public var mentions: [String]
+    /// Set when this message asks the current question of someone's dialog, so that a reaction
+    /// to the delivered event can answer it.
+    public var questionFor: String?
+
+    public init(transactionID: String, target: Target, kind: Kind, body: String, html: String? = nil,
+                mentions: [String] = [], questionFor: String? = nil) {
+        self.transactionID = transactionID
+        self.target = target
+        self.kind = kind
+        self.body = body
+        self.html = html
+        self.mentions = mentions
+        self.questionFor = questionFor
+    }
+}
+
+/// Room work the shell must do on the homeserver (creating, joining or leaving a room).
+public struct RoomRequest: Codable, Sendable, Equatable {
+    public enum Action: Codable, Sendable, Equatable {
+        /// Create a direct room and invite this person.
+        case createDirectRoom(matrixID: String)
+        /// Accept an invite from a roster member.
+        case join(roomID: String, matrixID: String)
+        /// Decline an invite from someone not on the roster.
+        case decline(roomID: String)
+        /// Join the coordinators' room, creating it (and inviting coordinators) if the alias is free.
+        case joinCoordinatorsRoom(reference: String, invite: [String])
+    }
+
+    public var id: String
+    public var action: Action
+
+    public init(id: String, action: Action) {
+        self.id = id
+        self.action = action
+    }
+}

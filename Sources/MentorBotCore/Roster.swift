@@ -1,0 +1,59 @@
+/// Who takes part: coordinators (one or more of them backups), mentors, mentees, and the pairs.
+public struct Roster: Sendable, Equatable {
+    public var people: [Person]
+    public var pairs: [Pair]
+
+    public init(people: [Person], pairs: [Pair]) {
+        self.people = people
+        self.pairs = pairs
+    }
+
+    public func person(matrixID: String) -> Person? { people.first { $0.matrixID == matrixID } }
+
+    public func person(id: String) -> Person? { people.first { $0.id == id } }
+
+    /// The pairs someone belongs to. A mentor may have several mentees; each pair stays apart.
+    public func pairs(of person: Person) -> [Pair] {
+        pairs.filter { $0.mentorID == person.id || $0.menteeID == person.id }
+    }
+
+    public var coordinators: [Person] { people.filter { $0.role == .coordinator } }
+}
+
+public struct Person: Sendable, Equatable {
+    public enum Role: String, Sendable, CaseIterable { case coordinator, mentor, mentee }
+
+    /// Short stable reference used in records and alerts instead of a name.
+    public var id: String
+    public var matrixID: String
+    public var role: Role
+    public var language: String
+    public var timeZone: String
+    /// A backup coordinator receives alerts nobody else answered.
+    public var isBackup: Bool
+
+    public init(id: String, matrixID: String, role: Role, language: String, timeZone: String, isBackup: Bool = false) {
+        self.id = id
+        self.matrixID = matrixID
+        self.role = role
+        self.language = language
+        self.timeZone = timeZone
+        self.isBackup = isBackup
+    }
+}
+
+public struct Pair: Sendable, Equatable {
+    /// Pseudonymous reference shown to coordinators (e.g. "P-014").
+    public var id: String
+    public var mentorID: String
+    public var menteeID: String
+    /// ISO date (YYYY-MM-DD) the pair started.
+    public var startDate: String
+
+    public init(id: String, mentorID: String, menteeID: String, startDate: String) {
+        self.id = id
+        self.mentorID = mentorID
+        self.menteeID = menteeID
+        self.startDate = startDate
+    }
+}
