@@ -69,6 +69,13 @@ public struct Localizer: Sendable {
         return result
     }
 
+    /// Does `text` mean `meaning` in any catalog? For the language command: someone stuck in a
+    /// language they cannot read must still be able to switch back in their own words.
+    public func matchesInAnyLanguage(_ text: String, meaning: String) -> Bool {
+        let normalized = TextNormalizer.normalize(text)
+        return catalogs.values.contains { $0.words[meaning]?.contains(normalized) == true }
+    }
+
     /// Does the normalised `text` mean `meaning` in this person's language (or English)?
     public func matches(_ text: String, meaning: String, in language: String) -> Bool {
         words(meaning, in: language).contains(TextNormalizer.normalize(text))

@@ -165,7 +165,7 @@ public struct BotCore: Sendable {
         }
         // Someone who said stop hears nothing more until they say start (or ask for help).
         guard !known.stopped else { return }
-        if let code = requestedLanguage(words, language: language) {
+        if let code = requestedLanguage(words) {
             chooseLanguage(code, for: person, &decision)
             return
         }
@@ -196,9 +196,10 @@ public struct BotCore: Sendable {
     }
 
     /// "language fr", "langue fr", "language français": the code or the language's own name.
-    private func requestedLanguage(_ words: String, language: String) -> String?? {
+    /// Returns nil when this is not a language command, `.some(nil)` for a language we do not have.
+    private func requestedLanguage(_ words: String) -> String?? {
         let parts = words.split(separator: " ", maxSplits: 1).map(String.init)
-        guard parts.count == 2, localizer.matches(parts[0], meaning: "language", in: language) else { return nil }
+        guard parts.count == 2, localizer.matchesInAnyLanguage(parts[0], meaning: "language") else { return nil }
         let wanted = parts[1]
         if localizer.supports(wanted) { return .some(wanted) }
         let byName = localizer.catalogs.values.first { TextNormalizer.normalize($0.nativeName) == wanted }

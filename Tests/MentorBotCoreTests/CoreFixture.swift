@@ -1,0 +1,86 @@
+import Dialogs
+import Foundation
+@testable import MentorBotCore
+
+/// A small programme: one coordinator, a French-speaking mentor and an English-speaking mentee,
+/// driven through the pure core with a hand-moved clock.
+struct CoreFixture {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let library: DialogLibrary = try! DialogLibrary.load(directory: repoRoot.appendingPathComponent("Dialogs"))
+
+    static let bot = "@mentorbot:test"
+    static let coordinator = "@coord:test"
+    static let mentor = "@mentor:test"
+    static let mentee = "@mentee:test"
+    static let stranger = "@stranger:test"
+
+    static let configuration = Configuration(
+        homeserver: "http://127.0.0.1:1",
+        bot: BotAccount(userID: bot, credential: .accessToken(.environment("T")), deviceID: "D"),
+        dataDirectory: "/tmp/unused", dialogsDirectory: repoRoot.appendingPathComponent("Dialogs").path,
+        coordinatorsRoom: "#coordinators:test",
+        programme: Programme(defaultLanguage: "en", timeZone: "Europe/Brussels"),
+        roster: Roster(
+            people: [
+                Person(id: "C1", matrixID: coordinator, role: .coordinator, language: "en", timeZone: "Europe/Brussels"),
+                Person(id: "M1", matrixID: mentor, role: .mentor, language: "fr", timeZone: "Europe/Brussels"),
+                Person(id: "E1", matrixID: mentee, role: .mentee, language: "en", timeZone: "Europe/Brussels"),
+            ],
+            pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01")]))
+
+    let core = BotCore(configuration: Self.configuration, library: Self.library)
+    var state = BotState()
+    var now = Date(timeIntervalSince1970: 1_800_000_000)
+    private var eventCounter = 0
+
+    /// Handles an input, applies its events, and returns them.
+    @discardableResult
+    mutating func handle(_ input: Input) -> [DomainEvent] {
+        let events = core.handle(input, state: state, now: now)
+        for event in events { state.apply(event) }
+        return events
+    }
+
+    /// Starts the bot and completes all room work, as the shell would.
+    mutating func startAndLinkRooms() {
+        handle(.started)
+        for request in state.roomRequests {
+            switch request.action {
+            case .createDirectRoom(let who): handle(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
+            case .joinCoordinatorsRoom: handle(.roomRequestSucceeded(requestID: request.id, roomID: "!coordinators"))
+            default: break
+            }
+        }
+        deliverAll()
+    }
+
+    /// Marks every queued message as delivered and returns them.
+    @discardableResult
+    mutating func deliverAll() -> [OutboxMessage] {
+        let sent = state.outbox
+        for message in sent {
+            eventCounter += 1
+            handle(.messageDelivered(transactionID: message.transactionID, eventID: "$out\(eventCounter)"))
+        }
+        return sent
+    }
+
+    mutating func nextEventID() -> String {
+        eventCounter += 1
+        return "$in\(eventCounter)"
+    }
+
+    /// A person types `text` in their direct room; returns what the bot sends back.
+    @discardableResult
+    mutating func say(_ text: String, from sender: String, eventID: String? = nil) -> [OutboxMessage] {
+        now += 5
+        let id = eventID ?? nextEventID()
+        handle(.text(InboundText(eventID: id, roomID: "!dm-\(sender)", sender: sender, body: text, sentAt: now)))
+        return deliverAll()
+    }
+}
+
+extension [OutboxMessage] {
+    var bodies: [String] { map(\.body) }
+}
