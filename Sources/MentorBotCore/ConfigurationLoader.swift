@@ -18,7 +18,7 @@ public struct ConfigurationLoader {
         let dataDirectory = problems.attempt { try root.required("data_directory").nonEmptyString() }
         let dialogsDirectory = problems.attempt { try root.optional("dialogs_directory")?.nonEmptyString() ?? "../Dialogs" }
         let room = problems.attempt { try roomReference(root.required("coordinators_room")) }
-        let programme = problems.attempt { try self.programme(root.required("programme")) }
+        let programme = problems.attempt { try self.programme(root.required("programme"), problems: problems) }
         let roster = programme.flatMap { programme in
             problems.attempt { try self.roster(root.required("roster"), programme: programme, problems: problems) }
         }
@@ -99,11 +99,11 @@ public struct ConfigurationLoader {
         return name
     }
 
-    func programme(_ value: YAMLValue) throws -> Programme {
+    func programme(_ value: YAMLValue, problems: ProblemCollector) throws -> Programme {
         let map = try value.mapping()
         let programme = Programme(defaultLanguage: try language(map.required("default_language")),
                                   timeZone: try timeZone(map.required("time_zone")))
-        try map.finish()
+        _ = problems.attempt { try map.finish() }
         return programme
     }
 
@@ -111,9 +111,13 @@ public struct ConfigurationLoader {
         let map = try value.mapping()
         var people: [Person] = []
         var firstLine: [String: Int] = [:]
+        // Ids of people whose entry has a problem: a pair naming them is not a second problem.
+        var declaredIDs: Set<String> = []
         for (key, role) in [("coordinators", Person.Role.coordinator), ("mentors", .mentor), ("mentees", .mentee)] {
             for entry in try map.optional(key)?.sequence() ?? [] {
-                guard let person = problems.attempt({ try self.person(entry, role: role, programme: programme) }) else { continue }
+                declaredIDs.formUnion((try? entry.mapping().optional("id")?.string()).flatMap { $0 }.map { [$0] } ?? [])
+                guard let person = problems.attempt({ try self.person(entry, role: role, programme: programme, problems: problems) }),
+                      let person else { continue }
                 for (label, identity) in [("id", person.id), ("matrix_id", person.matrixID)] {
                     if let earlier = firstLine["\(label)=\(identity)"] {
                         problems.add(entry.problem("\(label) \"\(identity)\" is already used on line \(earlier)"))
@@ -128,39 +132,49 @@ public struct ConfigurationLoader {
         }
         var pairs: [Pair] = []
         for entry in try map.optional("pairs")?.sequence() ?? [] {
-            if let pair = problems.attempt({ try self.pair(entry, people: people) }) { pairs.append(pair) }
+            if let pair = problems.attempt({ try self.pair(entry, people: people, declaredIDs: declaredIDs, problems: problems) }),
+               let pair { pairs.append(pair) }
         }
         try map.finish()
         return Roster(people: people, pairs: pairs)
     }
 
-    func person(_ value: YAMLValue, role: Person.Role, programme: Programme) throws -> Person {
+    /// Every field of a person is checked, so one bad value does not hide the next.
+    func person(_ value: YAMLValue, role: Person.Role, programme: Programme, problems: ProblemCollector) throws -> Person? {
         let map = try value.mapping()
-        let id = try map.required("id").nonEmptyString()
-        let matrixID = try matrixUserID(map.required("matrix_id"))
-        let language = try map.optional("language").map(self.language) ?? programme.defaultLanguage
-        let zone = try map.optional("time_zone").map(timeZone) ?? programme.timeZone
-        let backup = role == .coordinator ? try map.optional("backup")?.bool() ?? false : false
-        try map.finish()
+        let id = problems.attempt { try map.required("id").nonEmptyString() }
+        let matrixID = problems.attempt { try matrixUserID(map.required("matrix_id")) }
+        let language = problems.attempt { try map.optional("language").map(self.language) ?? programme.defaultLanguage }
+        let zone = problems.attempt { try map.optional("time_zone").map(timeZone) ?? programme.timeZone }
+        let backup = problems.attempt { role == .coordinator ? try map.optional("backup")?.bool() ?? false : false }
+        _ = problems.attempt { try map.finish() }
+        guard let id, let matrixID, let language, let zone, let backup else { return nil }
         return Person(id: id, matrixID: matrixID, role: role, language: language, timeZone: zone, isBackup: backup)
     }
 
-    func pair(_ value: YAMLValue, people: [Person]) throws -> Pair {
+    func pair(_ value: YAMLValue, people: [Person], declaredIDs: Set<String>, problems: ProblemCollector) throws -> Pair? {
         let map = try value.mapping()
-        let id = try map.required("id").nonEmptyString()
+        let id = problems.attempt { try map.required("id").nonEmptyString() }
         func member(_ key: String, _ role: Person.Role) throws -> String {
             let field = try map.required(key)
             let ref = try field.nonEmptyString()
-            guard let person = people.first(where: { $0.id == ref }) else { throw field.problem("no one in the roster has id \"\(ref)\"") }
+            guard let person = people.first(where: { $0.id == ref }) else {
+                if declaredIDs.contains(ref) { return ref }  // already reported where that person is defined
+                throw field.problem("no one in the roster has id \"\(ref)\"")
+            }
             guard person.role == role else { throw field.problem("\"\(ref)\" is a \(person.role.rawValue), not a \(role.rawValue)") }
             return ref
         }
-        let mentor = try member("mentor", .mentor)
-        let mentee = try member("mentee", .mentee)
-        let startField = try map.required("start")
-        let start = try startField.nonEmptyString()
-        guard Self.isISODate(start) else { throw startField.problem("\"\(start)\" is not a date like 2026-03-01") }
-        try map.finish()
+        let mentor = problems.attempt { try member("mentor", .mentor) }
+        let mentee = problems.attempt { try member("mentee", .mentee) }
+        let start = problems.attempt { () throws -> String in
+            let field = try map.required("start")
+            let start = try field.nonEmptyString()
+            guard Self.isISODate(start) else { throw field.problem("\"\(start)\" is not a date like 2026-03-01") }
+            return start
+        }
+        _ = problems.attempt { try map.finish() }
+        guard let id, let mentor, let mentee, let start else { return nil }
         return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start)
     }
 
@@ -172,5 +186,15 @@ public struct ConfigurationLoader {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return false }
         return calendar.component(.day, from: date) == day
+    }
+}
+
+extension ConfigurationLoader {
+    /// The dialogs directory named by a configuration, read before the full load because the
+    /// languages a roster may use are those the dialogs directory has catalogs for.
+    public static func dialogsDirectory(yaml: String, file: String, baseDirectory: String) throws -> String {
+        let root = try YAMLValue.parse(yaml, file: file).mapping()
+        let path = try root.optional("dialogs_directory")?.nonEmptyString() ?? "../Dialogs"
+        return resolve(path, against: baseDirectory)
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import StrictYAML
+import Testing
+@testable import MentorBotCore
+
+@Suite struct ConfigurationLoaderTests {
+    let loader = ConfigurationLoader(supportedLanguages: ["en", "fr"])
+    static let exampleURL = CoreFixture.repoRoot.appendingPathComponent("Config/mentorbot.example.yaml")
+    static let example = try! String(contentsOf: exampleURL, encoding: .utf8)
+
+    func load(_ yaml: String) throws -> Configuration {
+        try loader.load(yaml: yaml, file: "Config/test.yaml", baseDirectory: "/srv/mentorbot/Config")
+    }
+
+    func problems(_ yaml: String) -> [YAMLProblem] {
+        do {
+            _ = try load(yaml)
+            return []
+        } catch let found as YAMLProblems {
+            return found.problems
+        } catch {
+            return [YAMLProblem(file: "?", line: 0, keyPath: "", message: "\(error)")]
+        }
+    }
+
+    @Test func theShippedExampleLoads() throws {
+        let configuration = try load(Self.example)
+        #expect(configuration.bot.credential == .accessToken(.environment("MENTORBOT_ACCESS_TOKEN")))
+        #expect(configuration.dataDirectory == "/srv/mentorbot/data")
+        #expect(configuration.roster.people.count == 4)
+        #expect(configuration.roster.people.first { $0.id == "C2" }?.isBackup == true)
+        #expect(configuration.roster.people.first { $0.id == "E1" }?.timeZone == "Europe/Brussels")
+        #expect(configuration.roster.pairs == [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01")])
+    }
+
+    @Test func anUnknownKeyIsAnErrorWithFileLineAndKey() {
+        let yaml = Self.example.replacingOccurrences(of: "  time_zone: Europe/Brussels\n\n", with: "  time_zone: Europe/Brussels\n  timezone: UTC\n\n")
+        let found = problems(yaml)
+        #expect(found.count == 1)
+        let line = yaml.components(separatedBy: "\n").firstIndex { $0.hasPrefix("  timezone:") }.map { $0 + 1 }
+        #expect(found.first?.line == line)
+        #expect(found.first?.keyPath == "programme.timezone")
+        #expect(found.first?.file == "Config/test.yaml")
+    }
+
+    @Test func everyProblemIsReportedInOnePass() {
+        let yaml = Self.example
+            .replacingOccurrences(of: "language: fr", with: "language: xx")
+            .replacingOccurrences(of: "time_zone: Europe/Brussels\n  mentees", with: "time_zone: Mars/Olympus\n  mentees")
+            .replacingOccurrences(of: "mentee: E1", with: "mentee: E9")
+        let messages = problems(yaml).map(\.description)
+        #expect(messages.count == 3)
+        #expect(messages.contains { $0.contains("roster.mentors[0].language") && $0.contains("\"xx\"") })
+        #expect(messages.contains { $0.contains("roster.mentors[0].time_zone") && $0.contains("Mars/Olympus") })
+        #expect(messages.contains { $0.contains("roster.pairs[0].mentee") && $0.contains("E9") })
+    }
+
+    @Test func secretsMustComeFromExactlyOneSource() {
+        let yaml = Self.example.replacingOccurrences(of: "  access_token_env: MENTORBOT_ACCESS_TOKEN\n",
+                                                     with: "  access_token_env: A\n  password_file: /run/secret\n")
+        #expect(problems(yaml).first?.message.contains("exactly one of") == true)
+    }
+
+    @Test func badValuesAreNamed() {
+        #expect(problems(Self.example.replacingOccurrences(of: "https://matrix.example.org", with: "matrix.example.org"))
+            .first?.keyPath == "homeserver")
+        #expect(problems(Self.example.replacingOccurrences(of: "\"@mentor.one:example.org\"", with: "mentor.one"))
+            .first?.keyPath == "roster.mentors[0].matrix_id")
+        #expect(problems(Self.example.replacingOccurrences(of: "start: 2026-11-01", with: "start: 2026-02-30"))
+            .first?.keyPath == "roster.pairs[0].start")
+        #expect(problems(Self.example.replacingOccurrences(of: "mentor: M1", with: "mentor: E1"))
+            .first?.message.contains("is a mentee, not a mentor") == true)
+    }
+
+    @Test func duplicateMatrixIDsAreRejected() {
+        let yaml = Self.example.replacingOccurrences(of: "@mentee.one:example.org", with: "@mentor.one:example.org")
+        #expect(problems(yaml).contains { $0.message.contains("already used on line") })
+    }
+
+    @Test func aProgrammeWithoutCoordinatorsIsRejected() {
+        let start = Self.example.range(of: "  coordinators:")!.lowerBound
+        let end = Self.example.range(of: "  mentors:")!.lowerBound
+        var yaml = Self.example
+        yaml.removeSubrange(start..<end)
+        #expect(problems(yaml).contains { $0.message.contains("at least one coordinator") })
+    }
+}
