@@ -1,0 +1,148 @@
+import Dispatch
+import DurableStore
+import Foundation
+import Logging
+import MatrixClient
+import MentorBotCore
+
+/// Why the daemon stopped, for its exit status and its one line to the operator.
+public enum DaemonExit: Error, CustomStringConvertible {
+    case configuration(String)
+    case homeserver(String)
+    case credentials(String)
+    case store(String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let text), .homeserver(let text), .credentials(let text), .store(let text): text
+        }
+    }
+}
+
+/// The imperative shell: opens the store, logs in, then runs the sync loop, the outbox and the
+/// room worker until SIGTERM or SIGINT, and shuts down cleanly (a final snapshot) within seconds.
+public struct Daemon {
+    let programme: Programme
+    let logger: Logger
+
+    public init(programme: Programme, logger: Logger) {
+        self.programme = programme
+        self.logger = logger
+    }
+
+    var configuration: Configuration { programme.configuration }
+
+    public func run() async throws {
+        let (store, recovered) = try openStore()
+        var state = recovered.snapshot ?? BotState()
+        for event in recovered.records { state.apply(event) }
+        let client = try await connect()
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library), store: store,
+                                 state: state, replayed: recovered.records.count, clock: { Date() }, logger: logger)
+        try await runtime.process(.started)
+        logger.info("mentorbot running", metadata: [
+            "people": "\(configuration.roster.people.count)", "pairs": "\(configuration.roster.pairs.count)",
+            "queued": "\(await runtime.state.outbox.count)",
+        ])
+
+        let stop = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let outcome: Error? = await withTaskGroup(of: Error?.self) { group in
+            group.addTask { await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: configuration.bot.userID, logger: logger).run() } }
+            group.addTask { await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() } }
+            group.addTask { await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() } }
+            group.addTask { await stop.wait(); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        // Everything acted upon is already journaled; the snapshot only shortens the next start.
+        // Workers blocked in a 30-second long-poll are not awaited: exiting cannot lose anything.
+        await runtime.finish()
+        if let outcome {
+            if let matrix = outcome as? MatrixError, matrix.isUnknownToken {
+                throw DaemonExit.credentials("the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN): "
+                    + "log the bot in again and update its token")
+            }
+            throw outcome
+        }
+        logger.info("mentorbot stopped cleanly")
+    }
+
+    private static func capture(_ body: () async throws -> Void) async -> Error? {
+        do {
+            try await body()
+            return nil
+        } catch is CancellationError {
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    private func openStore() throws -> (DurableStore<DomainEvent, BotState>, RecoveredState<DomainEvent, BotState>) {
+        do {
+            let opened = try DurableStore<DomainEvent, BotState>.open(directory: URL(fileURLWithPath: configuration.dataDirectory))
+            for note in opened.recovered.repairs { logger.warning("store repaired on open", metadata: ["repair": "\(note)"]) }
+            return opened
+        } catch {
+            throw DaemonExit.store("cannot open the data directory: \(error)")
+        }
+    }
+
+    /// Checks the homeserver really is one, logs in, and confirms who we are. Every failure here
+    /// is a single clear line: a wrong URL or a dead token must not become a crash loop.
+    private func connect() async throws -> MatrixClient {
+        let client = MatrixClient(homeserver: configuration.homeserver)
+        do {
+            _ = try await client.versions()
+        } catch {
+            throw DaemonExit.homeserver("cannot use \(configuration.homeserver) as the homeserver: \(error)")
+        }
+        let account = configuration.bot
+        do {
+            switch account.credential {
+            case .accessToken(let source):
+                client.setAccessToken(try SecretReader.read(source))
+            case .password(let source):
+                let login = try await client.login(user: account.userID, password: try SecretReader.read(source),
+                                                   deviceId: account.deviceID, initialDeviceDisplayName: "MentorBot")
+                client.setAccessToken(login.accessToken)
+            }
+            let whoami = try await client.whoami()
+            guard whoami.userId == account.userID else {
+                throw DaemonExit.credentials("the token belongs to \(whoami.userId), not to bot.user_id \(account.userID)")
+            }
+        } catch let error as MatrixError where error.isUnknownToken {
+            throw DaemonExit.credentials("the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN): "
+                + "log the bot in again and update its token")
+        } catch let error as SecretReader.Missing {
+            throw DaemonExit.credentials("cannot read the bot's secret: \(error)")
+        } catch let error as MatrixError {
+            throw DaemonExit.credentials("the homeserver refused the bot's login: \(error)")
+        }
+        return client
+    }
+}
+
+/// Resumes once one of the given signals arrives. Signals are turned into a dispatch source so
+/// that shutdown runs as ordinary code, not inside a signal handler.
+final class SignalWatcher: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+    private let stream: AsyncStream<Void>
+
+    init(signals: [Int32]) {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        self.stream = stream
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            return source
+        }
+    }
+
+    func wait() async {
+        for await _ in stream { return }
+    }
+}

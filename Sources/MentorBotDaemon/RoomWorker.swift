@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+import MatrixClient
+import MentorBotCore
+
+/// Carries out room work the core asked for: create a direct room, accept or decline an
+/// invite, join (or create) the coordinators' room. Reports each outcome back as an input.
+struct RoomWorker {
+    let client: MatrixClient
+    let runtime: BotRuntime
+    let logger: Logger
+
+    func run() async throws {
+        var failed: Set<String> = []
+        for await _ in await runtime.changes() {
+            for request in await runtime.pendingRoomRequests() where !failed.contains(request.id) && !Task.isCancelled {
+                do {
+                    let roomID = try await perform(request.action)
+                    try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: roomID))
+                } catch let error as MatrixError where error.isPermanent {
+                    logger.warning("room request refused by the homeserver", metadata: [
+                        "request": "\(request.id)", "action": "\(describe(request.action))", "error": "\(error)",
+                    ])
+                    failed.insert(request.id)
+                    try await runtime.process(.roomRequestFailed(requestID: request.id))
+                }
+            }
+        }
+    }
+
+    private func perform(_ action: RoomRequest.Action) async throws -> String {
+        switch action {
+        case .createDirectRoom(let matrixID):
+            return try await client.createRoom(CreateRoomRequest.directMessage(inviting: matrixID))
+        case .join(let roomID, _):
+            return try await client.join(roomIdOrAlias: roomID)
+        case .decline(let roomID):
+            try await client.leave(roomId: roomID)
+            return roomID
+        case .joinCoordinatorsRoom(let reference, let invite):
+            return try await joinCoordinatorsRoom(reference, invite: invite)
+        }
+    }
+
+    /// Joins the configured room; an alias nobody has taken yet becomes a new private room with
+    /// every coordinator invited, so a programme can start with nothing set up by hand.
+    private func joinCoordinatorsRoom(_ reference: String, invite: [String]) async throws -> String {
+        if reference.hasPrefix("#"), try await client.resolveAlias(reference) == nil {
+            let localpart = String(reference.dropFirst().prefix { $0 != ":" })
+            var request = CreateRoomRequest(preset: "private_chat", isDirect: false, invite: invite)
+            request.name = "Coordinators"
+            request.roomAliasName = localpart
+            return try await client.createRoom(request)
+        }
+        do {
+            return try await client.join(roomIdOrAlias: reference)
+        } catch let error as MatrixError where error.isPermanent {
+            logger.error("cannot join the coordinators' room: invite the bot to it, or check coordinators_room",
+                         metadata: ["room": "\(reference)"])
+            throw error
+        }
+    }
+
+    private func describe(_ action: RoomRequest.Action) -> String {
+        switch action {
+        case .createDirectRoom: "create-direct-room"
+        case .join: "join"
+        case .decline: "decline"
+        case .joinCoordinatorsRoom: "join-coordinators-room"
+        }
+    }
+}
