@@ -1,0 +1,148 @@
+import CCurl
+import Foundation
+
+/// One dedicated thread with one reusable curl easy handle. Blocking curl calls run here, never on
+/// Swift's cooperative thread pool (which has only as many threads as cores, so a 30-second
+/// long-poll there would starve the rest of the program). Keeping the handle keeps the connection.
+final class CurlLane: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var thread: Thread?
+
+    init(name: String) {
+        CurlGlobal.initialize()
+        let thread = Thread { [unowned self] in self.loop() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        self.thread = thread
+        thread.start()
+    }
+
+    func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue { [handle = self.handle] in
+                continuation.resume(with: Result { try handle.perform(request) })
+            }
+        }
+    }
+
+    private lazy var handle = CurlHandle()
+
+    private func enqueue(_ job: @escaping () -> Void) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job()
+        }
+    }
+}
+
+enum CurlGlobal {
+    private static let once: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+    static func initialize() { _ = once }
+}
+
+/// A curl easy handle and the buffers its callbacks fill. Used by one thread at a time.
+final class CurlHandle {
+    private let easy: UnsafeMutableRawPointer
+    fileprivate var body = Data()
+    fileprivate var headers: [String] = []
+
+    init() {
+        guard let easy = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
+        self.easy = easy
+    }
+
+    deinit { curl_easy_cleanup(easy) }
+
+    func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+        curl_easy_reset(easy)
+        body = Data()
+        headers = []
+        mb_curl_setopt_string(easy, CURLOPT_URL, request.url)
+        mb_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        mb_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, 10_000)
+        mb_curl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(request.timeout * 1000))
+        mb_curl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        mb_curl_setopt_string(easy, CURLOPT_USERAGENT, "MentorBot/1.0")
+        mb_curl_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        var list: UnsafeMutablePointer<curl_slist>?
+        for (name, value) in request.headers { list = curl_slist_append(list, "\(name): \(value)") }
+        defer { curl_slist_free_all(list) }
+        mb_curl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        mb_curl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let handle = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
+            if let data { handle.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
+            return size * count
+        }
+        mb_curl_setopt_pointer(easy, CURLOPT_WRITEDATA, context)
+        mb_curl_setopt_callback(easy, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let handle = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
+            if let data, let line = String(bytes: UnsafeRawBufferPointer(start: data, count: size * count), encoding: .utf8) {
+                handle.headers.append(line.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            return size * count
+        }
+        mb_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        let code: CURLcode = request.body.withUnsafeBytes { bytes in
+            if request.body.isEmpty {
+                if request.method == "GET" { mb_curl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
+            } else {
+                mb_curl_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+                mb_curl_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+            }
+            return curl_easy_perform(easy)
+        }
+        guard code == CURLE_OK else {
+            throw MatrixError.network(String(cString: curl_easy_strerror(code)))
+        }
+        var status = 0
+        mb_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        return HTTPResponse(status: status, headers: Self.parse(headers), body: body)
+    }
+
+    /// Header names lower-cased; with redirects or 100-continue only the last response counts.
+    private static func parse(_ lines: [String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in lines {
+            if line.hasPrefix("HTTP/") { result = [:]; continue }
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            result[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return result
+    }
+}
+
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Data
+    /// Whole-request timeout in seconds.
+    public var timeout: Double
+
+    public init(method: String, url: String, headers: [(String, String)] = [], body: Data = Data(), timeout: Double = 60) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+    }
+}
+
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Lower-cased header names.
+    public var headers: [String: String]
+    public var body: Data
+}

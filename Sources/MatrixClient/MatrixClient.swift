@@ -1,0 +1,203 @@
+import Foundation
+
+/// The Matrix Client-Server API, as much of it as the bot and its tests use, over libcurl.
+/// Requests run on two dedicated lanes so a 30-second /sync long-poll never delays a send.
+public final class MatrixClient: @unchecked Sendable {
+    public let homeserver: String
+    private let tokenLock = NSLock()
+    private var accessToken: String?
+    private let syncLane: CurlLane
+    private let requestLane: CurlLane
+    public var retryPolicy: RetryPolicy
+
+    public init(homeserver: String, accessToken: String? = nil, retryPolicy: RetryPolicy = RetryPolicy()) {
+        self.homeserver = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
+        self.accessToken = accessToken
+        self.retryPolicy = retryPolicy
+        syncLane = CurlLane(name: "matrix-sync")
+        requestLane = CurlLane(name: "matrix-requests")
+    }
+
+    public func setAccessToken(_ token: String?) {
+        tokenLock.withLock { accessToken = token }
+    }
+
+    // MARK: - Session
+
+    /// Checks that the URL really is a Matrix homeserver. Tried once: a wrong URL is the operator's
+    /// to fix, not something to retry in a loop.
+    public func versions() async throws -> [String] {
+        let response: HTTPResponse
+        do {
+            response = try await requestLane.perform(HTTPRequest(method: "GET", url: url("/_matrix/client/versions"), timeout: 15))
+        } catch let error as MatrixError {
+            throw MatrixError.unexpectedResponse("cannot connect (\(error.summary))")
+        }
+        guard response.status == 200, let json = try? JSONDecoder().decode(JSONValue.self, from: response.body),
+              let versions = json["versions"]?.arrayValue?.compactMap(\.stringValue) else {
+            throw MatrixError.unexpectedResponse("not a Matrix homeserver (GET /_matrix/client/versions answered \(response.status))")
+        }
+        return versions
+    }
+
+    public struct Login: Sendable {
+        public var userId: String
+        public var accessToken: String
+        public var deviceId: String
+    }
+
+    /// Password login. Passing the same device id on every start keeps one device, so the
+    /// homeserver still recognises transaction ids sent before a restart.
+    public func login(user: String, password: String, deviceId: String?, initialDeviceDisplayName: String?) async throws -> Login {
+        var body: [String: JSONValue] = [
+            "type": .string("m.login.password"),
+            "identifier": .object(["type": .string("m.id.user"), "user": .string(user)]),
+            "password": .string(password),
+        ]
+        if let deviceId { body["device_id"] = .string(deviceId) }
+        if let initialDeviceDisplayName { body["initial_device_display_name"] = .string(initialDeviceDisplayName) }
+        let json = try await call("POST", "/_matrix/client/v3/login", body: .object(body), authenticated: false)
+        guard let userId = json["user_id"]?.stringValue, let token = json["access_token"]?.stringValue,
+              let device = json["device_id"]?.stringValue else { throw MatrixError.unexpectedResponse("login answer lacks fields") }
+        return Login(userId: userId, accessToken: token, deviceId: device)
+    }
+
+    public func whoami() async throws -> (userId: String, deviceId: String?) {
+        let json = try await call("GET", "/_matrix/client/v3/account/whoami")
+        guard let userId = json["user_id"]?.stringValue else { throw MatrixError.unexpectedResponse("whoami lacks user_id") }
+        return (userId, json["device_id"]?.stringValue)
+    }
+
+    // MARK: - Sync
+
+    public func sync(since: String?, filter: String, timeoutMs: Int) async throws -> SyncResponse {
+        var query = [("filter", filter), ("timeout", String(timeoutMs))]
+        if let since { query.append(("since", since)) }
+        let data = try await callData("GET", "/_matrix/client/v3/sync", query: query, lane: syncLane,
+                                      timeout: Double(timeoutMs) / 1000 + 30)
+        do {
+            return try JSONDecoder().decode(SyncResponse.self, from: data)
+        } catch {
+            throw MatrixError.unexpectedResponse("sync answer could not be read: \(error)")
+        }
+    }
+
+    // MARK: - Rooms
+
+    public func createRoom(_ request: CreateRoomRequest) async throws -> String {
+        try roomID(try await call("POST", "/_matrix/client/v3/createRoom", body: request.json))
+    }
+
+    public func join(roomIdOrAlias: String) async throws -> String {
+        try roomID(try await call("POST", "/_matrix/client/v3/join/\(Self.segment(roomIdOrAlias))", body: .object([:])))
+    }
+
+    public func leave(roomId: String) async throws {
+        _ = try await call("POST", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/leave", body: .object([:]))
+    }
+
+    public func invite(roomId: String, userId: String) async throws {
+        _ = try await call("POST", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/invite",
+                           body: .object(["user_id": .string(userId)]))
+    }
+
+    /// The room an alias points to, or nil when nobody has taken the alias.
+    public func resolveAlias(_ alias: String) async throws -> String? {
+        do {
+            return try roomID(try await call("GET", "/_matrix/client/v3/directory/room/\(Self.segment(alias))"))
+        } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
+            return nil
+        }
+    }
+
+    public func joinedMembers(roomId: String) async throws -> [String] {
+        let json = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/joined_members")
+        guard case .object(let members)? = json["joined"] else { return [] }
+        return members.keys.sorted()
+    }
+
+    // MARK: - Sending
+
+    /// Sends a message under the caller's transaction id: sending again with the same id (after a
+    /// crash, or a lost answer) is deduplicated by the homeserver. Returns the event id.
+    public func send(roomId: String, txnId: String, content: MessageContent) async throws -> String {
+        try await sendEvent(roomId: roomId, type: "m.room.message", txnId: txnId, content: content.json)
+    }
+
+    public func react(roomId: String, txnId: String, to eventId: String, key: String) async throws -> String {
+        let content: JSONValue = .object(["m.relates_to": .object([
+            "rel_type": .string("m.annotation"), "event_id": .string(eventId), "key": .string(key),
+        ])])
+        return try await sendEvent(roomId: roomId, type: "m.reaction", txnId: txnId, content: content)
+    }
+
+    public func sendEvent(roomId: String, type: String, txnId: String, content: JSONValue) async throws -> String {
+        let path = "/_matrix/client/v3/rooms/\(Self.segment(roomId))/send/\(Self.segment(type))/\(Self.segment(txnId))"
+        guard let eventID = try await call("PUT", path, body: content)["event_id"]?.stringValue else {
+            throw MatrixError.unexpectedResponse("send answer lacks event_id")
+        }
+        return eventID
+    }
+
+    // MARK: - Plumbing
+
+    private func roomID(_ json: JSONValue) throws -> String {
+        guard let id = json["room_id"]?.stringValue else { throw MatrixError.unexpectedResponse("answer lacks room_id") }
+        return id
+    }
+
+    private func call(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+                      authenticated: Bool = true) async throws -> JSONValue {
+        let data = try await callData(method, path, query: query, body: body, authenticated: authenticated, lane: requestLane)
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+            throw MatrixError.unexpectedResponse("\(method) \(path) answered with something that is not JSON")
+        }
+        return json
+    }
+
+    /// One API call with retries: rate limits, server errors and network failures are retried per
+    /// the retry policy; anything else is thrown at once.
+    private func callData(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+                          authenticated: Bool = true, lane: CurlLane, timeout: Double = 60) async throws -> Data {
+        var headers: [(String, String)] = [("Accept", "application/json")]
+        if authenticated, let token = tokenLock.withLock({ accessToken }) { headers.append(("Authorization", "Bearer \(token)")) }
+        var request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, timeout: timeout)
+        if let body {
+            request.body = try JSONEncoder().encode(body)
+            request.headers.append(("Content-Type", "application/json"))
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: MatrixError
+            do {
+                let response = try await lane.perform(request)
+                if (200..<300).contains(response.status) { return response.body }
+                failure = MatrixError.from(response)
+            } catch let error as MatrixError {
+                failure = error
+            }
+            guard let wait = retryPolicy.delay(afterAttempt: attempt, error: failure, random: { Double.random(in: $0) }) else {
+                throw failure
+            }
+            try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+        }
+    }
+
+    private func url(_ path: String, query: [(String, String)] = []) -> String {
+        guard !query.isEmpty else { return homeserver + path }
+        return homeserver + path + "?" + query.map { "\($0.0)=\(Self.queryValue($0.1))" }.joined(separator: "&")
+    }
+
+    /// Percent-encodes one path segment: room ids contain "!" and ":", aliases "#".
+    public static func segment(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    static func queryValue(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+
+    private static let unreserved = CharacterSet(charactersIn:
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

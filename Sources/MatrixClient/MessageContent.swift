@@ -1,0 +1,66 @@
+import Foundation
+
+/// The content of a text message the bot sends.
+public struct MessageContent: Sendable, Equatable {
+    public enum Kind: String, Sendable { case text = "m.text", notice = "m.notice" }
+
+    public var kind: Kind
+    public var body: String
+    public var html: String?
+    /// Users to notify. Always sent (empty when nobody), so plain text never pings anyone by accident.
+    public var mentions: [String] = []
+
+    public init(kind: Kind, body: String, html: String?, mentions: [String] = []) {
+        self.kind = kind
+        self.body = body
+        self.html = html
+        self.mentions = mentions
+    }
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "msgtype": .string(kind.rawValue),
+            "body": .string(body),
+            "m.mentions": .object(mentions.isEmpty ? [:] : ["user_ids": .array(mentions.map(JSONValue.string))]),
+        ]
+        if let html {
+            object["format"] = .string("org.matrix.custom.html")
+            object["formatted_body"] = .string(html)
+        }
+        return .object(object)
+    }
+}
+
+public struct CreateRoomRequest: Sendable, Equatable {
+    public var preset: String
+    public var isDirect: Bool
+    public var invite: [String]
+    public var name: String?
+    public var roomAliasName: String?
+    public var topic: String?
+
+    public init(preset: String, isDirect: Bool, invite: [String], name: String? = nil, roomAliasName: String? = nil,
+                topic: String? = nil) {
+        self.preset = preset
+        self.isDirect = isDirect
+        self.invite = invite
+        self.name = name
+        self.roomAliasName = roomAliasName
+        self.topic = topic
+    }
+
+    /// A direct chat with one person. Unencrypted for now: the bot has no end-to-end encryption yet.
+    public static func directMessage(inviting userID: String) -> CreateRoomRequest {
+        CreateRoomRequest(preset: "trusted_private_chat", isDirect: true, invite: [userID])
+    }
+
+    var json: JSONValue {
+        var object: [String: JSONValue] = [
+            "preset": .string(preset), "is_direct": .bool(isDirect), "invite": .array(invite.map(JSONValue.string)),
+        ]
+        if let name { object["name"] = .string(name) }
+        if let roomAliasName { object["room_alias_name"] = .string(roomAliasName) }
+        if let topic { object["topic"] = .string(topic) }
+        return .object(object)
+    }
+}
