@@ -8,7 +8,7 @@ import MentorBotCore
 /// Being an actor, it serialises inputs from the sync loop, the outbox and the room worker.
 actor BotRuntime {
     let core: BotCore
-    private let store: DurableStore<DomainEvent, BotState>
+    private let store: EventStore<DomainEvent, BotState>
     private let clock: @Sendable () -> Date
     private let logger: Logger
     private(set) var state: BotState
@@ -17,7 +17,7 @@ actor BotRuntime {
     private let snapshotEvery: Int
     private var wakers: [AsyncStream<Void>.Continuation] = []
 
-    init(core: BotCore, store: DurableStore<DomainEvent, BotState>, state: BotState, replayed: Int,
+    init(core: BotCore, store: EventStore<DomainEvent, BotState>, state: BotState, replayed: Int,
          snapshotEvery: Int = 1_000, clock: @escaping @Sendable () -> Date, logger: Logger) {
         self.core = core
         self.store = store

@@ -40,14 +40,16 @@ public struct Daemon {
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library), store: store,
                                  state: state, replayed: recovered.records.count, clock: { Date() }, logger: logger)
         try await runtime.process(.started)
+        let queued = await runtime.state.outbox.count
         logger.info("mentorbot running", metadata: [
             "people": "\(configuration.roster.people.count)", "pairs": "\(configuration.roster.pairs.count)",
-            "queued": "\(await runtime.state.outbox.count)",
+            "queued": "\(queued)",
         ])
 
         let stop = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let botUserID = configuration.bot.userID, logger = self.logger
         let outcome: Error? = await withTaskGroup(of: Error?.self) { group in
-            group.addTask { await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: configuration.bot.userID, logger: logger).run() } }
+            group.addTask { await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger).run() } }
             group.addTask { await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() } }
             group.addTask { await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() } }
             group.addTask { await stop.wait(); return nil }
@@ -68,7 +70,7 @@ public struct Daemon {
         logger.info("mentorbot stopped cleanly")
     }
 
-    private static func capture(_ body: () async throws -> Void) async -> Error? {
+    private static func capture(_ body: @Sendable () async throws -> Void) async -> Error? {
         do {
             try await body()
             return nil
@@ -79,9 +81,9 @@ public struct Daemon {
         }
     }
 
-    private func openStore() throws -> (DurableStore<DomainEvent, BotState>, RecoveredState<DomainEvent, BotState>) {
+    private func openStore() throws -> (EventStore<DomainEvent, BotState>, RecoveredState<DomainEvent, BotState>) {
         do {
-            let opened = try DurableStore<DomainEvent, BotState>.open(directory: URL(fileURLWithPath: configuration.dataDirectory))
+            let opened = try EventStore<DomainEvent, BotState>.open(directory: URL(fileURLWithPath: configuration.dataDirectory))
             for note in opened.recovered.repairs { logger.warning("store repaired on open", metadata: ["repair": "\(note)"]) }
             return opened
         } catch {

@@ -22,7 +22,8 @@ public struct TerminalChat {
         output("Logged in as \(login.userId). Waiting for MentorBot… (type a message and press Enter; Ctrl-D quits)")
         let room = RoomHolder()
         let lines = Self.standardInputLines()
-        let sender = Task {
+        let client = self.client, output = self.output
+        let sender = Task { @Sendable in
             for await line in lines where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 guard let roomID = await room.id else {
                     output("(MentorBot has not opened a chat with you yet; wait a moment)")

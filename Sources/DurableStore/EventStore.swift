@@ -1,0 +1,176 @@
+import Foundation
+
+/// What a store held when it was opened: the newest snapshot, the journal records after it (in
+/// order), and what was repaired on the way (a torn last line, a half-written snapshot).
+public struct RecoveredState<Record: Sendable, Snapshot: Sendable>: Sendable {
+    public var snapshot: Snapshot?
+    public var records: [Record]
+    public var repairs: [String]
+}
+
+/// A durable, event-sourced store in one data directory:
+/// - `journal.jsonl`: one record per line, each with its sequence number (readable, diffable);
+/// - `snapshot.json`: the application state and the last sequence number it covers;
+/// - `lock`: held with flock by the one process using the directory, holding its pid.
+/// `append` returns only when its records are on disk (fsync). Concurrent appends share one
+/// fsync (group commit). Everything blocking runs on the store's own thread.
+public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable> {
+    public let directory: URL
+    private let lane = BlockingLane(name: "event-store")
+    private let journal: JournalFile
+    private var nextSequence: Int
+    private var pending: [(data: Data, waiter: CheckedContinuation<Void, Error>)] = []
+    private var flushing = false
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
+    private var isClosed = false
+    /// Number of fsyncs of the journal so far; group commit keeps it well below the number of appends.
+    public private(set) var journalSyncs = 0
+    public private(set) var appendedRecords = 0
+
+    struct Line: Codable {
+        var seq: Int
+        var record: Record
+    }
+
+    struct SnapshotFile: Codable {
+        var lastSequence: Int
+        var state: Snapshot
+    }
+
+    init(directory: URL, journal: JournalFile, nextSequence: Int) {
+        self.directory = directory
+        self.journal = journal
+        self.nextSequence = nextSequence
+    }
+
+    /// Opens (creating if needed) the store in `directory` and recovers its contents.
+    /// Throws `StoreError.locked` if another process uses it, and a corruption error naming file
+    /// and line when the journal or snapshot is damaged beyond a torn last write.
+    public static func open(directory: URL) throws -> (store: EventStore, recovered: RecoveredState<Record, Snapshot>) {
+        let paths = StorePaths(directory: directory)
+        try paths.prepareDirectory()
+        let lock = try DirectoryLock.acquire(paths)
+        do {
+            var repairs: [String] = []
+            if FileManager.default.fileExists(atPath: paths.snapshotTemporary) {
+                try? FileManager.default.removeItem(atPath: paths.snapshotTemporary)
+                repairs.append("removed a snapshot left half-written by a crash (\(paths.snapshotTemporary))")
+            }
+            let snapshot = try readSnapshot(paths)
+            let scan = try JournalScanner<Line>(path: paths.journal).scan(after: snapshot?.lastSequence ?? 0)
+            if let torn = scan.tornLine {
+                repairs.append("dropped a torn last line at \(paths.journal):\(torn) (a write cut short by a crash)")
+            }
+            let journal = try JournalFile(path: paths.journal, truncateTo: scan.validLength, lock: lock)
+            try FileIO.fsyncDirectory(paths.directory)
+            let last = max(snapshot?.lastSequence ?? 0, scan.lastSequence)
+            let store = EventStore(directory: directory, journal: journal, nextSequence: last + 1)
+            let recovered = RecoveredState(snapshot: snapshot?.state, records: scan.lines.map(\.record), repairs: repairs)
+            return (store, recovered)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    private static func readSnapshot(_ paths: StorePaths) throws -> SnapshotFile? {
+        guard let data = try FileIO.readAll(paths.snapshot) else { return nil }
+        do {
+            return try JSONDecoder.store.decode(SnapshotFile.self, from: data)
+        } catch {
+            throw StoreError.corruptSnapshot(file: paths.snapshot, reason: "cannot be decoded: \(error)")
+        }
+    }
+
+    /// Appends records and returns once they are durable.
+    public func append(_ records: [Record]) async throws {
+        guard !isClosed else { throw StoreError.closed }
+        guard !records.isEmpty else { return }
+        var data = Data()
+        for record in records {
+            data.append(try JSONEncoder.store.encode(Line(seq: nextSequence, record: record)))
+            data.append(0x0A)
+            nextSequence += 1
+        }
+        appendedRecords += records.count
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
+            pending.append((data, waiter))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    /// Writes everything pending with one fsync per round; appends arriving meanwhile join the next round.
+    private func flush() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending.removeAll()
+            let data = batch.reduce(into: Data()) { $0.append($1.data) }
+            let journal = self.journal
+            do {
+                try await lane.run { try journal.appendAndSync(data) }
+                journalSyncs += 1
+                for entry in batch { entry.waiter.resume() }
+            } catch {
+                for entry in batch { entry.waiter.resume(throwing: error) }
+            }
+        }
+        flushing = false
+        for waiter in drainWaiters { waiter.resume() }
+        drainWaiters.removeAll()
+    }
+
+    private func drain() async {
+        guard flushing else { return }
+        await withCheckedContinuation { drainWaiters.append($0) }
+    }
+
+    /// Replaces the snapshot with `snapshot`, which must include every record appended so far,
+    /// then empties the journal. Crash-safe at every point: the new snapshot appears atomically
+    /// (temp file, fsync, rename, fsync directory), and until the journal is emptied its old lines
+    /// carry sequence numbers the snapshot already covers, so a replay skips them.
+    public func writeSnapshot(_ snapshot: Snapshot) async throws {
+        guard !isClosed else { throw StoreError.closed }
+        await drain()
+        let file = SnapshotFile(lastSequence: nextSequence - 1, state: snapshot)
+        let data = try JSONEncoder.store.encode(file)
+        let paths = StorePaths(directory: directory)
+        let journal = self.journal
+        try await lane.run {
+            let fd = try FileIO.open(paths.snapshotTemporary, O_WRONLY | O_CREAT | O_TRUNC)
+            defer { Glibc.close(fd) }
+            try FileIO.writeAll(fd, data, path: paths.snapshotTemporary)
+            try FileIO.fsync(fd, path: paths.snapshotTemporary)
+            try FileIO.check(rename(paths.snapshotTemporary, paths.snapshot), "rename", paths.snapshot)
+            try FileIO.fsyncDirectory(paths.directory)
+            try journal.truncate()
+        }
+    }
+
+    /// Waits for pending appends, then releases the files and the lock.
+    public func close() async {
+        guard !isClosed else { return }
+        await drain()
+        isClosed = true
+        journal.close()
+    }
+}
+
+// Dates keep Foundation's exact encoding: a state rebuilt from disk must decide exactly as the
+// state in memory did, and an ISO 8601 string would round times to the second.
+extension JSONEncoder {
+    static var store: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var store: JSONDecoder {
+        let decoder = JSONDecoder()
+        return decoder
+    }
+}

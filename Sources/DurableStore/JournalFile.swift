@@ -1,0 +1,95 @@
+import Foundation
+
+/// The open journal, appended to by the store's lane only.
+final class JournalFile: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+    private let lock: DirectoryLock
+
+    init(path: String, truncateTo length: Int, lock: DirectoryLock) throws {
+        self.path = path
+        self.lock = lock
+        fd = try FileIO.open(path, O_WRONLY | O_CREAT | O_APPEND)
+        var info = stat()
+        try FileIO.check(fstat(fd, &info), "stat", path)
+        if Int(info.st_size) != length {
+            try FileIO.check(ftruncate(fd, off_t(length)), "ftruncate", path)
+            try FileIO.fsync(fd, path: path)
+        }
+    }
+
+    func appendAndSync(_ data: Data) throws {
+        try FileIO.writeAll(fd, data, path: path)
+        try FileIO.fsync(fd, path: path)
+    }
+
+    func truncate() throws {
+        try FileIO.check(ftruncate(fd, 0), "ftruncate", path)
+        try FileIO.fsync(fd, path: path)
+    }
+
+    func close() {
+        Glibc.close(fd)
+        lock.release()
+    }
+}
+
+/// Reads a journal back and tells a torn last write (repairable) from real corruption (not).
+struct JournalScanner<Line: Decodable & SequencedLine> {
+    let path: String
+
+    struct Result {
+        var lines: [Line]
+        var lastSequence: Int
+        /// Bytes of the file that hold whole, readable lines.
+        var validLength: Int
+        /// 1-based line number of a torn last line that must be cut off, if any.
+        var tornLine: Int?
+    }
+
+    /// Lines whose sequence is above `covered` (the snapshot's), checking that sequence numbers
+    /// run without gaps.
+    func scan(after covered: Int) throws -> Result {
+        guard let data = try FileIO.readAll(path) else { return Result(lines: [], lastSequence: 0, validLength: 0) }
+        var result = Result(lines: [], lastSequence: 0, validLength: 0)
+        var previous: Int?
+        var start = data.startIndex
+        var number = 0
+        let decoder = JSONDecoder.store
+        while start < data.endIndex {
+            number += 1
+            let end = data[start...].firstIndex(of: 0x0A)
+            let isLast = end == nil || data.index(after: end!) == data.endIndex
+            let lineData = data[start..<(end ?? data.endIndex)]
+            let line: Line
+            do {
+                guard end != nil else { throw CocoaError(.fileReadCorruptFile) }
+                line = try decoder.decode(Line.self, from: lineData)
+            } catch {
+                // A crash mid-write leaves at most the last line incomplete; anything else is damage.
+                if isLast {
+                    result.tornLine = number
+                    return result
+                }
+                throw StoreError.corruptJournal(file: path, line: number, reason: "the line cannot be read as a record")
+            }
+            if let previous, line.seq != previous + 1 {
+                throw StoreError.corruptJournal(file: path, line: number,
+                                                reason: "sequence \(line.seq) follows \(previous): records are missing or out of order")
+            }
+            if previous == nil, line.seq > covered + 1 {
+                throw StoreError.corruptJournal(file: path, line: number,
+                                                reason: "starts at sequence \(line.seq) but the snapshot ends at \(covered): records are missing")
+            }
+            previous = line.seq
+            result.lastSequence = line.seq
+            if line.seq > covered { result.lines.append(line) }
+            start = data.index(after: end!)
+            result.validLength = start - data.startIndex
+        }
+        return result
+    }
+}
+
+protocol SequencedLine { var seq: Int { get } }
+extension EventStore.Line: SequencedLine {}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Why the store cannot be opened or written. Each case says where, and what to do.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Another process holds the data directory's lock.
+    case locked(directory: String, holderPID: String)
+    /// A journal line that is not the last cannot be read: real corruption, not a torn write.
+    case corruptJournal(file: String, line: Int, reason: String)
+    case corruptSnapshot(file: String, reason: String)
+    /// A system call failed.
+    case io(operation: String, path: String, errno: Int32)
+    case closed
+
+    public var description: String {
+        switch self {
+        case .locked(let directory, let pid):
+            "the data directory \(directory) is in use by another mentorbot (pid \(pid)); stop it first, "
+                + "or give this one its own data_directory"
+        case .corruptJournal(let file, let line, let reason):
+            "\(file):\(line): the journal is damaged (\(reason)). Nothing was changed. Restore the data directory "
+                + "from a backup, or move this file aside after keeping a copy for investigation"
+        case .corruptSnapshot(let file, let reason):
+            "\(file): the snapshot is damaged (\(reason)). Nothing was changed. Restore it from a backup"
+        case .io(let operation, let path, let code):
+            "\(operation) \(path) failed: \(String(cString: strerror(code)))"
+        case .closed:
+            "the store is closed"
+        }
+    }
+}
