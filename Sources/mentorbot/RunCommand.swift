@@ -47,7 +47,9 @@ struct ChatCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("mentorbot chat: set \(passwordEnv) to your password\n".utf8))
             throw ExitCode(2)
         }
-        let chat = TerminalChat(homeserver: homeserver, botUserID: bot) { line in print(line) }
+        let chat = TerminalChat(homeserver: homeserver, botUserID: bot) { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
         do {
             try await chat.run(user: user, password: password)
         } catch {
