@@ -48,15 +48,22 @@ public struct Daemon {
 
         let stop = SignalWatcher(signals: [SIGTERM, SIGINT])
         let botUserID = configuration.bot.userID, logger = self.logger
-        let outcome: Error? = await withTaskGroup(of: Error?.self) { group in
-            group.addTask { await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger).run() } }
-            group.addTask { await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() } }
-            group.addTask { await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() } }
-            group.addTask { await stop.wait(); return nil }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        // The first worker to end (an error) or a stop signal ends the daemon. Workers are plain
+        // tasks, not a task group, because a group would wait for the sync worker's 30-second
+        // long-poll to return before shutting down.
+        let (outcomes, report) = AsyncStream.makeStream(of: (any Error)?.self)
+        let workers = [
+            Task { _ = report.yield(await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger).run() }) },
+            Task { _ = report.yield(await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() }) },
+            Task { _ = report.yield(await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() }) },
+            Task { await stop.wait(); _ = report.yield(nil) },
+        ]
+        var outcome: (any Error)?
+        for await first in outcomes {
+            outcome = first
+            break
         }
+        for worker in workers { worker.cancel() }
         // Everything acted upon is already journaled; the snapshot only shortens the next start.
         // Workers blocked in a 30-second long-poll are not awaited: exiting cannot lose anything.
         await runtime.finish()
