@@ -20,8 +20,10 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "MatrixClient", dependencies: ["CCurl"]),
-        .target(name: "DurableStore"),
+        // Blocking calls (curl transfers, fsync) run on dedicated threads, never on the cooperative pool.
+        .target(name: "DedicatedThread"),
+        .target(name: "MatrixClient", dependencies: ["CCurl", "DedicatedThread"]),
+        .target(name: "DurableStore", dependencies: ["DedicatedThread"]),
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
         .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML"]),

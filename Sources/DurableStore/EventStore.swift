@@ -1,3 +1,4 @@
+import DedicatedThread
 import Foundation
 
 /// What a store held when it was opened: the newest snapshot, the journal records after it (in
@@ -16,7 +17,7 @@ public struct RecoveredState<Record: Sendable, Snapshot: Sendable>: Sendable {
 /// fsync (group commit). Everything blocking runs on the store's own thread.
 public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable> {
     public let directory: URL
-    private let lane = BlockingLane(name: "event-store")
+    private let lane = DedicatedThread(name: "event-store")
     private let journal: JournalFile
     private var nextSequence: Int
     private var pending: [(data: Data, waiter: CheckedContinuation<Void, Error>)] = []
@@ -155,6 +156,7 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable
         await drain()
         isClosed = true
         journal.close()
+        lane.shutdown()
     }
 }
 

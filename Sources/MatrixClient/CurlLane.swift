@@ -1,49 +1,25 @@
 import CCurl
+import DedicatedThread
 import Foundation
 
-/// One dedicated thread with one reusable curl easy handle. Blocking curl calls run here, never on
-/// Swift's cooperative thread pool (which has only as many threads as cores, so a 30-second
-/// long-poll there would starve the rest of the program). Keeping the handle keeps the connection.
+/// A dedicated thread with one reusable curl easy handle: blocking transfers stay off Swift's
+/// cooperative pool, and keeping the handle keeps the connection alive between requests.
 final class CurlLane: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var jobs: [() -> Void] = []
-    private var thread: Thread?
+    private let thread: DedicatedThread
+    private let handle: CurlHandle
 
     init(name: String) {
         CurlGlobal.initialize()
-        let thread = Thread { [unowned self] in self.loop() }
-        thread.name = name
-        thread.stackSize = 1 << 20
-        self.thread = thread
-        thread.start()
+        thread = DedicatedThread(name: name)
+        handle = CurlHandle()
     }
 
     func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            enqueue { [handle = self.handle] in
-                continuation.resume(with: Result { try handle.perform(request) })
-            }
-        }
+        let handle = self.handle
+        return try await thread.run { try handle.perform(request) }
     }
 
-    private lazy var handle = CurlHandle()
-
-    private func enqueue(_ job: @escaping () -> Void) {
-        condition.lock()
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func loop() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty { condition.wait() }
-            let job = jobs.removeFirst()
-            condition.unlock()
-            job()
-        }
-    }
+    func shutdown() { thread.shutdown() }
 }
 
 enum CurlGlobal {
@@ -52,7 +28,7 @@ enum CurlGlobal {
 }
 
 /// A curl easy handle and the buffers its callbacks fill. Used by one thread at a time.
-final class CurlHandle {
+final class CurlHandle: @unchecked Sendable {
     private let easy: UnsafeMutableRawPointer
     fileprivate var body = Data()
     fileprivate var headers: [String] = []

@@ -18,6 +18,11 @@ public final class MatrixClient: @unchecked Sendable {
         requestLane = CurlLane(name: "matrix-requests")
     }
 
+    deinit {
+        syncLane.shutdown()
+        requestLane.shutdown()
+    }
+
     public func setAccessToken(_ token: String?) {
         tokenLock.withLock { accessToken = token }
     }

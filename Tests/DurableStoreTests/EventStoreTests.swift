@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+@testable import DurableStore
+
+struct Note: Codable, Sendable, Equatable {
+    var text: String
+}
+
+func temporaryDirectory() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("store-test-\(UUID().uuidString)")
+}
+
+func permissions(_ path: String) throws -> Int {
+    (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+}
+
+@Suite struct EventStoreTests {
+    @Test func appendedRecordsComeBackInOrderAfterReopening() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+            #expect(recovered.snapshot == nil && recovered.records.isEmpty)
+            try await store.append([Note(text: "a"), Note(text: "b")])
+            try await store.append([Note(text: "c")])
+            await store.close()
+        }
+        let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.records.map(\.text) == ["a", "b", "c"])
+        #expect(recovered.repairs.isEmpty)
+        await store.close()
+    }
+
+    @Test func aSnapshotReplacesTheJournalAndTheTailReplaysAfterIt() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "b")])
+            try await store.writeSnapshot([Note(text: "a"), Note(text: "b")])
+            try await store.append([Note(text: "c")])
+            await store.close()
+        }
+        let journal = try String(contentsOf: directory.appendingPathComponent("journal.jsonl"), encoding: .utf8)
+        #expect(journal.split(separator: "\n").count == 1)
+        let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.snapshot?.map(\.text) == ["a", "b"])
+        #expect(recovered.records.map(\.text) == ["c"])
+        await store.close()
+    }
+
+    /// A crash after the snapshot's rename but before the journal is emptied leaves old lines the
+    /// snapshot already covers: they must be skipped, not applied twice.
+    @Test func linesTheSnapshotCoversAreSkipped() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "b"), Note(text: "c")])
+            await store.close()
+        }
+        let snapshot = #"{"lastSequence":2,"state":[{"text":"a"},{"text":"b"}]}"#
+        try snapshot.write(to: directory.appendingPathComponent("snapshot.json"), atomically: true, encoding: .utf8)
+        let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.snapshot?.count == 2)
+        #expect(recovered.records.map(\.text) == ["c"])
+        try await store.append([Note(text: "d")])
+        await store.close()
+        let (again, reread) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(reread.records.map(\.text) == ["c", "d"])
+        await again.close()
+    }
+
+    @Test func aTornLastLineIsDroppedAndReported() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "b")])
+            await store.close()
+        }
+        let journal = directory.appendingPathComponent("journal.jsonl")
+        let handle = try FileHandle(forWritingTo: journal)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"record":{"text":"c"#.utf8))
+        try handle.close()
+        let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.records.map(\.text) == ["a", "b"])
+        #expect(recovered.repairs.count == 1)
+        #expect(recovered.repairs.first?.contains("journal.jsonl:3") == true)
+        try await store.append([Note(text: "c")])
+        await store.close()
+        let (again, reread) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(reread.records.map(\.text) == ["a", "b", "c"])
+        #expect(reread.repairs.isEmpty)
+        await again.close()
+    }
+
+    @Test func corruptionBeforeTheLastLineStopsWithFileAndLineAndChangesNothing() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "b"), Note(text: "c")])
+            await store.close()
+        }
+        let journal = directory.appendingPathComponent("journal.jsonl")
+        var lines = try String(contentsOf: journal, encoding: .utf8).components(separatedBy: "\n")
+        lines[1] = "{\"record\":{\"text\":\"b\"}, garbage"
+        try lines.joined(separator: "\n").write(to: journal, atomically: false, encoding: .utf8)
+        let before = try Data(contentsOf: journal)
+        #expect(throws: StoreError.corruptJournal(file: journal.path, line: 2, reason: "the line cannot be read as a record")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        #expect(try Data(contentsOf: journal) == before)
+    }
+
+    @Test func aMissingSequenceIsCorruption() async throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let lines = [#"{"record":{"text":"a"},"seq":1}"#, #"{"record":{"text":"c"},"seq":3}"#, ""]
+        try lines.joined(separator: "\n").write(to: directory.appendingPathComponent("journal.jsonl"), atomically: true, encoding: .utf8)
+        do {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+            Issue.record("a gap in the sequence must not open")
+        } catch let error as StoreError {
+            guard case .corruptJournal(_, let line, let reason) = error else { throw error }
+            #expect(line == 2)
+            #expect(reason.contains("sequence 3 follows 1"))
+        }
+    }
+
+    @Test func aDamagedSnapshotNamesTheFile() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "{not json".write(to: directory.appendingPathComponent("snapshot.json"), atomically: true, encoding: .utf8)
+        do {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+            Issue.record("a damaged snapshot must not open")
+        } catch let error as StoreError {
+            #expect(error.description.contains("snapshot.json"))
+        }
+    }
+
+    @Test func filesAreOwnerOnlyWhateverTheUmask() async throws {
+        let directory = temporaryDirectory()
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+        try await store.append([Note(text: "a")])
+        try await store.writeSnapshot([Note(text: "a")])
+        try await store.append([Note(text: "b")])
+        #expect(try permissions(directory.path) == 0o700)
+        for name in ["journal.jsonl", "snapshot.json", "lock"] {
+            #expect(try permissions(directory.appendingPathComponent(name).path) == 0o600, "\(name)")
+        }
+        await store.close()
+    }
+
+    @Test func aSecondOpenOfTheSameDirectoryIsRefusedWithThePid() async throws {
+        let directory = temporaryDirectory()
+        let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(throws: StoreError.locked(directory: directory.standardizedFileURL.path, holderPID: "\(getpid())")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        await store.close()
+        let (reopened, _) = try EventStore<Note, [Note]>.open(directory: directory)
+        await reopened.close()
+    }
+
+    @Test func concurrentAppendsShareFsyncs() async throws {
+        let directory = temporaryDirectory()
+        let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<8 {
+                group.addTask {
+                    for index in 0..<50 { try await store.append([Note(text: "\(writer)-\(index)")]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let syncs = await store.journalSyncs
+        #expect(await store.appendedRecords == 400)
+        #expect(syncs < 400, "group commit: \(syncs) fsyncs for 400 appends")
+        await store.close()
+        let (again, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.records.count == 400)
+        for writer in 0..<8 {
+            #expect(recovered.records.filter { $0.text.hasPrefix("\(writer)-") }.map(\.text) == (0..<50).map { "\(writer)-\($0)" })
+        }
+        await again.close()
+    }
+}
