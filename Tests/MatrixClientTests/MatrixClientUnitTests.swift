@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import MatrixClient
+
+@Suite struct RetryPolicyTests {
+    let policy = RetryPolicy()
+    let rateLimited = MatrixError.http(status: 429, errcode: "M_LIMIT_EXCEEDED", message: nil, retryAfter: 3.5)
+
+    @Test func aRateLimitWaitsExactlyAsLongAsTheServerAsked() {
+        #expect(policy.delay(afterAttempt: 1, error: rateLimited, random: { _ in 99 }) == 3.5)
+        let silent = MatrixError.http(status: 429, errcode: nil, message: nil, retryAfter: nil)
+        #expect(policy.delay(afterAttempt: 1, error: silent, random: { _ in 99 }) == policy.defaultRateLimitWait)
+    }
+
+    @Test func serverAndNetworkErrorsBackOffExponentiallyWithJitterUpToTheCap() {
+        var ceilings: [Double] = []
+        for attempt in 1...10 {
+            _ = policy.delay(afterAttempt: attempt, error: .network("refused"), random: { range in
+                ceilings.append(range.upperBound)
+                return range.upperBound
+            })
+        }
+        #expect(ceilings == [0.5, 1, 2, 4, 8, 16, 30, 30, 30, 30])
+        let server = MatrixError.http(status: 502, errcode: nil, message: nil, retryAfter: nil)
+        let jittered = policy.delay(afterAttempt: 3, error: server, random: { Double.random(in: $0) })!
+        #expect((0...2).contains(jittered))
+    }
+
+    @Test func permanentAndFatalErrorsAreNotRetried() {
+        let forbidden = MatrixError.http(status: 403, errcode: "M_FORBIDDEN", message: nil, retryAfter: nil)
+        let token = MatrixError.http(status: 401, errcode: "M_UNKNOWN_TOKEN", message: nil, retryAfter: nil)
+        #expect(policy.delay(afterAttempt: 1, error: forbidden, random: { _ in 0 }) == nil)
+        #expect(policy.delay(afterAttempt: 1, error: token, random: { _ in 0 }) == nil)
+        #expect(forbidden.isPermanent && !forbidden.isUnknownToken)
+        #expect(token.isUnknownToken && !token.isPermanent)
+    }
+
+    @Test func anAttemptLimitIsHonoured() {
+        let limited = RetryPolicy(maximumAttempts: 3)
+        #expect(limited.delay(afterAttempt: 2, error: .network("x"), random: { _ in 0 }) != nil)
+        #expect(limited.delay(afterAttempt: 3, error: .network("x"), random: { _ in 0 }) == nil)
+    }
+}
+
+@Suite struct ErrorDecodingTests {
+    func response(_ status: Int, _ body: String, headers: [String: String] = [:]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: headers, body: Data(body.utf8))
+    }
+
+    @Test func retryAfterMsInTheBodyIsRead() {
+        let error = MatrixError.from(response(429, #"{"errcode":"M_LIMIT_EXCEEDED","error":"Too Many Requests","retry_after_ms":2500}"#))
+        #expect(error.isRateLimited)
+        #expect(error.retryAfter == 2.5)
+    }
+
+    @Test func theRetryAfterHeaderIsReadAndTheLongerWaitWins() {
+        #expect(MatrixError.from(response(429, "{}", headers: ["retry-after": "7"])).retryAfter == 7)
+        let both = MatrixError.from(response(429, #"{"retry_after_ms":2000}"#, headers: ["retry-after": "4"]))
+        #expect(both.retryAfter == 4)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00:00 GMT
+        let date = MatrixError.from(response(429, "{}", headers: ["retry-after": "Fri, 15 Jan 2027 08:00:10 GMT"]), now: now)
+        #expect(date.retryAfter == 10)
+    }
+
+    @Test func anUnknownTokenIsRecognised() {
+        let error = MatrixError.from(response(401, #"{"errcode":"M_UNKNOWN_TOKEN","error":"Invalid access token passed.","soft_logout":false}"#))
+        #expect(error.isUnknownToken)
+        #expect(error.description == "HTTP 401 M_UNKNOWN_TOKEN: Invalid access token passed.")
+    }
+
+    @Test func aNonJSONErrorBodyStillGivesTheStatus() {
+        let error = MatrixError.from(response(502, "<html>Bad gateway</html>"))
+        #expect(error.status == 502)
+        #expect(error.isRetryable)
+    }
+}
+
+@Suite struct SyncDecodingTests {
+    static let sample = #"""
+    {"next_batch":"s72595_4483_1934","rooms":{
+      "join":{"!dm:localhost":{"timeline":{"events":[
+        {"type":"m.room.message","event_id":"$1","sender":"@amina:localhost","origin_server_ts":1700000000000,
+         "content":{"msgtype":"m.text","body":"> <@mentorbot:localhost> How are you?\n\nbilan",
+                    "m.relates_to":{"m.in_reply_to":{"event_id":"$0"}}}},
+        {"type":"m.reaction","event_id":"$2","sender":"@amina:localhost","origin_server_ts":1700000001000,
+         "content":{"m.relates_to":{"rel_type":"m.annotation","event_id":"$0","key":"2️⃣"}}},
+        {"type":"m.room.member","event_id":"$3","sender":"@mentorbot:localhost","state_key":"@mentorbot:localhost",
+         "origin_server_ts":1700000002000,"content":{"membership":"join"}}],"limited":false},
+        "state":{"events":[]},"ephemeral":{"events":[]}}},
+      "invite":{"!new:localhost":{"invite_state":{"events":[
+        {"type":"m.room.name","sender":"@amina:localhost","state_key":"","content":{"name":"Chat"}},
+        {"type":"m.room.member","sender":"@amina:localhost","state_key":"@mentorbot:localhost","content":{"membership":"invite"}}]}}},
+      "leave":{}}}
+    """#
+
+    @Test func aSynapseShapedResponseDecodes() throws {
+        let response = try JSONDecoder().decode(SyncResponse.self, from: Data(Self.sample.utf8))
+        #expect(response.nextBatch == "s72595_4483_1934")
+        let events = try #require(response.joinedRooms["!dm:localhost"]?.timelineEvents)
+        #expect(events.count == 3)
+        let text = try #require(TextMessage(event: events[0]))
+        #expect(text.inReplyTo == "$0")
+        #expect(text.plainReplyText == "bilan")
+        let reaction = try #require(Reaction(event: events[1]))
+        #expect(reaction == Reaction(event: events[1]))
+        #expect(reaction.relatesTo == "$0" && reaction.key == "2️⃣")
+        #expect(TextMessage(event: events[2]) == nil)
+        #expect(response.joinedRooms["!dm:localhost"]?.involves("@mentorbot:localhost") == true)
+        #expect(response.invitedRooms["!new:localhost"]?.inviter(of: "@mentorbot:localhost") == "@amina:localhost")
+    }
+
+    @Test func aBodyWithoutAReplyIsLeftAlone() {
+        let event = ClientEvent(type: "m.room.message", eventId: "$x", sender: "@a:b", originServerTs: 0,
+                                content: .object(["msgtype": .string("m.text"), "body": .string("> not a quote, no reply")]))
+        #expect(TextMessage(event: event)?.plainReplyText == "> not a quote, no reply")
+    }
+
+    @Test func anEmptySyncDecodes() throws {
+        let response = try JSONDecoder().decode(SyncResponse.self, from: Data(#"{"next_batch":"s1"}"#.utf8))
+        #expect(response.joinedRooms.isEmpty && response.invitedRooms.isEmpty)
+    }
+}
+
+@Suite struct ContentTests {
+    @Test func plainMessagesCarryAnEmptyMentionsObjectSoNobodyIsPingedByAccident() throws {
+        let content = MessageContent(kind: .notice, body: "hi", html: nil)
+        #expect(content.json["m.mentions"] == .object([:]))
+        #expect(content.json["msgtype"] == .string("m.notice"))
+        #expect(content.json["format"] == nil)
+    }
+
+    @Test func mentionsAndHTMLAreEncoded() {
+        let content = MessageContent(kind: .text, body: "hi", html: "<b>hi</b>", mentions: ["@c:localhost"])
+        #expect(content.json["m.mentions"]?["user_ids"] == .array([.string("@c:localhost")]))
+        #expect(content.json["format"] == .string("org.matrix.custom.html"))
+        #expect(content.json["formatted_body"] == .string("<b>hi</b>"))
+    }
+
+    @Test func pathSegmentsArePercentEncoded() {
+        #expect(MatrixClient.segment("!abc:localhost") == "%21abc%3Alocalhost")
+        #expect(MatrixClient.segment("#coordinators:example.org") == "%23coordinators%3Aexample.org")
+        #expect(MatrixClient.segment("mb-1-2") == "mb-1-2")
+    }
+
+    @Test func theSyncFilterIsValidJSON() throws {
+        let filter = try JSONDecoder().decode(JSONValue.self, from: Data(SyncFilter.json(timelineLimit: 5).utf8))
+        #expect(filter["room"]?["timeline"]?["limit"] == .number(5))
+    }
+}
