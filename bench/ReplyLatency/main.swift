@@ -1,1 +1,192 @@
-print("placeholder")
+import Foundation
+import MatrixClient
+
+// Reply latency through a local homeserver: each simulated user sends a message and times how
+// long until the bot's reply reaches them through /sync. Run twice in the same session: once
+// against a trivial echo bot (the baseline: homeserver and client cost only) and once against
+// mentorbot; the difference is what mentorbot adds. Also counts lost replies and reads the
+// daemon's peak RSS (VmHWM).
+//
+// usage: mentorbot-bench HOMESERVER SHARED_SECRET REPO_ROOT [ROUNDS]   (scripts/bench.sh runs it)
+
+struct Account: Decodable { var user_id: String; var access_token: String }
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 4 else {
+    FileHandle.standardError.write(Data("usage: mentorbot-bench HOMESERVER SHARED_SECRET REPO_ROOT [ROUNDS]\n".utf8))
+    exit(2)
+}
+let homeserver = arguments[1], secret = arguments[2], root = URL(fileURLWithPath: arguments[3])
+let rounds = arguments.count > 4 ? Int(arguments[4]) ?? 20 : 20
+
+func run(_ tool: String, _ args: [String]) throws -> Data {
+    let process = Process()
+    process.executableURL = root.appendingPathComponent(tool)
+    process.arguments = args
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return data
+}
+
+func register(_ prefix: String, admin: Bool = false) throws -> Account {
+    let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
+    return try JSONDecoder().decode(Account.self, from: try run("scripts/register-user", [homeserver, secret, name, "pw-\(name)"] + (admin ? ["--admin"] : [])))
+}
+
+/// A simulated person: joins the bot's room, then sends and times round trips.
+actor Person {
+    let client: MatrixClient
+    let userID: String
+    var since: String?
+    var room: String?
+    var seen: [String: Int] = [:]
+
+    init(_ account: Account) {
+        client = MatrixClient(homeserver: homeserver, accessToken: account.access_token)
+        userID = account.user_id
+    }
+
+    func poll(_ bot: String) async throws -> Int {
+        let response = try await client.sync(since: since, filter: SyncFilter.json(timelineLimit: 50), timeoutMs: since == nil ? 0 : 5_000)
+        since = response.nextBatch
+        for (id, invite) in response.invitedRooms where invite.inviter(of: userID) == bot {
+            _ = try await client.join(roomIdOrAlias: id)
+            room = id
+        }
+        var fromBot = 0
+        for (id, joined) in response.joinedRooms {
+            if room == nil, joined.involves(bot) { room = id }
+            fromBot += joined.timelineEvents.filter { $0.sender == bot && $0.type == "m.room.message" }.count
+        }
+        return fromBot
+    }
+
+    /// Waits for the greeting (or, for the echo bot, an open room).
+    func ready(_ bot: String, greeting: Bool) async throws {
+        var count = 0
+        while room == nil || (greeting && count == 0) { count += try await poll(bot) }
+    }
+
+    /// Sends `rounds` messages one after another; returns each reply's latency in ms (nil = lost).
+    func measure(_ bot: String, text: String, rounds: Int) async throws -> [Double?] {
+        var latencies: [Double?] = []
+        for index in 0..<rounds {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try await client.send(roomId: room!, txnId: "b-\(UUID().uuidString)-\(index)", content: MessageContent(kind: .text, body: text, html: nil))
+            var got = 0
+            let deadline = Date().addingTimeInterval(10)
+            while got == 0 && Date() < deadline { got = try await poll(bot) }
+            latencies.append(got > 0 ? Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 : nil)
+        }
+        return latencies
+    }
+}
+
+/// The baseline bot: answers every message at once, no store, no dialog. Same client library.
+func echoBot(_ account: Account, people: [String]) -> Task<Void, Error> {
+    Task {
+        let client = MatrixClient(homeserver: homeserver, accessToken: account.access_token)
+        var since: String?
+        for person in people {
+            let room = try await client.createRoom(CreateRoomRequest.directMessage(inviting: person))
+            _ = room
+        }
+        while !Task.isCancelled {
+            let response = try await client.sync(since: since, filter: SyncFilter.json(timelineLimit: 50), timeoutMs: since == nil ? 0 : 5_000)
+            let first = since == nil
+            since = response.nextBatch
+            guard !first else { continue }
+            for (room, joined) in response.joinedRooms {
+                for event in joined.timelineEvents where event.sender != account.user_id && event.type == "m.room.message" {
+                    _ = try await client.send(roomId: room, txnId: "e-\(event.eventId)", content: MessageContent(kind: .text, body: "echo", html: nil))
+                }
+            }
+        }
+    }
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return .nan }
+    return sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+}
+
+struct Row { var name: String; var users: Int; var latencies: [Double?]; var rssMB: Double? }
+
+func measure(users: Int, mentorbot: Bool) async throws -> Row {
+    let bot = try register("benchbot")
+    let admin = try register("benchadmin", admin: true)
+    _ = try run("scripts/ratelimit-override", [homeserver, admin.access_token, bot.user_id])
+    let accounts = try (0..<users).map { _ in try register("benchuser") }
+    let people = accounts.map(Person.init)
+    var daemon: Process?
+    var echo: Task<Void, Error>?
+    if mentorbot {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try bot.access_token.write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        let mentors = accounts.enumerated().map { "    - {id: M\($0.offset), matrix_id: \"\($0.element.user_id)\", language: en}" }.joined(separator: "\n")
+        let yaml = """
+        homeserver: \(homeserver)
+        bot: {user_id: "\(bot.user_id)", access_token_file: \(dir.appendingPathComponent("token").path)}
+        data_directory: \(dir.appendingPathComponent("data").path)
+        dialogs_directory: \(root.appendingPathComponent("Dialogs").path)
+        coordinators_room: "#bench-\(UUID().uuidString.prefix(6).lowercased()):localhost"
+        programme: {default_language: en, time_zone: Europe/Brussels}
+        roster:
+          coordinators:
+            - {id: C1, matrix_id: "\(admin.user_id)"}
+          mentors:
+        \(mentors)
+        """
+        try yaml.write(to: dir.appendingPathComponent("mentorbot.yaml"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = root.appendingPathComponent(".build/release/mentorbot")
+        process.arguments = ["run", "--config", dir.appendingPathComponent("mentorbot.yaml").path, "--log-level", "warning"]
+        try process.run()
+        daemon = process
+    } else {
+        echo = echoBot(bot, people: accounts.map(\.user_id))
+    }
+    for person in people { try await person.ready(bot.user_id, greeting: mentorbot) }
+    let latencies = try await withThrowingTaskGroup(of: [Double?].self) { group in
+        for person in people { group.addTask { try await person.measure(bot.user_id, text: "help", rounds: rounds) } }
+        return try await group.reduce(into: []) { $0 += $1 }
+    }
+    var rss: Double?
+    if let daemon {
+        let status = (try? String(contentsOfFile: "/proc/\(daemon.processIdentifier)/status", encoding: .utf8)) ?? ""
+        if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Double(line.split(separator: " ").dropFirst().first { !$0.isEmpty }?.trimmingCharacters(in: .whitespaces) ?? "") {
+            rss = kb / 1024
+        }
+        daemon.terminate()
+        daemon.waitUntilExit()
+    }
+    echo?.cancel()
+    return Row(name: mentorbot ? "mentorbot" : "echo baseline", users: users, latencies: latencies, rssMB: rss)
+}
+
+var rows: [Row] = []
+for users in [1, 20] {
+    rows.append(try await measure(users: users, mentorbot: false))
+    rows.append(try await measure(users: users, mentorbot: true))
+}
+print("| bot | users | replies | lost | p50 ms | p95 ms | p99 ms | max ms | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|")
+for row in rows {
+    let got = row.latencies.compactMap { $0 }.sorted()
+    let f = { (v: Double) in String(format: "%.1f", v) }
+    print("| \(row.name) | \(row.users) | \(got.count) | \(row.latencies.count - got.count) | \(f(percentile(got, 0.5))) | "
+        + "\(f(percentile(got, 0.95))) | \(f(percentile(got, 0.99))) | \(f(got.last ?? .nan)) | \(row.rssMB.map(f) ?? "-") |")
+}
+for users in [1, 20] {
+    let pair = rows.filter { $0.users == users }
+    let medians = pair.map { percentile($0.latencies.compactMap { $0 }.sorted(), 0.5) }
+    if medians.count == 2 {
+        print("\(users) user(s): mentorbot adds \(String(format: "%.1f", medians[1] - medians[0])) ms to the median reply "
+            + "(ratio \(String(format: "%.2f", medians[1] / medians[0])) against the echo baseline)")
+    }
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reply-latency benchmark through a throw-away local Synapse: an echo-bot baseline and mentorbot,
+# with 1 and 20 simulated users. Prints a Markdown table. ROUNDS (default 20) messages per user.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --product mentorbot
+swift build -c release --product mentorbot-bench
+HS_DIR=$(mktemp -d /tmp/mentorbot-bench.XXXXXX)
+trap 'scripts/synapse.sh stop "$HS_DIR" >/dev/null 2>&1 || true; rm -rf "$HS_DIR"' EXIT
+scripts/synapse.sh start "$HS_DIR"
+# shellcheck disable=SC1091
+source "$HS_DIR/env"
+.build/release/mentorbot-bench "$MENTORBOT_TEST_HOMESERVER" "$MENTORBOT_TEST_SHARED_SECRET" "$(pwd)" "${ROUNDS:-20}"
