@@ -22,10 +22,10 @@ public enum DaemonExit: Error, CustomStringConvertible {
 /// The imperative shell: opens the store, logs in, then runs the sync loop, the outbox and the
 /// room worker until SIGTERM or SIGINT, and shuts down cleanly (a final snapshot) within seconds.
 public struct Daemon {
-    let programme: Programme
+    let programme: LoadedProgramme
     let logger: Logger
 
-    public init(programme: Programme, logger: Logger) {
+    public init(programme: LoadedProgramme, logger: Logger) {
         self.programme = programme
         self.logger = logger
     }

@@ -4,7 +4,7 @@ import MentorBotCore
 import StrictYAML
 
 /// A configuration together with the dialogs it names, loaded and checked as one.
-public struct Programme: Sendable {
+public struct LoadedProgramme: Sendable {
     public let configuration: Configuration
     public let library: DialogLibrary
     public let configurationFile: String
@@ -13,7 +13,7 @@ public struct Programme: Sendable {
 /// Loads a configuration file and its dialogs directory, and reports every problem in both
 /// with file, line and key. Used by `mentorbot check` and before the daemon starts.
 public enum ProgrammeLoader {
-    public static func load(configurationPath: String) throws -> Programme {
+    public static func load(configurationPath: String) throws -> LoadedProgramme {
         let url = URL(fileURLWithPath: configurationPath).standardizedFileURL
         guard let data = FileManager.default.contents(atPath: url.path), let yaml = String(data: data, encoding: .utf8) else {
             throw YAMLProblems([YAMLProblem(file: configurationPath, line: 0, keyPath: "",
@@ -33,7 +33,7 @@ public enum ProgrammeLoader {
             problems.insert(found, at: 0)
         }
         guard let configuration, problems.isEmpty else { throw YAMLProblems(problems) }
-        return Programme(configuration: configuration, library: library, configurationFile: configurationPath)
+        return LoadedProgramme(configuration: configuration, library: library, configurationFile: configurationPath)
     }
 }
 

@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "mentorbot")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let programme: Programme
+        let programme: LoadedProgramme
         do {
             programme = try ProgrammeLoader.load(configurationPath: options.config)
         } catch {
