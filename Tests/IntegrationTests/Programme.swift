@@ -2,6 +2,10 @@ import Foundation
 import MatrixClient
 import Testing
 
+/// Every integration test runs one after another: each starts real processes against one
+/// homeserver, and on a two-core machine running them at once only measures contention.
+@Suite(.serialized) struct IntegrationSuite {}
+
 /// One programme on the test homeserver: a bot, a coordinator, a French-speaking mentor and an
 /// English-speaking mentee, each a real Matrix account, and the bot process configured for them.
 struct Programme {

@@ -2,145 +2,147 @@ import Foundation
 import MatrixClient
 import Testing
 
-@Suite struct ResilienceTests {
-    /// SIGKILL right after each of several answers, before the bot may have replied; after every
-    /// restart the conversation goes on where it was, and the mentor sees every bot message
-    /// exactly once.
-    @Test func aCheckInSurvivesSigkillsWithNothingLostOrSentTwice() async throws {
-        let programme = try Programme()
-        try programme.process.start()
-        defer { programme.process.kill(SIGKILL) }
-        let bot = programme.bot.userID
-        let room = try await programme.mentor.acceptInvite(from: bot)
-        try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+extension IntegrationSuite {
+    @Suite struct ResilienceTests {
+        /// SIGKILL right after each of several answers, before the bot may have replied; after every
+        /// restart the conversation goes on where it was, and the mentor sees every bot message
+        /// exactly once.
+        @Test func aCheckInSurvivesSigkillsWithNothingLostOrSentTwice() async throws {
+            let programme = try Programme()
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let room = try await programme.mentor.acceptInvite(from: bot)
+            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
 
-        var expected = 1
-        for (index, step) in Programme.frenchCheckIn.enumerated() {
-            try await programme.mentor.say(step.answer, in: room)
-            expected += step.replies
-            if index % 2 == 0 {
-                // Kill at varying moments: immediately, or a few milliseconds later.
-                try await Task.sleep(nanoseconds: UInt64(index) * 15_000_000)
-                programme.process.kill(SIGKILL)
-                #expect(await programme.process.waitForExit(timeout: 5) != nil)
-                try programme.process.start()
+            var expected = 1
+            for (index, step) in Programme.frenchCheckIn.enumerated() {
+                try await programme.mentor.say(step.answer, in: room)
+                expected += step.replies
+                if index % 2 == 0 {
+                    // Kill at varying moments: immediately, or a few milliseconds later.
+                    try await Task.sleep(nanoseconds: UInt64(index) * 15_000_000)
+                    programme.process.kill(SIGKILL)
+                    #expect(await programme.process.waitForExit(timeout: 5) != nil)
+                    try programme.process.start()
+                }
+                try await programme.mentor.waitForMessages(from: bot, in: room, count: expected)
             }
-            try await programme.mentor.waitForMessages(from: bot, in: room, count: expected)
+            try await programme.mentor.settle(3)
+            let said = await programme.mentor.bodies(from: bot, in: room)
+            #expect(said.count == expected, "every message exactly once: \(said.count) seen, \(expected) expected")
+            #expect(Set(said.filter { !$0.hasPrefix("1️⃣") }).count == Set(said).count)
+            #expect(said.last == "Merci ! Votre coordinateur·rice vous contactera bientôt.")
+
+            programme.process.kill(SIGTERM)
+            #expect(await programme.process.waitForExit(timeout: 10) == 0)
+            let stored = programme.process.journal + programme.process.snapshot
+            #expect(stored.contains("\"dialogID\":\"mentor_checkin\""))
+            #expect(stored.contains("\"personID\":\"M1\""))
+            #expect(stored.contains("\"satisfaction\":{\"number\":{\"_0\":3}}"))
         }
-        try await programme.mentor.settle(3)
-        let said = await programme.mentor.bodies(from: bot, in: room)
-        #expect(said.count == expected, "every message exactly once: \(said.count) seen, \(expected) expected")
-        #expect(Set(said.filter { !$0.hasPrefix("1️⃣") }).count == Set(said).count)
-        #expect(said.last == "Merci ! Votre coordinateur·rice vous contactera bientôt.")
 
-        programme.process.kill(SIGTERM)
-        #expect(await programme.process.waitForExit(timeout: 10) == 0)
-        let stored = programme.process.journal + programme.process.snapshot
-        #expect(stored.contains("\"dialogID\":\"mentor_checkin\""))
-        #expect(stored.contains("\"personID\":\"M1\""))
-        #expect(stored.contains("\"satisfaction\":{\"number\":{\"_0\":3}}"))
-    }
+        @Test func sigtermStopsTheDaemonCleanlyWithinFiveSeconds() async throws {
+            let programme = try Programme()
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            let room = try await programme.mentor.acceptInvite(from: programme.bot.userID)
+            try await programme.mentor.waitForMessages(from: programme.bot.userID, in: room, count: 1)
+            // The sync worker is now inside a 30-second long-poll.
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            let start = Date()
+            programme.process.kill(SIGTERM)
+            let status = await programme.process.waitForExit(timeout: 5)
+            #expect(status == 0, "exit status \(String(describing: status)) after \(Date().timeIntervalSince(start)) s")
+            #expect(FileManager.default.fileExists(atPath: programme.process.dataDirectory.appendingPathComponent("snapshot.json").path))
+        }
 
-    @Test func sigtermStopsTheDaemonCleanlyWithinFiveSeconds() async throws {
-        let programme = try Programme()
-        try programme.process.start()
-        defer { programme.process.kill(SIGKILL) }
-        let room = try await programme.mentor.acceptInvite(from: programme.bot.userID)
-        try await programme.mentor.waitForMessages(from: programme.bot.userID, in: room, count: 1)
-        // The sync worker is now inside a 30-second long-poll.
-        try await Task.sleep(nanoseconds: 1_000_000_000)
-        let start = Date()
-        programme.process.kill(SIGTERM)
-        let status = await programme.process.waitForExit(timeout: 5)
-        #expect(status == 0, "exit status \(String(describing: status)) after \(Date().timeIntervalSince(start)) s")
-        #expect(FileManager.default.fileExists(atPath: programme.process.dataDirectory.appendingPathComponent("snapshot.json").path))
-    }
+        /// The bot is NOT exempt from Synapse's default message rate limit (burst 10, then 0.2/s):
+        /// fifteen quick requests get fifteen replies, in order, none lost, none doubled.
+        @Test func aRateLimitedBotWaitsAndLosesNothing() async throws {
+            let programme = try Programme(exemptBot: false, mentorLanguage: "en")
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let room = try await programme.mentor.acceptInvite(from: bot)
+            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            let languages = ["en", "fr"]
+            for index in 0..<15 { try await programme.mentor.say("language \(languages[index % 2])", in: room) }
+            let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 16, timeout: 120)
+            try await programme.mentor.settle(2)
+            #expect(await programme.mentor.bodies(from: bot, in: room).count == 16)
+            for index in 0..<15 {
+                let expected = index % 2 == 0 ? "Okay, I'll write in English from now on."
+                    : "D'accord, je vous écrirai en français à partir de maintenant."
+                #expect(said[index + 1] == expected)
+            }
+        }
 
-    /// The bot is NOT exempt from Synapse's default message rate limit (burst 10, then 0.2/s):
-    /// fifteen quick requests get fifteen replies, in order, none lost, none doubled.
-    @Test func aRateLimitedBotWaitsAndLosesNothing() async throws {
-        let programme = try Programme(exemptBot: false, mentorLanguage: "en")
-        try programme.process.start()
-        defer { programme.process.kill(SIGKILL) }
-        let bot = programme.bot.userID
-        let room = try await programme.mentor.acceptInvite(from: bot)
-        try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
-        let languages = ["en", "fr"]
-        for index in 0..<15 { try await programme.mentor.say("language \(languages[index % 2])", in: room) }
-        let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 16, timeout: 120)
-        try await programme.mentor.settle(2)
-        #expect(await programme.mentor.bodies(from: bot, in: room).count == 16)
-        for index in 0..<15 {
-            let expected = index % 2 == 0 ? "Okay, I'll write in English from now on."
-                : "D'accord, je vous écrirai en français à partir de maintenant."
-            #expect(said[index + 1] == expected)
+        @Test func aWrongHomeserverURLEndsTheDaemonWithOneClearLine() async throws {
+            let programme = try Programme(homeserverURL: "http://127.0.0.1:9")
+            try programme.process.start()
+            let status = await programme.process.waitForExit(timeout: 20)
+            #expect(status == 1)
+            let lines = programme.process.stderr.split(separator: "\n")
+            #expect(lines.count == 1)
+            #expect(lines.first?.contains("cannot use http://127.0.0.1:9 as the homeserver") == true)
+        }
+
+        @Test func aRejectedTokenEndsTheDaemonWithOneClearLine() async throws {
+            let programme = try Programme(token: "syt_not_a_real_token")
+            try programme.process.start()
+            let status = await programme.process.waitForExit(timeout: 20)
+            #expect(status == 1)
+            let lines = programme.process.stderr.split(separator: "\n")
+            #expect(lines.count == 1)
+            #expect(lines.first?.contains("M_UNKNOWN_TOKEN") == true)
+            #expect(!programme.process.stderr.contains("syt_not_a_real_token"))
         }
     }
 
-    @Test func aWrongHomeserverURLEndsTheDaemonWithOneClearLine() async throws {
-        let programme = try Programme(homeserverURL: "http://127.0.0.1:9")
-        try programme.process.start()
-        let status = await programme.process.waitForExit(timeout: 20)
-        #expect(status == 1)
-        let lines = programme.process.stderr.split(separator: "\n")
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains("cannot use http://127.0.0.1:9 as the homeserver") == true)
-    }
+    @Suite struct RoomTests {
+        /// A room the mentee opens and invites the bot into is accepted; a stranger's invite is declined.
+        @Test func invitesFromMembersAreAcceptedAndFromStrangersDeclined() async throws {
+            let programme = try Programme()
+            let stranger = ChatParticipant(try programme.homeserver.register("stranger"), homeserver: programme.homeserver)
+            let bot = programme.bot.userID
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            // Let the bot finish its first sync before the invites arrive.
+            let dm = try await programme.mentee.acceptInvite(from: bot)
+            try await programme.mentee.waitForMessages(from: bot, in: dm, count: 1)
 
-    @Test func aRejectedTokenEndsTheDaemonWithOneClearLine() async throws {
-        let programme = try Programme(token: "syt_not_a_real_token")
-        try programme.process.start()
-        let status = await programme.process.waitForExit(timeout: 20)
-        #expect(status == 1)
-        let lines = programme.process.stderr.split(separator: "\n")
-        #expect(lines.count == 1)
-        #expect(lines.first?.contains("M_UNKNOWN_TOKEN") == true)
-        #expect(!programme.process.stderr.contains("syt_not_a_real_token"))
-    }
-}
-
-@Suite struct RoomTests {
-    /// A room the mentee opens and invites the bot into is accepted; a stranger's invite is declined.
-    @Test func invitesFromMembersAreAcceptedAndFromStrangersDeclined() async throws {
-        let programme = try Programme()
-        let stranger = ChatParticipant(try programme.homeserver.register("stranger"), homeserver: programme.homeserver)
-        let bot = programme.bot.userID
-        try programme.process.start()
-        defer { programme.process.kill(SIGKILL) }
-        // Let the bot finish its first sync before the invites arrive.
-        let dm = try await programme.mentee.acceptInvite(from: bot)
-        try await programme.mentee.waitForMessages(from: bot, in: dm, count: 1)
-
-        let strangerRoom = try await stranger.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
-        let menteeRoom = try await programme.mentee.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
-        let deadline = Date().addingTimeInterval(20)
-        var menteeMembers: [String] = []
-        while Date() < deadline {
-            menteeMembers = try await programme.mentee.client.joinedMembers(roomId: menteeRoom)
-            if menteeMembers.contains(bot) { break }
-            try await Task.sleep(nanoseconds: 200_000_000)
+            let strangerRoom = try await stranger.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
+            let menteeRoom = try await programme.mentee.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
+            let deadline = Date().addingTimeInterval(20)
+            var menteeMembers: [String] = []
+            while Date() < deadline {
+                menteeMembers = try await programme.mentee.client.joinedMembers(roomId: menteeRoom)
+                if menteeMembers.contains(bot) { break }
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+            #expect(menteeMembers.contains(bot))
+            try await programme.mentee.say("help", in: menteeRoom)
+            let replies = try await programme.mentee.waitForMessages(from: bot, in: menteeRoom, count: 1)
+            #expect(replies[0].hasPrefix("You can write"))
+            try await stranger.settle(2)
+            #expect(try await stranger.client.joinedMembers(roomId: strangerRoom) == [stranger.userID])
         }
-        #expect(menteeMembers.contains(bot))
-        try await programme.mentee.say("help", in: menteeRoom)
-        let replies = try await programme.mentee.waitForMessages(from: bot, in: menteeRoom, count: 1)
-        #expect(replies[0].hasPrefix("You can write"))
-        try await stranger.settle(2)
-        #expect(try await stranger.client.joinedMembers(roomId: strangerRoom) == [stranger.userID])
-    }
 
-    /// What was written before the bot first started is history, never a command.
-    @Test func messagesFromBeforeTheFirstStartAreNotTreatedAsCommands() async throws {
-        let programme = try Programme(mentorLanguage: "en")
-        let bot = programme.bot.userID
-        let early = try await programme.mentor.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
-        try await programme.mentor.say("check-in", in: early)
-        try await programme.mentor.say("help", in: early)
-        try await Task.sleep(nanoseconds: 1_100_000_000)
-        try programme.process.start()
-        defer { programme.process.kill(SIGKILL) }
-        let greeting = try await programme.mentor.waitForMessage(from: bot, containing: "Hello!")
-        try await programme.mentor.settle(3)
-        let said = await programme.mentor.bodies(from: bot, in: greeting.room)
-        #expect(said.count == 1, "only the greeting, got: \(said)")
+        /// What was written before the bot first started is history, never a command.
+        @Test func messagesFromBeforeTheFirstStartAreNotTreatedAsCommands() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            let bot = programme.bot.userID
+            let early = try await programme.mentor.client.createRoom(CreateRoomRequest(preset: "private_chat", isDirect: true, invite: [bot]))
+            try await programme.mentor.say("check-in", in: early)
+            try await programme.mentor.say("help", in: early)
+            try await Task.sleep(nanoseconds: 1_100_000_000)
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            let greeting = try await programme.mentor.waitForMessage(from: bot, containing: "Hello!")
+            try await programme.mentor.settle(3)
+            let said = await programme.mentor.bodies(from: bot, in: greeting.room)
+            #expect(said.count == 1, "only the greeting, got: \(said)")
+        }
     }
 }

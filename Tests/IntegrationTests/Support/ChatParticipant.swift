@@ -36,7 +36,7 @@ actor ChatParticipant {
     }
 
     /// Waits for an invite from `inviter`, accepts it, and returns the room.
-    func acceptInvite(from inviter: String, timeout: Double = 30) async throws -> String {
+    func acceptInvite(from inviter: String, timeout: Double = 60) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let room = invites.first(where: { $0.value == inviter })?.key {
@@ -55,7 +55,7 @@ actor ChatParticipant {
 
     /// Waits until `sender` has said at least `count` messages in `room`; returns them all.
     @discardableResult
-    func waitForMessages(from sender: String, in room: String, count: Int, timeout: Double = 30) async throws -> [String] {
+    func waitForMessages(from sender: String, in room: String, count: Int, timeout: Double = 60) async throws -> [String] {
         let deadline = Date().addingTimeInterval(timeout)
         while bodies(from: sender, in: room).count < count {
             guard Date() < deadline else {
@@ -75,7 +75,7 @@ actor ChatParticipant {
 
     /// Joins every room `sender` invites to and waits for a message of theirs containing `text`,
     /// in any room. Returns the room and the whole message.
-    func waitForMessage(from sender: String, containing text: String, timeout: Double = 30) async throws -> (room: String, body: String) {
+    func waitForMessage(from sender: String, containing text: String, timeout: Double = 60) async throws -> (room: String, body: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             for (room, inviter) in invites where inviter == sender {
