@@ -49,7 +49,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "mentorbot-bench",
-            dependencies: ["MatrixClient", "MentorBotDaemon"],
+            dependencies: ["MatrixClient", "MentorBotCore", "DurableStore", "Dialogs"],
             path: "bench/ReplyLatency"
         ),
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),

@@ -172,6 +172,10 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     return Row(name: mentorbot ? "mentorbot" : "echo baseline", users: users, latencies: latencies, rssMB: rss)
 }
 
+let own = try await measureOwnProcessing(root: root, messages: 2_000).sorted()
+print("Own processing per incoming message (decide + journal with fsync), 2000 messages from 20 mentors:")
+print(String(format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(own, 0.5), percentile(own, 0.95), percentile(own, 0.99), own.last ?? 0))
+
 var rows: [Row] = []
 for users in [1, 20] {
     rows.append(try await measure(users: users, mentorbot: false))
