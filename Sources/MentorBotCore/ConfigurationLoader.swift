@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import StrictYAML
 
@@ -19,9 +20,10 @@ public struct ConfigurationLoader {
         let dialogsDirectory = problems.attempt { try root.optional("dialogs_directory")?.nonEmptyString() ?? "../Dialogs" }
         let room = problems.attempt { try roomReference(root.required("coordinators_room")) }
         let programme = problems.attempt { try self.programme(root.required("programme"), problems: problems) }
-        let roster = programme.flatMap { programme in
-            problems.attempt { try self.roster(root.required("roster"), programme: programme, problems: problems) }
-        }
+        // A broken programme section must not hide the roster's own problems: check the roster
+        // against English and UTC meanwhile.
+        let rosterDefaults = programme ?? Programme(defaultLanguage: Localizer.baseLanguage, timeZone: "UTC")
+        let roster = problems.attempt { try self.roster(root.required("roster"), programme: rosterDefaults, problems: problems) }
         _ = problems.attempt { try root.finish() }
         try problems.throwIfAny()
         return Configuration(

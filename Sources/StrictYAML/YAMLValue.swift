@@ -148,13 +148,15 @@ public final class YAMLMapping {
         return entries
     }
 
-    /// Throws for the first key that was never read, naming the keys that are allowed here.
+    /// Throws every key that was never read, naming the keys that are allowed here.
     public func finish() throws {
-        for entry in entries where !consumed.contains(entry.key) {
-            let allowed = consumed.sorted().joined(separator: ", ")
-            let path = owner.keyPath.isEmpty ? entry.key : "\(owner.keyPath).\(entry.key)"
-            throw YAMLProblem(file: owner.file, line: entry.line, keyPath: path,
-                              message: "unknown key \"\(entry.key)\" (allowed here: \(allowed))")
+        let allowed = consumed.sorted().joined(separator: ", ")
+        let unknown = entries.filter { !consumed.contains($0.key) }.map { entry in
+            YAMLProblem(file: owner.file, line: entry.line,
+                        keyPath: owner.keyPath.isEmpty ? entry.key : "\(owner.keyPath).\(entry.key)",
+                        message: "unknown key \"\(entry.key)\" (allowed here: \(allowed))")
         }
+        if unknown.count == 1 { throw unknown[0] }
+        if !unknown.isEmpty { throw YAMLProblems(unknown) }
     }
 }

@@ -55,6 +55,14 @@ import Testing
         #expect(messages.contains { $0.contains("roster.pairs[0].mentee") && $0.contains("E9") })
     }
 
+    @Test func aBrokenProgrammeSectionDoesNotHideRosterProblemsOrUnknownKeys() {
+        let yaml = Self.example
+            .replacingOccurrences(of: "  time_zone: Europe/Brussels\n\n", with: "  time_zone: Mars/Base\n\n")
+            .replacingOccurrences(of: "language: fr", with: "language: xx") + "extra_key: 1\nother_key: 2\n"
+        let paths = problems(yaml).map(\.keyPath)
+        #expect(paths == ["programme.time_zone", "roster.mentors[0].language", "extra_key", "other_key"])
+    }
+
     @Test func secretsMustComeFromExactlyOneSource() {
         let yaml = Self.example.replacingOccurrences(of: "  access_token_env: MENTORBOT_ACCESS_TOKEN\n",
                                                      with: "  access_token_env: A\n  password_file: /run/secret\n")
