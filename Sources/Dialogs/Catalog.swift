@@ -58,9 +58,6 @@ public struct Localizer: Sendable {
         return result
     }
 
-    /// True when `key` is missing in `language` and a fallback will be used (callers log this).
-    public func fallsBack(_ key: String, in language: String) -> Bool { catalogs[language]?.messages[key] == nil }
-
     /// Normalised words with meaning `meaning` in `language`, plus the English ones, because
     /// English is the programme's common fallback and people often type it whatever their language.
     public func words(_ meaning: String, in language: String) -> [String] {

@@ -25,9 +25,4 @@ public enum TextNormalizer {
         default: scalar
         }
     }
-
-    /// Parses a whole number typed in any digits, or nil.
-    public static func integer(_ text: String) -> Int? {
-        Int(normalize(text))
-    }
 }

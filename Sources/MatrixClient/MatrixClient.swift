@@ -101,11 +101,6 @@ public final class MatrixClient: @unchecked Sendable {
         _ = try await call("POST", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/leave", body: .object([:]))
     }
 
-    public func invite(roomId: String, userId: String) async throws {
-        _ = try await call("POST", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/invite",
-                           body: .object(["user_id": .string(userId)]))
-    }
-
     /// The room an alias points to, or nil when nobody has taken the alias.
     public func resolveAlias(_ alias: String) async throws -> String? {
         do {

@@ -84,9 +84,4 @@ actor BotRuntime {
     }
 
     func pendingRoomRequests() -> [RoomRequest] { state.roomRequests }
-
-    /// The roster id for a Matrix id, for logs: logs carry ids, never names or Matrix handles.
-    func rosterID(of matrixID: String) -> String {
-        core.configuration.roster.person(matrixID: matrixID)?.id ?? "not-on-roster"
-    }
 }

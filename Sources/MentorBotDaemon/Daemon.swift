@@ -7,14 +7,13 @@ import MentorBotCore
 
 /// Why the daemon stopped, for its exit status and its one line to the operator.
 public enum DaemonExit: Error, CustomStringConvertible {
-    case configuration(String)
     case homeserver(String)
     case credentials(String)
     case store(String)
 
     public var description: String {
         switch self {
-        case .configuration(let text), .homeserver(let text), .credentials(let text), .store(let text): text
+        case .homeserver(let text), .credentials(let text), .store(let text): text
         }
     }
 }

@@ -37,6 +37,22 @@ extension IntegrationSuite {
             #expect(!stored.contains("\"bilan\""))
         }
 
+        @Test func aNumberReactionToTheQuestionAnswersIt() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let room = try await programme.mentor.acceptInvite(from: bot)
+            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            try await programme.mentor.say("check-in", in: room)
+            let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 3)
+            #expect(said[2].hasPrefix("Has your mentee made progress"))
+            let question = try #require(await programme.mentor.lastEventID(from: bot, in: room))
+            _ = try await programme.mentor.client.react(roomId: room, txnId: "r-\(UUID().uuidString)", to: question, key: "2️⃣")
+            let next = try await programme.mentor.waitForMessages(from: bot, in: room, count: 4)
+            #expect(next[3].hasPrefix("How happy are you"))
+        }
+
         @Test func helpStopStartAndLanguageWorkOverTheHomeserver() async throws {
             let programme = try Programme(mentorLanguage: "en")
             try programme.process.start()
