@@ -39,11 +39,9 @@ extension IntegrationSuite {
 
         @Test func aNumberReactionToTheQuestionAnswersIt() async throws {
             let programme = try Programme(mentorLanguage: "en")
-            try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.mentor.acceptInvite(from: bot)
-            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            let room = try await programme.startAndOpenMentorRoom()
             try await programme.mentor.say("check-in", in: room)
             let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 3)
             #expect(said[2].hasPrefix("Has your mentee made progress"))
@@ -55,11 +53,9 @@ extension IntegrationSuite {
 
         @Test func helpStopStartAndLanguageWorkOverTheHomeserver() async throws {
             let programme = try Programme(mentorLanguage: "en")
-            try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.mentor.acceptInvite(from: bot)
-            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            let room = try await programme.startAndOpenMentorRoom()
 
             try await programme.mentor.say("help", in: room)
             var said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 2)

@@ -33,6 +33,21 @@ struct Programme {
             pairs: [("P-001", "M1", "E1")])
     }
 
+    /// Starts the bot and waits until the mentor has joined the bot's direct room and seen the greeting.
+    func startAndOpenMentorRoom() async throws -> String {
+        try process.start()
+        let room = try await mentor.acceptInvite(from: bot.userID)
+        try await mentor.waitForMessages(from: bot.userID, in: room, count: 1)
+        return room
+    }
+
+    /// Starts a bot that must refuse to run; returns its exit status and its stderr lines.
+    func startExpectingFailure() async throws -> (status: Int32?, lines: [Substring]) {
+        try process.start()
+        let status = await process.waitForExit(timeout: 20)
+        return (status, process.stderr.split(separator: "\n"))
+    }
+
     /// The mentor's answers for a full check-in, and the bot messages each one produces.
     static let frenchCheckIn: [(answer: String, replies: Int)] = [
         ("bilan", 2), ("2", 1), ("3", 1), ("oui", 1), ("1", 1), ("2", 1), ("non", 1), ("oui", 1),

@@ -9,11 +9,9 @@ extension IntegrationSuite {
         /// exactly once.
         @Test func aCheckInSurvivesSigkillsWithNothingLostOrSentTwice() async throws {
             let programme = try Programme()
-            try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.mentor.acceptInvite(from: bot)
-            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            let room = try await programme.startAndOpenMentorRoom()
 
             var expected = 1
             for (index, step) in Programme.frenchCheckIn.enumerated() {
@@ -61,11 +59,9 @@ extension IntegrationSuite {
         /// fifteen quick requests get fifteen replies, in order, none lost, none doubled.
         @Test func aRateLimitedBotWaitsAndLosesNothing() async throws {
             let programme = try Programme(exemptBot: false, mentorLanguage: "en")
-            try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.mentor.acceptInvite(from: bot)
-            try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
+            let room = try await programme.startAndOpenMentorRoom()
             let languages = ["en", "fr"]
             for index in 0..<15 { try await programme.mentor.say("language \(languages[index % 2])", in: room) }
             let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 16, timeout: 120)
@@ -80,20 +76,16 @@ extension IntegrationSuite {
 
         @Test func aWrongHomeserverURLEndsTheDaemonWithOneClearLine() async throws {
             let programme = try Programme(homeserverURL: "http://127.0.0.1:9")
-            try programme.process.start()
-            let status = await programme.process.waitForExit(timeout: 20)
+            let (status, lines) = try await programme.startExpectingFailure()
             #expect(status == 1)
-            let lines = programme.process.stderr.split(separator: "\n")
             #expect(lines.count == 1)
             #expect(lines.first?.contains("cannot use http://127.0.0.1:9 as the homeserver") == true)
         }
 
         @Test func aRejectedTokenEndsTheDaemonWithOneClearLine() async throws {
             let programme = try Programme(token: "syt_not_a_real_token")
-            try programme.process.start()
-            let status = await programme.process.waitForExit(timeout: 20)
+            let (status, lines) = try await programme.startExpectingFailure()
             #expect(status == 1)
-            let lines = programme.process.stderr.split(separator: "\n")
             #expect(lines.count == 1)
             #expect(lines.first?.contains("M_UNKNOWN_TOKEN") == true)
             #expect(!programme.process.stderr.contains("syt_not_a_real_token"))
