@@ -33,12 +33,27 @@ public struct TerminalChat {
                                           content: MessageContent(kind: .text, body: line, html: nil))
             }
         }
-        defer { sender.cancel() }
+        // Printing runs beside typing; the chat ends when standard input ends (Ctrl-D). The
+        // receiver may be inside a 30-second long-poll, so it is cancelled, not awaited.
+        let botUserID = self.botUserID
+        let receiver = Task { @Sendable in
+            do {
+                try await Self.receive(client: client, userID: login.userId, botUserID: botUserID, room: room, output: output)
+            } catch {
+                output("mentorbot chat: \(error)")
+            }
+        }
+        try await sender.value
+        receiver.cancel()
+    }
+
+    private static func receive(client: MatrixClient, userID: String, botUserID: String, room: RoomHolder,
+                                output: @Sendable (String) -> Void) async throws {
         var since: String?
         while !Task.isCancelled {
             let response = try await client.sync(since: since, filter: SyncFilter.json(timelineLimit: 20),
                                                  timeoutMs: since == nil ? 0 : 30_000)
-            for (roomID, invited) in response.invitedRooms where invited.inviter(of: login.userId) == botUserID {
+            for (roomID, invited) in response.invitedRooms where invited.inviter(of: userID) == botUserID {
                 _ = try await client.join(roomIdOrAlias: roomID)
             }
             for (roomID, joined) in response.joinedRooms {
@@ -50,7 +65,6 @@ public struct TerminalChat {
                 guard await room.id == roomID else { continue }
                 for text in botMessages { output("\nMentorBot › " + text.replacingOccurrences(of: "\n", with: "\n            ")) }
             }
-            if sender.isCancelled { break }
             since = response.nextBatch
         }
     }
