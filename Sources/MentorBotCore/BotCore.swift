@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import StrictYAML
 
 /// The deterministic heart of the bot: given the state, one input and the time, it decides what
 /// happens as a list of events. No I/O and no clock reads, so every behaviour is testable and a
@@ -14,8 +15,41 @@ public struct BotCore: Sendable {
     public static let applicationKeys = [
         "bot.greeting.mentor", "bot.greeting.mentee", "bot.greeting.coordinator", "bot.help", "bot.help.dialog",
         "bot.stopped", "bot.restarted", "bot.language.changed", "bot.language.unknown", "bot.not_understood",
-        "bot.checkin.unavailable", "bot.dialog.stuck", "summary.stuck", "role.mentor", "role.mentee",
+        "bot.dialog.unavailable", "bot.dialog.stuck", "bot.later.paused", "bot.later.nothing",
+        "bot.continue.resumed", "bot.continue.nothing", "bot.person.requested", "bot.safety.reply",
+        "bot.consent.first", "bot.consent.missing", "bot.pair.none", "bot.meeting.none", "bot.meeting.confirmed",
+        "bot.meeting.declined", "bot.meeting.moved", "bot.meeting.cancelled", "bot.support.received",
+        "partner.mentor", "partner.mentee", "role.mentor", "role.mentee",
+        "summary.stuck", "summary.person_request", "summary.safety",
     ]
+
+    /// What the core can do with a completed dialog's answers (`outcome:` in a script).
+    public static let outcomes: Set<String> = [
+        "consent", "meeting_planned", "meeting_confirmed", "meeting_changed", "meeting_logged", "support_requested",
+    ]
+    /// The purposes onboarding asks consent for, each saved as `consent_<purpose>`.
+    public static let consentPurposes: Set<String> = ["checkins", "meetings", "evaluation"]
+    static let onboarding = "onboarding"
+
+    /// Everything wrong with a dialogs directory for this application: the validator's checks,
+    /// plus what the core relies on (onboarding asks every consent purpose; meeting_confirm exists).
+    public static func problems(in library: DialogLibrary) -> [YAMLProblem] {
+        var problems = DialogValidator(library: library, applicationKeys: applicationKeys, outcomes: outcomes,
+                                       consentPurposes: consentPurposes).problems()
+        let folder = "Dialogs"
+        for needed in [onboarding, "meeting_confirm"] where library.scripts[needed] == nil {
+            problems.append(YAMLProblem(file: "\(folder)/\(needed).yaml", line: 0, keyPath: "",
+                                        message: "the application needs the dialog \"\(needed)\""))
+        }
+        if let script = library.scripts[onboarding] {
+            let saved = Set(script.steps.compactMap(\.saveAs))
+            for purpose in consentPurposes.sorted() where !saved.contains("consent_\(purpose)") {
+                problems.append(YAMLProblem(file: script.file, line: 1, keyPath: "steps",
+                                            message: "onboarding must ask consent for \"\(purpose)\" (save: consent_\(purpose))"))
+            }
+        }
+        return problems
+    }
 
     public init(configuration: Configuration, library: DialogLibrary) {
         self.configuration = configuration
@@ -30,8 +64,8 @@ public struct BotCore: Sendable {
         var decision = Decision(state: state)
         switch input {
         case .started: start(&decision, now: now)
-        case .text(let text): receive(text, &decision)
-        case .reaction(let reaction): receive(reaction, &decision)
+        case .text(let text): receive(text, &decision, now: now)
+        case .reaction(let reaction): receive(reaction, &decision, now: now)
         case .invited(let roomID, let inviter): invited(roomID: roomID, inviter: inviter, &decision)
         case .roomRequestSucceeded(let requestID, let roomID): roomReady(requestID: requestID, roomID: roomID, &decision)
         case .roomRequestFailed(let requestID): decision.record(.roomRequestFinished(requestID: requestID))
@@ -41,12 +75,17 @@ public struct BotCore: Sendable {
             decision.record(.messageAbandoned(transactionID: transactionID, reason: reason))
         case .syncCompleted(let token):
             if token != state.syncToken { decision.record(.syncAdvanced(token: token)) }
+        case .tick: timePassed(&decision, now: now)
         }
         return decision.events
     }
 
     public func language(of person: Person, in state: BotState) -> String {
         state.person(person.matrixID).language ?? person.language
+    }
+
+    func timeZone(of person: Person) -> TimeZone {
+        TimeZone(identifier: person.timeZone) ?? TimeZone(identifier: configuration.programme.timeZone) ?? .gmt
     }
 
     // MARK: - Start-up
@@ -68,6 +107,8 @@ public struct BotCore: Sendable {
             if !known.greeted && !known.stopped {
                 say(Prompt(key: "bot.greeting.\(person.role.rawValue)"), to: person, &decision)
                 decision.record(.greeted(matrixID: person.matrixID))
+                // Onboarding comes first: nothing else runs for a person until they have answered it.
+                if person.role != .coordinator { begin(Self.onboarding, for: person, at: now, &decision) }
             }
         }
     }
@@ -132,7 +173,7 @@ public struct BotCore: Sendable {
         }
     }
 
-    private func receive(_ text: InboundText, _ decision: inout Decision) {
+    private func receive(_ text: InboundText, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(text.eventID) else { return }
         var scratch = decision
         guard let person = speaker(text.sender, roomID: text.roomID, sentAt: text.sentAt, &scratch) else { return }
@@ -141,8 +182,14 @@ public struct BotCore: Sendable {
         let language = language(of: person, in: decision.state)
         let words = TextNormalizer.normalize(text.body)
         let known = decision.state.person(person.matrixID)
+        func means(_ meaning: String) -> Bool { localizer.matches(words, meaning: meaning, in: language) }
 
-        if localizer.matches(words, meaning: "stop", in: language) {
+        // The safety word works in every language, in every state, even after "stop".
+        if localizer.matchesInAnyLanguage(words, meaning: "safety") {
+            raiseSafetyAlert(for: person, at: text.sentAt, &decision)
+            return
+        }
+        if means("stop") {
             if let dialog = known.dialog {
                 decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: dialog.dialogID, reason: .stopped))
             }
@@ -150,49 +197,85 @@ public struct BotCore: Sendable {
             say(Prompt(key: "bot.stopped"), to: person, &decision)
             return
         }
-        if localizer.matches(words, meaning: "start", in: language) {
+        if means("start") {
             if known.stopped { decision.record(.restarted(matrixID: person.matrixID, at: text.sentAt)) }
             say(Prompt(key: "bot.restarted"), to: person, &decision)
             return
         }
-        if localizer.matches(words, meaning: "help", in: language) {
+        if means("help") {
             say(Prompt(key: "bot.help"), to: person, &decision)
-            if !known.stopped, let dialog = known.dialog, let runner = runner(for: dialog) {
-                say(Prompt(key: "bot.help.dialog"), to: person, &decision)
-                say(runner.currentQuestion(dialog), to: person, &decision)
-            }
+            if !known.stopped { repeatQuestion(of: person, intro: "bot.help.dialog", now: now, &decision) }
             return
         }
         // Someone who said stop hears nothing more until they say start (or ask for help).
         guard !known.stopped else { return }
         if let code = requestedLanguage(words) {
-            chooseLanguage(code, for: person, &decision)
+            chooseLanguage(code, for: person, now: now, &decision)
             return
         }
+        if means("person") {
+            decision.record(.personRequested(matrixID: person.matrixID, at: text.sentAt))
+            tellCoordinators(key: "summary.person_request", about: person, &decision)
+            say(Prompt(key: "bot.person.requested"), to: person, &decision)
+            repeatQuestion(of: person, intro: "bot.help.dialog", now: now, &decision)
+            return
+        }
+        if means("later") {
+            if let dialog = known.dialog {
+                decision.record(.dialogPaused(matrixID: person.matrixID, progress: dialog))
+                say(Prompt(key: "bot.later.paused"), to: person, &decision)
+            } else {
+                say(Prompt(key: "bot.later.nothing"), to: person, &decision)
+            }
+            return
+        }
+        let role = person.role.rawValue
+        let keywordDialog = library.scripts.values.sorted(by: { $0.id < $1.id })
+            .first { $0.keyword.map(means) == true && $0.isFor(role: role) }
         if let dialog = known.dialog, let runner = runner(for: dialog) {
-            let parser = AnswerParser(localizer: localizer, language: language)
-            apply(runner.reply(text.body, progress: dialog, parser: parser), of: runner, for: person, at: text.sentAt, &decision)
+            let parser = parser(for: person, decision.state, now)
+            // Asking for another dialog mid-way ("menu") is not a wrong answer: say where we are.
+            if keywordDialog != nil, case .notUnderstood = parser.interpret(text.body, as: runner.script.step(dialog.stepID)?.answer ?? .yesNo) {
+                let intro = dialog.dialogID == Self.onboarding ? "bot.consent.first" : "bot.help.dialog"
+                repeatQuestion(of: person, intro: intro, now: now, &decision)
+                return
+            }
+            let turn = runner.reply(text.body, progress: dialog, parser: parser, at: now)
+            apply(turn, of: runner, for: person, at: now, &decision)
             return
         }
-        if localizer.matches(words, meaning: "checkin", in: language) {
-            startDialog("\(person.role.rawValue)_checkin", for: person, at: text.sentAt, &decision)
+        if means("continue") {
+            if known.pausedDialog != nil {
+                decision.record(.dialogResumed(matrixID: person.matrixID))
+                repeatQuestion(of: person, intro: "bot.continue.resumed", now: now, &decision)
+            } else {
+                say(Prompt(key: "bot.continue.nothing"), to: person, &decision)
+            }
+            return
+        }
+        if let script = keywordDialog {
+            begin(script.id, for: person, at: now, &decision)
+            return
+        }
+        if library.scripts.values.contains(where: { $0.keyword.map(means) == true }) {
+            say(Prompt(key: "bot.dialog.unavailable"), to: person, &decision)
             return
         }
         say(Prompt(key: "bot.not_understood"), to: person, &decision)
     }
 
-    private func receive(_ reaction: InboundReaction, _ decision: inout Decision) {
+    private func receive(_ reaction: InboundReaction, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(reaction.eventID) else { return }
         var scratch = decision
         guard let person = speaker(reaction.sender, roomID: reaction.roomID, sentAt: reaction.sentAt, &scratch) else { return }
         let known = scratch.state.person(person.matrixID)
         guard !known.stopped, let dialog = known.dialog, dialog.questionEventID == reaction.relatesTo,
-              let runner = runner(for: dialog) else { return }
-        let parser = AnswerParser(localizer: localizer, language: language(of: person, in: scratch.state))
-        guard let turn = runner.reaction(reaction.key, progress: dialog, parser: parser) else { return }
+              let runner = runner(for: dialog),
+              let turn = runner.reaction(reaction.key, progress: dialog, parser: parser(for: person, scratch.state, now), at: now)
+        else { return }
         decision = scratch
         decision.record(.inboundHandled(eventID: reaction.eventID))
-        apply(turn, of: runner, for: person, at: reaction.sentAt, &decision)
+        apply(turn, of: runner, for: person, at: now, &decision)
     }
 
     /// "language fr", "langue fr", "language français": the code or the language's own name.
@@ -206,7 +289,7 @@ public struct BotCore: Sendable {
         return .some(byName?.language)
     }
 
-    private func chooseLanguage(_ code: String?, for person: Person, _ decision: inout Decision) {
+    private func chooseLanguage(_ code: String?, for person: Person, now: Date, _ decision: inout Decision) {
         guard let code else {
             let names = localizer.catalogs.values.sorted { $0.language < $1.language }
                 .map { "\($0.language) (\($0.nativeName))" }.joined(separator: ", ")
@@ -215,9 +298,28 @@ public struct BotCore: Sendable {
         }
         decision.record(.languageChosen(matrixID: person.matrixID, language: code))
         say(Prompt(key: "bot.language.changed"), to: person, &decision)
-        if let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog) {
-            say(runner.currentQuestion(dialog), to: person, &decision)
-        }
+        repeatQuestion(of: person, intro: nil, now: now, &decision)
+    }
+
+    /// Says the question the person's dialog is waiting on, if any (after help, a language change...).
+    private func repeatQuestion(of person: Person, intro: String?, now: Date, _ decision: inout Decision) {
+        guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog) else { return }
+        if let intro { say(Prompt(key: intro), to: person, &decision) }
+        say(runner.currentQuestion(dialog, parser: parser(for: person, decision.state, now)), to: person,
+            parameters: dialog.parameters, &decision)
+    }
+
+    // MARK: - Safety and people
+
+    /// The safety word: an alert that notifies every coordinator at once, and the emergency number
+    /// for the person. The full incident handling (acknowledgement, re-escalation) builds on this.
+    private func raiseSafetyAlert(for person: Person, at time: Date, _ decision: inout Decision) {
+        decision.record(.safetyWordUsed(matrixID: person.matrixID, at: time))
+        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]),
+            to: person, &decision)
+        let zone = TimeZone(identifier: configuration.programme.timeZone) ?? .gmt
+        let (day, clock) = DateWording(language: configuration.programme.defaultLanguage, timeZone: zone).dayAndTime(of: time)
+        tellCoordinators(key: "summary.safety", about: person, extra: ["time": "\(day) \(clock)"], urgent: true, &decision)
     }
 
     // MARK: - Dialogs
@@ -226,87 +328,167 @@ public struct BotCore: Sendable {
         library.scripts[progress.dialogID].map(DialogRunner.init)
     }
 
-    private func startDialog(_ dialogID: String, for person: Person, at time: Date, _ decision: inout Decision) {
-        guard let script = library.scripts[dialogID], script.audience.rawValue == person.role.rawValue || script.audience == .anyone
-        else {
-            say(Prompt(key: "bot.checkin.unavailable"), to: person, &decision)
+    private func parser(for person: Person, _ state: BotState, _ now: Date) -> AnswerParser {
+        AnswerParser(localizer: localizer, language: language(of: person, in: state), now: now, timeZone: timeZone(of: person))
+    }
+
+    /// Starts a dialog for someone, if it is for them and they have agreed to what it keeps. A
+    /// dialog started while another is open waits its turn.
+    func begin(_ dialogID: String, for person: Person, at now: Date, parameters: [String: String] = [:],
+               _ decision: inout Decision) {
+        let known = decision.state.person(person.matrixID)
+        guard !known.stopped else { return }
+        guard let script = library.scripts[dialogID], script.isFor(role: person.role.rawValue) else {
+            say(Prompt(key: "bot.dialog.unavailable"), to: person, &decision)
             return
         }
+        if known.dialog != nil {
+            decision.record(.dialogQueued(matrixID: person.matrixID, QueuedDialog(dialogID: dialogID, parameters: parameters)))
+            return
+        }
+        if dialogID != Self.onboarding && person.role != .coordinator && known.consents == nil {
+            say(Prompt(key: "bot.consent.first"), to: person, &decision)
+            begin(Self.onboarding, for: person, at: now, &decision)
+            return
+        }
+        if let purpose = script.requiresConsent, known.consents?[purpose] != true {
+            say(Prompt(key: "bot.consent.missing"), to: person, &decision)
+            return
+        }
+        var parameters = parameters
+        guard prepare(script, for: person, at: now, &parameters, &decision) else { return }
         let runner = DialogRunner(script: script)
-        apply(runner.start(), of: runner, for: person, at: time, &decision)
+        let facts: [String: AnswerValue] = ["role": .choice(person.role.rawValue)]
+        apply(runner.start(at: now, facts: facts, parameters: parameters), of: runner, for: person, at: now, &decision)
+    }
+
+    /// What a dialog needs to know before it starts; false (having told the person why) if it cannot.
+    private func prepare(_ script: DialogScript, for person: Person, at now: Date, _ parameters: inout [String: String],
+                         _ decision: inout Decision) -> Bool {
+        let meetingOutcomes: Set<String> = ["meeting_planned", "meeting_changed", "meeting_logged", "meeting_confirmed"]
+        guard let outcome = script.outcome, meetingOutcomes.contains(outcome) else { return true }
+        guard let pair = pair(of: person) else {
+            say(Prompt(key: "bot.pair.none"), to: person, &decision)
+            return false
+        }
+        switch outcome {
+        case "meeting_changed":
+            guard let meeting = nextMeeting(of: pair, after: now, in: decision.state) else {
+                say(Prompt(key: "bot.meeting.none"), to: person, &decision)
+                return false
+            }
+            parameters["meeting"] = meeting.id
+            parameters["when"] = when(meeting.startsAt, for: person, in: decision.state)
+        case "meeting_logged":
+            parameters["number"] = String(meetingsLogged(by: pair, in: decision.state) + 1)
+        default:
+            break
+        }
+        return true
     }
 
     private func apply(_ turn: DialogTurn, of runner: DialogRunner, for person: Person, at time: Date, _ decision: inout Decision) {
         switch turn {
         case .continuing(let progress, let prompts), .retry(let progress, let prompts):
             decision.record(.dialogMoved(matrixID: person.matrixID, progress: progress))
-            say(prompts, to: person, &decision)
+            say(prompts, to: person, parameters: progress.parameters, &decision)
         case .stuck(let progress):
             decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .stuck))
             say(Prompt(key: "bot.dialog.stuck"), to: person, &decision)
-            tellCoordinators(key: "summary.stuck", about: person, dialogID: progress.dialogID, fields: [], &decision)
-        case .finished(let progress, let prompts):
-            say(prompts, to: person, &decision)
-            let record = AnswerRecord(
-                id: decision.nextID("answers-"), dialogID: progress.dialogID, personID: person.id, role: person.role.rawValue,
-                pairIDs: roster.pairs(of: person).map(\.id), answers: progress.answers, completedAt: time)
-            decision.record(.answersRecorded(record))
-            decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .completed))
+            tellCoordinators(key: "summary.stuck", about: person, extra: ["dialog": progress.dialogID], &decision)
+            startQueued(for: person, at: time, &decision)
+        case .finished(let progress, let prompts, let handOff):
+            say(prompts, to: person, parameters: progress.parameters, &decision)
             let script = runner.script
-            if let title = script.summaryTitle, !script.coordinatorSummary.isEmpty {
+            if script.keepsAnswers {
+                let answers = progress.answers.filter { !DialogScript.providedFields.contains($0.key) }
+                decision.record(.answersRecorded(AnswerRecord(
+                    id: decision.nextID("answers-"), dialogID: progress.dialogID, personID: person.id, role: person.role.rawValue,
+                    pairIDs: pair(of: person).map { [$0.id] } ?? [], answers: answers, completedAt: time)))
+            }
+            decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .completed))
+            var headingExtra: [String: String] = [:]
+            if let outcome = script.outcome {
+                carryOut(outcome, progress, for: person, at: time, headingExtra: &headingExtra, &decision)
+            }
+            if script.wantsSummary(of: progress.answers), let title = script.summaryTitle {
                 let fields = script.coordinatorSummary.compactMap { field in progress.answers[field].map { (field, $0) } }
-                tellCoordinators(key: title, about: person, dialogID: script.id, fields: fields, &decision)
+                let texts = script.coordinatorText.compactMap { progress.answers[$0]?.canonical }
+                tellCoordinators(key: title, about: person, extra: headingExtra, fields: fields, theirWords: texts,
+                                 script: script, &decision)
+            }
+            if let handOff {
+                begin(handOff, for: person, at: time, &decision)
+            } else {
+                startQueued(for: person, at: time, &decision)
+            }
+        }
+    }
+
+    private func startQueued(for person: Person, at time: Date, _ decision: inout Decision) {
+        guard decision.state.person(person.matrixID).dialog == nil,
+              let queued = decision.state.person(person.matrixID).queuedDialogs.first else { return }
+        decision.record(.dialogDequeued(matrixID: person.matrixID))
+        begin(queued.dialogID, for: person, at: time, parameters: queued.parameters, &decision)
+    }
+
+    // MARK: - Time
+
+    /// Questions that waited past their step's timeout move on; dialogs past their expiry close gently.
+    private func timePassed(_ decision: inout Decision, now: Date) {
+        for person in roster.people {
+            let known = decision.state.person(person.matrixID)
+            if let paused = known.pausedDialog, let runner = runner(for: paused), runner.hasExpired(paused, at: now) {
+                decision.record(.dialogResumed(matrixID: person.matrixID))
+                decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: paused.dialogID, reason: .expired))
+            }
+            guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog) else { continue }
+            if runner.hasExpired(dialog, at: now) {
+                decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: dialog.dialogID, reason: .expired))
+                if !known.stopped { say(Prompt(key: runner.script.expiredMessage), to: person, &decision) }
+                startQueued(for: person, at: now, &decision)
+            } else if let turn = runner.timeout(dialog, at: now) {
+                apply(turn, of: runner, for: person, at: now, &decision)
             }
         }
     }
 
     // MARK: - Saying things
 
-    private func say(_ prompts: [Prompt], to person: Person, _ decision: inout Decision) {
-        for prompt in prompts { say(prompt, to: person, &decision) }
+    func say(_ prompts: [Prompt], to person: Person, parameters: [String: String] = [:], _ decision: inout Decision) {
+        for prompt in prompts { say(prompt.filling(parameters), to: person, &decision) }
     }
 
-    private func say(_ prompt: Prompt, to person: Person, _ decision: inout Decision) {
-        let (body, html) = composer.compose(prompt, in: language(of: person, in: decision.state))
+    func say(_ prompt: Prompt, to person: Person, _ decision: inout Decision) {
+        let language = language(of: person, in: decision.state)
+        // {partner}: "your mentee" / "your mentor", in the reader's language.
+        let partner = localizer.text("partner.\(person.role.rawValue)", in: language)
+        let (body, html) = composer.compose(prompt.filling(["partner": partner]), in: language)
         decision.record(.messageQueued(OutboxMessage(
             transactionID: decision.nextID("mb-"), target: .person(matrixID: person.matrixID), kind: .text,
             body: body, html: html, questionFor: prompt.isQuestion ? person.matrixID : nil)))
     }
 
-    /// A structured notice for the coordinators' room: who (by pseudonymous pair reference and role),
-    /// which dialog, and the structured answers. Never free text, never a name.
-    private func tellCoordinators(key: String, about person: Person, dialogID: String, fields: [(String, AnswerValue)],
-                                  _ decision: inout Decision) {
+    /// A structured message for the coordinators' room: who (by pseudonymous pair reference and
+    /// role), what, and the structured answers. Never a name and never a transcript; the only
+    /// words of a person's own are those a dialog told them go to the coordinator.
+    func tellCoordinators(key: String, about person: Person, extra: [String: String] = [:],
+                          fields: [(String, AnswerValue)] = [], theirWords: [String] = [], script: DialogScript? = nil,
+                          urgent: Bool = false, _ decision: inout Decision) {
         let language = configuration.programme.defaultLanguage
         let pairs = roster.pairs(of: person).map(\.id).joined(separator: ", ")
-        let heading = localizer.text(key, in: language, [
+        let heading = localizer.text(key, in: language, extra.merging([
             "pair": pairs.isEmpty ? person.id : pairs, "role": localizer.text("role.\(person.role.rawValue)", in: language),
-            "dialog": dialogID,
-        ])
-        let script = library.scripts[dialogID]
+        ]) { own, _ in own })
+        let display = AnswerParser(localizer: localizer, language: language, now: .distantPast,
+                                   timeZone: TimeZone(identifier: configuration.programme.timeZone) ?? .gmt)
         let lines = fields.filter { !$0.1.isFreeText }.map { field, value in
-            "• \(localizer.text("summary.field.\(field)", in: language)): \(display(value, field: field, script: script, in: language))"
-        }
+            let type = script?.steps.first { $0.saveAs == field }?.answer ?? .text(maxLength: 0)
+            return "• \(localizer.text("summary.field.\(field)", in: language)): \(display.describe(value, as: type))"
+        } + theirWords.map { "• \(localizer.text("summary.their_words", in: language)): “\($0)”" }
         let (body, html) = composer.compose(lines: [heading] + lines, in: language)
         decision.record(.messageQueued(OutboxMessage(
-            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
-    }
-
-    private func display(_ value: AnswerValue, field: String, script: DialogScript?, in language: String) -> String {
-        switch value {
-        case .yesNo(let flag): return localizer.text(flag ? "answer.yes" : "answer.no", in: language)
-        case .choice(let chosen):
-            let step = script?.steps.first { $0.saveAs == field }
-            if case .choice(let options)? = step?.answer, let option = options.first(where: { $0.value == chosen }) {
-                return localizer.text(option.label, in: language)
-            }
-            return chosen
-        case .number(let number):
-            if case .scale? = script?.steps.first(where: { $0.saveAs == field })?.answer {
-                return "\(number)/4 (\(localizer.text("answer.scale_\(number)", in: language)))"
-            }
-            return String(number)
-        case .text: return ""
-        }
+            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: urgent ? .text : .notice, body: body,
+            html: html, mentions: urgent ? roster.coordinators.map(\.matrixID) : [])))
     }
 }

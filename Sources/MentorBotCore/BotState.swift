@@ -11,6 +11,27 @@ public struct BotState: Codable, Sendable, Equatable {
         public var greeted = false
         public var stopped = false
         public var dialog: DialogProgress?
+        /// Consent per purpose from onboarding; nil until the person has answered it.
+        public var consents: [String: Bool]?
+        /// A dialog put aside with "later".
+        public var pausedDialog: DialogProgress?
+        /// Dialogs to start once the current one ends, in order.
+        public var queuedDialogs: [QueuedDialog] = []
+
+        public init() {}
+
+        // Fields added later decode as absent from older snapshots.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            directRoomID = try c.decodeIfPresent(String.self, forKey: .directRoomID)
+            language = try c.decodeIfPresent(String.self, forKey: .language)
+            greeted = try c.decodeIfPresent(Bool.self, forKey: .greeted) ?? false
+            stopped = try c.decodeIfPresent(Bool.self, forKey: .stopped) ?? false
+            dialog = try c.decodeIfPresent(DialogProgress.self, forKey: .dialog)
+            consents = try c.decodeIfPresent([String: Bool].self, forKey: .consents)
+            pausedDialog = try c.decodeIfPresent(DialogProgress.self, forKey: .pausedDialog)
+            queuedDialogs = try c.decodeIfPresent([QueuedDialog].self, forKey: .queuedDialogs) ?? []
+        }
     }
 
     public var firstStartedAt: Date?
@@ -21,6 +42,8 @@ public struct BotState: Codable, Sendable, Equatable {
     public var outbox: [OutboxMessage] = []
     public var roomRequests: [RoomRequest] = []
     public var records: [AnswerRecord] = []
+    public var meetings: [Meeting] = []
+    public var tickets: [SupportTicket] = []
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
     public var nextSequence = 1
     /// Recently handled inbound event ids, so a batch replayed after a crash changes nothing.
@@ -29,6 +52,22 @@ public struct BotState: Codable, Sendable, Equatable {
     static let inboundMemory = 2_000
 
     public init() {}
+
+    // Fields added later decode as absent from older snapshots.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        firstStartedAt = try c.decodeIfPresent(Date.self, forKey: .firstStartedAt)
+        syncToken = try c.decodeIfPresent(String.self, forKey: .syncToken)
+        coordinatorsRoomID = try c.decodeIfPresent(String.self, forKey: .coordinatorsRoomID)
+        people = try c.decodeIfPresent([String: PersonState].self, forKey: .people) ?? [:]
+        outbox = try c.decodeIfPresent([OutboxMessage].self, forKey: .outbox) ?? []
+        roomRequests = try c.decodeIfPresent([RoomRequest].self, forKey: .roomRequests) ?? []
+        records = try c.decodeIfPresent([AnswerRecord].self, forKey: .records) ?? []
+        meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
+        tickets = try c.decodeIfPresent([SupportTicket].self, forKey: .tickets) ?? []
+        nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
+        recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
+    }
 
     public func person(_ matrixID: String) -> PersonState { people[matrixID] ?? PersonState() }
 
@@ -73,6 +112,8 @@ public struct BotState: Codable, Sendable, Equatable {
         case .stopped(let matrixID, _):
             people[matrixID, default: PersonState()].stopped = true
             people[matrixID]?.dialog = nil
+            people[matrixID]?.pausedDialog = nil
+            people[matrixID]?.queuedDialogs = []
         case .restarted(let matrixID, _):
             people[matrixID, default: PersonState()].stopped = false
         case .dialogMoved(let matrixID, let progress):
@@ -82,6 +123,31 @@ public struct BotState: Codable, Sendable, Equatable {
         case .answersRecorded(let record):
             records.append(record)
             nextSequence += 1
+        case .consentRecorded(let matrixID, let consents, _):
+            people[matrixID, default: PersonState()].consents = consents
+        case .dialogPaused(let matrixID, let progress):
+            people[matrixID, default: PersonState()].pausedDialog = progress
+            people[matrixID]?.dialog = nil
+        case .dialogResumed(let matrixID):
+            let paused = people[matrixID]?.pausedDialog
+            people[matrixID]?.dialog = paused
+            people[matrixID]?.pausedDialog = nil
+        case .dialogQueued(let matrixID, let queued):
+            people[matrixID, default: PersonState()].queuedDialogs.append(queued)
+        case .dialogDequeued(let matrixID):
+            if people[matrixID]?.queuedDialogs.isEmpty == false { people[matrixID]?.queuedDialogs.removeFirst() }
+        case .meetingSaved(let meeting):
+            if let index = meetings.firstIndex(where: { $0.id == meeting.id }) {
+                meetings[index] = meeting
+            } else {
+                meetings.append(meeting)
+                nextSequence += 1
+            }
+        case .ticketOpened(let ticket):
+            tickets.append(ticket)
+            nextSequence += 1
+        case .personRequested, .safetyWordUsed:
+            break
         }
     }
 }

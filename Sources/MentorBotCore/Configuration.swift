@@ -35,4 +35,12 @@ public enum Credential: Sendable, Equatable {
 public struct Programme: Sendable, Equatable {
     public var defaultLanguage: String
     public var timeZone: String
+    /// Told to anyone who uses the safety word. Default 112, the emergency number across the EU.
+    public var emergencyNumber: String
+
+    public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112") {
+        self.defaultLanguage = defaultLanguage
+        self.timeZone = timeZone
+        self.emergencyNumber = emergencyNumber
+    }
 }

@@ -104,7 +104,8 @@ public struct ConfigurationLoader {
     func programme(_ value: YAMLValue, problems: ProblemCollector) throws -> Programme {
         let map = try value.mapping()
         let programme = Programme(defaultLanguage: try language(map.required("default_language")),
-                                  timeZone: try timeZone(map.required("time_zone")))
+                                  timeZone: try timeZone(map.required("time_zone")),
+                                  emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112")
         _ = problems.attempt { try map.finish() }
         return programme
     }

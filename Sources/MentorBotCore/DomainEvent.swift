@@ -24,8 +24,24 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case dialogMoved(matrixID: String, progress: DialogProgress)
     case dialogEnded(matrixID: String, dialogID: String, reason: DialogEndReason)
     case answersRecorded(AnswerRecord)
+    /// The onboarding answers: consent per purpose ("checkins", "meetings", "evaluation").
+    case consentRecorded(matrixID: String, consents: [String: Bool], at: Date)
+    /// "later": the dialog waits until the person says "continue".
+    case dialogPaused(matrixID: String, progress: DialogProgress)
+    case dialogResumed(matrixID: String)
+    case dialogQueued(matrixID: String, QueuedDialog)
+    case dialogDequeued(matrixID: String)
+    /// A meeting planned, confirmed, declined, moved, cancelled or logged: its whole new state.
+    case meetingSaved(Meeting)
+    case ticketOpened(SupportTicket)
+    /// "Talk to a person": a non-urgent request passed to the coordinators.
+    case personRequested(matrixID: String, at: Date)
+    /// The safety word: the coordinators were alerted at once.
+    case safetyWordUsed(matrixID: String, at: Date)
 }
 
 public enum DialogEndReason: String, Codable, Sendable {
     case completed, stopped, stuck
+    /// Left unanswered longer than the dialog's `expires_after`.
+    case expired
 }

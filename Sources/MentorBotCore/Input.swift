@@ -16,6 +16,8 @@ public enum Input: Sendable, Equatable {
     case messageRejected(transactionID: String, reason: String)
     /// A /sync batch was fully handled: its position can be stored.
     case syncCompleted(nextBatch: String)
+    /// Time passed: dialogs that waited too long time out or expire.
+    case tick
 }
 
 public struct InboundText: Sendable, Equatable {

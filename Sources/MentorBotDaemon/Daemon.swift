@@ -55,6 +55,7 @@ public struct Daemon {
             Task { _ = report.yield(await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger).run() }) },
             Task { _ = report.yield(await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() }) },
             Task { _ = report.yield(await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() }) },
+            Task { _ = report.yield(await Self.capture { try await Self.tick(runtime) }) },
             Task { await stop.wait(); _ = report.yield(nil) },
         ]
         var outcome: (any Error)?
@@ -75,6 +76,16 @@ public struct Daemon {
         }
         logger.info("mentorbot stopped cleanly")
     }
+
+    /// Tells the core that time passed, so that unanswered questions time out and old dialogs close.
+    private static func tick(_ runtime: BotRuntime) async throws {
+        while true {
+            try await Task.sleep(for: .seconds(tickInterval))
+            try await runtime.process(.tick)
+        }
+    }
+
+    static let tickInterval: Double = 15
 
     private static func capture(_ body: @Sendable () async throws -> Void) async -> Error? {
         do {

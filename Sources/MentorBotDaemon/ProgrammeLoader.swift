@@ -22,7 +22,7 @@ public enum ProgrammeLoader {
         let base = url.deletingLastPathComponent().path
         let dialogsPath = try ConfigurationLoader.dialogsDirectory(yaml: yaml, file: configurationPath, baseDirectory: base)
         let library = try DialogLibrary.load(directory: URL(fileURLWithPath: dialogsPath))
-        var problems = DialogValidator(library: library, applicationKeys: BotCore.applicationKeys).problems()
+        var problems = BotCore.problems(in: library)
         var configuration: Configuration?
         do {
             configuration = try ConfigurationLoader(supportedLanguages: Set(library.catalogs.keys))

@@ -5,105 +5,20 @@ import Testing
 
 let repoDialogs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Dialogs")
-/// The keys BotCore says itself (MentorBotCore's `BotCore.applicationKeys`; this target cannot import it).
-let applicationKeys = [
-    "bot.greeting.mentor", "bot.greeting.mentee", "bot.greeting.coordinator", "bot.help", "bot.help.dialog",
-    "bot.stopped", "bot.restarted", "bot.language.changed", "bot.language.unknown", "bot.not_understood",
-    "bot.checkin.unavailable", "bot.dialog.stuck", "summary.stuck", "role.mentor", "role.mentee",
-]
+let library = try! DialogLibrary.load(directory: repoDialogs)
+let localizer = Localizer(catalogs: library.catalogs, defaultLanguage: "en")
+let brussels = TimeZone(identifier: "Europe/Brussels")!
+/// Monday 23 November 2026, 10:00 in Brussels.
+let monday = Date(timeIntervalSince1970: 1_795_424_400)
 
-/// Copies Dialogs/ to a temporary directory, lets `breakIt` damage one file, and returns the problems found.
-func problemsAfter(_ file: String, _ breakIt: (String) -> String) throws -> [YAMLProblem] {
-    let copy = FileManager.default.temporaryDirectory.appendingPathComponent("dialogs-\(UUID().uuidString)/Dialogs")
-    try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try FileManager.default.copyItem(at: repoDialogs, to: copy)
-    let target = copy.appendingPathComponent(file)
-    try breakIt(try String(contentsOf: target, encoding: .utf8)).write(to: target, atomically: true, encoding: .utf8)
-    do {
-        let library = try DialogLibrary.load(directory: copy)
-        return DialogValidator(library: library, applicationKeys: applicationKeys).problems()
-    } catch let problems as YAMLProblems {
-        return problems.problems
-    } catch let problem as YAMLProblem {
-        return [problem]
-    }
+func parser(_ language: String, now: Date = monday) -> AnswerParser {
+    AnswerParser(localizer: localizer, language: language, now: now, timeZone: brussels)
 }
 
-@Suite struct ShippedDialogsTests {
-    @Test func theShippedDialogsAndCatalogsHaveNoProblems() throws {
-        let library = try DialogLibrary.load(directory: repoDialogs)
-        let problems = DialogValidator(library: library, applicationKeys: applicationKeys).problems()
-        #expect(problems.isEmpty, "\(problems.map(\.description).joined(separator: "\n"))")
-        #expect(library.scripts["mentor_checkin"] != nil)
-        #expect(Set(library.catalogs.keys) == ["en", "fr"])
-    }
+/// A small script written here, so that runner tests do not depend on the shipped wording.
+func script(_ yaml: String) throws -> DialogScript { try DialogLoader.loadScript(yaml: yaml, file: "test.yaml") }
 
-    /// Mechanical parts of the tone rules in DOMAIN.md, for every message in every language.
-    @Test func everyMessageIsShortAndNeverSaysVictim() throws {
-        let library = try DialogLibrary.load(directory: repoDialogs)
-        for catalog in library.catalogs.values {
-            for (key, text) in catalog.messages {
-                #expect(text.count < 300, "\(catalog.language) \(key) is \(text.count) characters")
-                for word in ["victim", "victime"] {
-                    #expect(!text.lowercased().contains(word), "\(catalog.language) \(key)")
-                }
-                #expect(text.filter { $0 == "?" }.count <= 1, "one question per message: \(catalog.language) \(key)")
-            }
-        }
-    }
-}
-
-@Suite struct ValidatorCatchesBrokenCopiesTests {
-    @Test func aMissingTranslationIsReported() throws {
-        let problems = try problemsAfter("locales/fr.yaml") { $0.replacingOccurrences(of: "  mentor_checkin.went_well:", with: "  # removed:") }
-        #expect(problems.contains { $0.file.hasSuffix("fr.yaml") && $0.keyPath == "messages.mentor_checkin.went_well" })
-    }
-
-    @Test func anExtraKeyIsReportedWithItsLine() throws {
-        let problems = try problemsAfter("locales/fr.yaml") { $0 + "  bot.unused: \"Bonjour\"\n" }
-        let problem = try #require(problems.first { $0.keyPath == "messages.bot.unused" })
-        #expect(problem.line > 0)
-        #expect(problem.message.contains("extra key"))
-    }
-
-    @Test func aPlaceholderMismatchIsReported() throws {
-        let problems = try problemsAfter("locales/fr.yaml") { $0.replacingOccurrences(of: "de 1 à {count}", with: "de 1 à {nombre}") }
-        #expect(problems.contains { $0.keyPath == "messages.dialog.hint.choice" && $0.message.contains("placeholders") })
-    }
-
-    @Test func aBranchToNowhereIsReported() throws {
-        let problems = try problemsAfter("mentor_checkin.yaml") { $0.replacingOccurrences(of: "goto: difficulty_area", with: "goto: difficulty_zone") }
-        #expect(problems.contains { $0.file == "Dialogs/mentor_checkin.yaml" && $0.message.contains("\"difficulty_zone\", which is not a step") && $0.line > 0 })
-    }
-
-    @Test func anUnreachableStepIsReported() throws {
-        let problems = try problemsAfter("mentor_checkin.yaml") { $0.replacingOccurrences(of: "        goto: thanks_contact", with: "        goto: thanks") }
-        #expect(problems.contains { $0.keyPath == "steps.thanks_contact" && $0.message.contains("never be reached") })
-    }
-
-    @Test func anUnknownAnswerTypeIsReportedWithFileAndLine() throws {
-        let problems = try problemsAfter("mentor_checkin.yaml") { $0.replacingOccurrences(of: "answer: {type: scale}", with: "answer: {type: stars}") }
-        let problem = try #require(problems.first)
-        #expect(problem.file == "Dialogs/mentor_checkin.yaml")
-        #expect(problem.message.contains("unknown answer type \"stars\""))
-        #expect(problem.line > 0)
-    }
-
-    @Test func freeTextInACoordinatorSummaryIsRejected() throws {
-        let problems = try problemsAfter("mentor_checkin.yaml") { $0.replacingOccurrences(of: "answer: {type: scale}", with: "answer: {type: text, max_length: 100}") }
-        #expect(problems.contains { $0.message.contains("free text") })
-    }
-
-    @Test func anUnknownKeyInAStepIsReported() throws {
-        let problems = try problemsAfter("mentor_checkin.yaml") { $0.replacingOccurrences(of: "    save: progress", with: "    saev: progress") }
-        #expect(problems.contains { $0.keyPath == "steps[1].saev" && $0.message.contains("unknown key") })
-    }
-}
-
-@Suite struct AnswerAndRunnerTests {
-    let library = try! DialogLibrary.load(directory: repoDialogs)
-    var localizer: Localizer { Localizer(catalogs: library.catalogs, defaultLanguage: "en") }
-
+@Suite struct AnswerParsingTests {
     @Test func normalisationFoldsCaseAccentsPunctuationAndDigits() {
         #expect(TextNormalizer.normalize("  Arrêter ! ") == "arreter")
         #expect(TextNormalizer.normalize("٣") == "3")
@@ -111,12 +26,13 @@ func problemsAfter(_ file: String, _ breakIt: (String) -> String) throws -> [YAM
         #expect(TextNormalizer.normalize("\u{06CC}") == TextNormalizer.normalize("\u{064A}"))
     }
 
-    @Test func choicesAreUnderstoodByNumberLabelValueAndReaction() throws {
-        let script = try #require(library.scripts["mentor_checkin"])
-        let type = try #require(script.step("progress")?.answer)
-        let french = AnswerParser(localizer: localizer, language: "fr")
+    @Test func choicesAreUnderstoodByNumberNumberWordLabelValueAndReaction() throws {
+        let type = try #require(library.scripts["mentor_checkin"]?.step("progress")?.answer)
+        let french = parser("fr")
         #expect(french.parse("2", as: type) == .choice("a_little"))
-        #expect(french.parse("Un peu.", as: type) == .choice("a_little"))
+        #expect(french.parse("٢", as: type) == .choice("a_little"))
+        #expect(french.parse("deux", as: type) == .choice("a_little"))
+        #expect(french.parse(localizer.text("option.progress.a_little", in: "fr") + " !", as: type) == .choice("a_little"))
         #expect(french.parse("a little", as: type) == .choice("a_little"))
         #expect(french.parse("not_yet", as: type) == .choice("not_yet"))
         #expect(french.parse("7", as: type) == nil)
@@ -124,38 +40,198 @@ func problemsAfter(_ file: String, _ breakIt: (String) -> String) throws -> [YAM
         #expect(french.parseReaction("👍", as: type) == nil)
     }
 
+    @Test func severalChoicesAreUnderstoodInManyShapes() throws {
+        let type = try #require(library.scripts["log_meeting"]?.step("activities")?.answer)
+        let english = parser("en")
+        #expect(english.parse("1 4", as: type) == .choices(["leisure", "administration"]))
+        #expect(english.parse("4, 1 and 6", as: type) == .choices(["leisure", "administration", "housing"]))
+        #expect(english.parse("sport, housing", as: type) == .choices(["sport", "housing"]))
+        #expect(english.parse("3", as: type) == .choices(["sport"]))
+        #expect(parser("ar").parse("١، ٤", as: type) == .choices(["leisure", "administration"]))
+        #expect(english.parse("1 9", as: type) == nil)
+        #expect(english.parse("lots", as: type) == nil)
+    }
+
     @Test func yesNoScaleNumberAndTextFollowTheirRules() {
-        let french = AnswerParser(localizer: localizer, language: "fr")
+        let french = parser("fr")
         #expect(french.parse("Non !", as: .yesNo) == .yesNo(false))
         #expect(french.parse("oui", as: .yesNo) == .yesNo(true))
         #expect(french.parse("yes", as: .yesNo) == .yesNo(true))
         #expect(french.parse("4", as: .scale) == .number(4))
         #expect(french.parse("5", as: .scale) == nil)
-        #expect(french.parse("un peu", as: .scale) == .number(2))
+        #expect(french.parse(localizer.text("answer.scale_2", in: "fr"), as: .scale) == .number(2))
         #expect(french.parse("12", as: .number(min: 1, max: 10)) == nil)
         #expect(french.parse(String(repeating: "a", count: 11), as: .text(maxLength: 10)) == nil)
         #expect(french.parse(" ok ", as: .text(maxLength: 10)) == .text("ok"))
     }
 
+    @Test func everyLanguageUnderstandsItsOwnYesNoAndNumbers() {
+        for language in localizer.languages {
+            let local = parser(language)
+            for word in localizer.catalogs[language]!.words["yes"]! {
+                #expect(local.parse(word, as: .yesNo) == .yesNo(true), "\(language) \(word)")
+            }
+            for word in localizer.catalogs[language]!.words["no"]! {
+                #expect(local.parse(word, as: .yesNo) == .yesNo(false), "\(language) \(word)")
+            }
+            for number in 1...4 {
+                for word in localizer.catalogs[language]!.words["number.\(number)"]! {
+                    #expect(local.parse(word, as: .scale) == .number(number), "\(language) \(word)")
+                }
+            }
+        }
+    }
+}
+
+@Suite struct DateAndTimeTests {
+    @Test func relativeDaysWeekdaysAndNumericDatesInSeveralLanguages() {
+        let cases: [(String, String, DateRange, String)] = [
+            ("en", "today", .future, "2026-11-23"), ("en", "tomorrow", .future, "2026-11-24"),
+            ("en", "yesterday", .past, "2026-11-22"), ("en", "Friday", .future, "2026-11-27"),
+            ("en", "monday", .future, "2026-11-30"), ("en", "monday", .past, "2026-11-23"), ("en", "fri", .past, "2026-11-20"),
+            ("en", "27/11", .future, "2026-11-27"), ("en", "27.11.", .future, "2026-11-27"), ("en", "2/1", .future, "2027-01-02"),
+            ("en", "2/1", .past, "2026-01-02"), ("en", "27-11-2026", .any, "2026-11-27"), ("en", "27/11/26", .any, "2026-11-27"),
+            ("en", "2026-12-01", .future, "2026-12-01"), ("en", "friday 27/11", .future, "2026-11-27"),
+            ("en", "27th November", .future, "2026-11-27"), ("en", "dec 3", .future, "2026-12-03"),
+            ("fr", "demain", .future, "2026-11-24"), ("fr", "vendredi", .future, "2026-11-27"), ("fr", "1er décembre", .future, "2026-12-01"),
+            ("de", "morgen", .future, "2026-11-24"), ("de", "Freitag", .future, "2026-11-27"), ("de", "3. Dezember", .future, "2026-12-03"),
+            ("ar", "غدا", .future, "2026-11-24"), ("ar", "الجمعة", .future, "2026-11-27"), ("ar", "٢٧/١١", .future, "2026-11-27"),
+        ]
+        for (language, text, range, expected) in cases {
+            #expect(parser(language).parse(text, as: .date(range)) == .date(expected), "\(language) \(text)")
+        }
+    }
+
+    @Test func daysOnTheWrongSideOfTodayAndImpossibleDaysAreRefused() {
+        let english = parser("en")
+        #expect(english.interpret("yesterday", as: .date(.future)) == .outOfRange(.future))
+        #expect(english.interpret("tomorrow", as: .date(.past)) == .outOfRange(.past))
+        #expect(english.interpret("31/02", as: .date(.any)) == .notUnderstood)
+        #expect(english.interpret("someday", as: .date(.any)) == .notUnderstood)
+    }
+
+    @Test func timesInTheFormsPeopleType() {
+        let cases: [(String, String, String)] = [
+            ("en", "14:30", "14:30"), ("en", "14.30", "14:30"), ("en", "2pm", "14:00"), ("en", "2:30 pm", "14:30"),
+            ("en", "12am", "00:00"), ("en", "9", "09:00"), ("fr", "14h30", "14:30"), ("fr", "14h", "14:00"),
+            ("de", "14 Uhr", "14:00"), ("sv", "kl 14", "14:00"), ("ar", "١٤:٣٠", "14:30"),
+        ]
+        for (language, text, expected) in cases {
+            #expect(parser(language).parse(text, as: .time) == .time(expected), "\(language) \(text)")
+        }
+        for nonsense in ["25:00", "14:75", "13pm", "soon"] {
+            #expect(parser("en").parse(nonsense, as: .time) == nil, "\(nonsense)")
+        }
+    }
+
+    @Test func aDayAndATimeTogetherInEitherOrder() {
+        let english = parser("en")
+        #expect(english.parse("friday 14:30", as: .dateTime(.future)) == .dateTime("2026-11-27T14:30"))
+        #expect(english.parse("14:30 friday", as: .dateTime(.future)) == .dateTime("2026-11-27T14:30"))
+        #expect(english.parse("27/11 at 10", as: .dateTime(.future)) == .dateTime("2026-11-27T10:00"))
+        #expect(parser("fr").parse("demain à 9h", as: .dateTime(.future)) == .dateTime("2026-11-24T09:00"))
+        #expect(english.interpret("today 8:00", as: .dateTime(.future)) == .outOfRange(.future))
+    }
+
+    @Test func valuesAreReadBackInThePersonsLanguageOnTheGregorianCalendar() {
+        #expect(parser("en").describe(.date("2026-11-27"), as: .date(.any)) == "Friday 27 November")
+        #expect(parser("fr").describe(.date("2026-11-27"), as: .date(.any)) == "vendredi 27 novembre")
+        #expect(parser("de").describe(.date("2026-11-27"), as: .date(.any)).contains("27. November"))
+        // Persian speakers in Europe meet on European dates: never the Solar Hijri calendar.
+        let persian = parser("fa").describe(.date("2026-11-27"), as: .date(.any))
+        #expect(persian.contains("نوامبر"), "\(persian)")
+        #expect(parser("en").describe(.time("09:05"), as: .time) == "09:05")
+        #expect(parser("en").describe(.dateTime("2026-11-27T14:30"), as: .dateTime(.any))
+            == localizer.text("dialog.time_format", in: "en", ["date": "Friday 27 November", "time": "14:30"]))
+    }
+}
+
+@Suite struct RunnerTests {
+    static let yaml = """
+        id: sample
+        audience: anyone
+        expires_after: 1d
+        steps:
+          - id: day
+            say: plan_meeting.date
+            answer: {type: date, range: future}
+            save: day
+          - id: happy
+            say: checkin.difficulties
+            answer: {type: yes_no}
+            save: happy
+            timeout: {after: 2h, goto: late}
+            next:
+              - {when: {happy: "yes"}, start: other}
+              - goto: end
+          - id: late
+            say: meeting_confirm.no_answer
+        """
+
     @Test func threeRepliesThatDoNotFitEndInStuckNotALoop() throws {
         let runner = DialogRunner(script: try #require(library.scripts["mentor_checkin"]))
-        guard case .continuing(var progress, let prompts) = runner.start() else { Issue.record("no start"); return }
-        #expect(prompts.map(\.key) == ["mentor_checkin.welcome", "mentor_checkin.progress"])
-        let parser = AnswerParser(localizer: localizer, language: "en")
-        guard case .retry(let once, let hint) = runner.reply("maybe", progress: progress, parser: parser) else { Issue.record("no retry"); return }
+        guard case .continuing(var progress, let prompts) = runner.start(at: monday) else { Issue.record("no start"); return }
+        #expect(prompts.map(\.key) == ["checkin.welcome", "mentor_checkin.progress"])
+        let english = parser("en")
+        guard case .retry(let once, let hint) = runner.reply("maybe", progress: progress, parser: english, at: monday)
+        else { Issue.record("no retry"); return }
         #expect(hint.first == Prompt(key: "dialog.hint.choice", parameters: ["count": "3"]))
         progress = once
-        guard case .retry(let twice, _) = runner.reply("hmm", progress: progress, parser: parser) else { Issue.record("no retry"); return }
-        guard case .stuck = runner.reply("??", progress: twice, parser: parser) else { Issue.record("not stuck"); return }
+        guard case .retry(let twice, _) = runner.reply("hmm", progress: progress, parser: english, at: monday)
+        else { Issue.record("no retry"); return }
+        guard case .stuck = runner.reply("??", progress: twice, parser: english, at: monday) else { Issue.record("not stuck"); return }
+    }
+
+    @Test func aDayIsReadBackAndKeptOnlyOnceConfirmed() throws {
+        let runner = DialogRunner(script: try script(Self.yaml))
+        guard case .continuing(let start, _) = runner.start(at: monday) else { Issue.record("no start"); return }
+        guard case .continuing(let asked, let readBack) = runner.reply("friday", progress: start, parser: parser("en"), at: monday)
+        else { Issue.record("no read-back"); return }
+        #expect(readBack == [Prompt(key: "dialog.confirm", choices: ["answer.yes", "answer.no"], isQuestion: true,
+                                    parameters: ["value": "Friday 27 November"])])
+        #expect(asked.answers["day"] == nil)
+        // "no" asks the question again; a new day replaces the one read back.
+        guard case .retry(let again, let prompts) = runner.reply("no", progress: asked, parser: parser("en"), at: monday)
+        else { Issue.record("no re-ask"); return }
+        #expect(prompts.map(\.key) == ["plan_meeting.date"])
+        guard case .continuing(let second, _) = runner.reply("tomorrow", progress: again, parser: parser("en"), at: monday),
+              case .continuing(let replaced, let newReadBack) = runner.reply("28/11", progress: second, parser: parser("en"), at: monday),
+              case .continuing(let kept, _) = runner.reply("yes", progress: replaced, parser: parser("en"), at: monday)
+        else { Issue.record("flow broke"); return }
+        #expect(newReadBack.first?.parameters["value"] == "Saturday 28 November")
+        #expect(kept.answers["day"] == .date("2026-11-28"))
+        #expect(kept.stepID == "happy")
+    }
+
+    @Test func anUnansweredQuestionTakesItsTimeoutBranchAndTheDialogExpires() throws {
+        let runner = DialogRunner(script: try script(Self.yaml))
+        guard case .continuing(let start, _) = runner.start(at: monday),
+              case .continuing(let readBack, _) = runner.reply("friday", progress: start, parser: parser("en"), at: monday),
+              case .continuing(let waiting, _) = runner.reply("yes", progress: readBack, parser: parser("en"), at: monday)
+        else { Issue.record("flow broke"); return }
+        #expect(runner.timeout(waiting, at: monday.addingTimeInterval(7_199)) == nil)
+        guard case .finished(_, let prompts, let handOff)? = runner.timeout(waiting, at: monday.addingTimeInterval(7_200))
+        else { Issue.record("no timeout"); return }
+        #expect(prompts.map(\.key) == ["meeting_confirm.no_answer"])
+        #expect(handOff == nil)
+        #expect(!runner.hasExpired(waiting, at: monday.addingTimeInterval(86_399)))
+        #expect(runner.hasExpired(waiting, at: monday.addingTimeInterval(86_400)))
+    }
+
+    @Test func aBranchCanHandOverToAnotherDialog() throws {
+        let runner = DialogRunner(script: try script(Self.yaml))
+        guard case .continuing(let start, _) = runner.start(at: monday),
+              case .continuing(let readBack, _) = runner.reply("friday", progress: start, parser: parser("en"), at: monday),
+              case .continuing(let waiting, _) = runner.reply("yes", progress: readBack, parser: parser("en"), at: monday),
+              case .finished(let done, _, let handOff) = runner.reply("yes", progress: waiting, parser: parser("en"), at: monday)
+        else { Issue.record("flow broke"); return }
+        #expect(handOff == "other")
+        #expect(done.answers["happy"] == .yesNo(true))
     }
 
     @Test func rightToLeftTextIsolatesInsertedValues() {
-        var catalogs = library.catalogs
-        catalogs["ar"] = Catalog(language: "ar", nativeName: "العربية", direction: .rtl, reviewedByNativeSpeaker: false,
-                                 messages: ["t": "مرحبا {pair}"], words: [:], file: "ar.yaml")
-        let localizer = Localizer(catalogs: catalogs, defaultLanguage: "en")
-        #expect(localizer.text("t", in: "ar", ["pair": "P-001"]) == "مرحبا \u{2068}P-001\u{2069}")
-        #expect(localizer.text("bot.help", in: "ar") == localizer.text("bot.help", in: "en"))
+        #expect(localizer.text("bot.support.received", in: "ar", ["reference": "S-001"]).contains("\u{2068}S-001\u{2069}"))
+        #expect(!localizer.text("bot.support.received", in: "en", ["reference": "S-001"]).contains("\u{2068}"))
         #expect(localizer.matches("help", meaning: "help", in: "ar"))
     }
 }

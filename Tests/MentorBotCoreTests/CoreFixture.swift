@@ -71,6 +71,19 @@ struct CoreFixture {
         return "$in\(eventCounter)"
     }
 
+    /// Starts, opens rooms, and has the mentor and the mentee answer "1" (yes) to every consent question.
+    mutating func startAndConsent() {
+        startAndLinkRooms()
+        for who in [Self.mentor, Self.mentee] {
+            while state.person(who).dialog?.dialogID == "onboarding" { say("1", from: who) }
+        }
+    }
+
+    /// A catalog message as the person reads it.
+    func text(_ key: String, _ language: String, _ parameters: [String: String] = [:]) -> String {
+        core.localizer.text(key, in: language, parameters)
+    }
+
     /// A person types `text` in their direct room; returns what the bot sends back.
     @discardableResult
     mutating func say(_ text: String, from sender: String, eventID: String? = nil) -> [OutboxMessage] {
@@ -83,4 +96,6 @@ struct CoreFixture {
 
 extension [OutboxMessage] {
     var bodies: [String] { map(\.body) }
+    func to(_ matrixID: String) -> [OutboxMessage] { filter { $0.target == .person(matrixID: matrixID) } }
+    var toCoordinators: [OutboxMessage] { filter { $0.target == .coordinatorsRoom } }
 }

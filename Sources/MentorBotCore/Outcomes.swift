@@ -1,0 +1,127 @@
+import Dialogs
+import Foundation
+
+/// What the core does when a dialog with an `outcome:` completes: the answers become meetings,
+/// consents and tickets, and the other person in the pair is told what concerns them (only that).
+extension BotCore {
+    func carryOut(_ outcome: String, _ progress: DialogProgress, for person: Person, at now: Date,
+                  headingExtra: inout [String: String], _ decision: inout Decision) {
+        let answers = progress.answers
+        switch outcome {
+        case "consent":
+            var consents: [String: Bool] = [:]
+            for purpose in Self.consentPurposes.sorted() {
+                if case .yesNo(let given)? = answers["consent_\(purpose)"] { consents[purpose] = given }
+            }
+            decision.record(.consentRecorded(matrixID: person.matrixID, consents: consents, at: now))
+        case "meeting_planned":
+            guard let pair = pair(of: person), case .date(let day)? = answers["date"], case .time(let time)? = answers["time"],
+                  let startsAt = instant("\(day)T\(time)", in: timeZone(of: person)) else { return }
+            let meeting = Meeting(id: decision.nextID("meeting-"), pairID: pair.id, plannedBy: person.id, startsAt: startsAt,
+                                  timeZone: person.timeZone, place: answers["place"]?.canonical ?? "",
+                                  form: answers["form"]?.canonical ?? "other", status: .proposed)
+            decision.record(.meetingSaved(meeting))
+            askToConfirm(meeting, partnerOf: person, at: now, &decision)
+        case "meeting_confirmed":
+            guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }),
+                  case .yesNo(let confirmed)? = answers["confirmed"] else { return }
+            meeting.status = confirmed ? .confirmed : .declined
+            decision.record(.meetingSaved(meeting))
+            if let planner = roster.person(id: meeting.plannedBy) {
+                tell(planner, confirmed ? "bot.meeting.confirmed" : "bot.meeting.declined", about: meeting, &decision)
+            }
+        case "meeting_changed":
+            guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }) else { return }
+            if case .dateTime(let local)? = answers["new_time"], let startsAt = instant(local, in: timeZone(of: person)) {
+                meeting.startsAt = startsAt
+                meeting.timeZone = person.timeZone
+                meeting.plannedBy = person.id
+                meeting.status = .proposed
+                decision.record(.meetingSaved(meeting))
+                if let partner = partner(of: person) { say(Prompt(key: "bot.meeting.moved"), to: partner, &decision) }
+                askToConfirm(meeting, partnerOf: person, at: now, &decision)
+            } else if answers["cancel_confirmed"] == .yesNo(true) {
+                meeting.status = .cancelled
+                decision.record(.meetingSaved(meeting))
+                if let partner = partner(of: person) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
+            }
+        case "meeting_logged":
+            // The meeting planned for that day, if any, is now logged rather than pending.
+            guard let pair = pair(of: person), case .date(let day)? = answers["date"] else { return }
+            let zone = timeZone(of: person)
+            if var meeting = decision.state.meetings.first(where: {
+                $0.pairID == pair.id && $0.status != .cancelled && $0.status != .logged && isoDay($0.startsAt, in: zone) == day
+            }) {
+                meeting.status = .logged
+                decision.record(.meetingSaved(meeting))
+            }
+        case "support_requested":
+            let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
+            decision.record(.ticketOpened(SupportTicket(
+                reference: reference, personID: person.id, pairIDs: roster.pairs(of: person).map(\.id),
+                area: answers["area"]?.canonical ?? "other", urgency: answers["urgency"]?.canonical ?? "no_rush",
+                forWhom: answers["for_whom"]?.canonical ?? "me", description: answers["description"]?.canonical ?? "",
+                status: .open, openedAt: now)))
+            say(Prompt(key: "bot.support.received", parameters: ["reference": reference]), to: person, &decision)
+            headingExtra["reference"] = reference
+        default:
+            break
+        }
+    }
+
+    /// Asks the other person in the pair whether the meeting suits them, in their language and time zone.
+    private func askToConfirm(_ meeting: Meeting, partnerOf person: Person, at now: Date, _ decision: inout Decision) {
+        guard let partner = partner(of: person) else { return }
+        let language = language(of: partner, in: decision.state)
+        begin("meeting_confirm", for: partner, at: now, parameters: [
+            "meeting": meeting.id, "when": when(meeting.startsAt, for: partner, in: decision.state), "place": meeting.place,
+            "form": localizer.text("option.form.\(meeting.form)", in: language),
+        ], &decision)
+    }
+
+    private func tell(_ person: Person, _ key: String, about meeting: Meeting, _ decision: inout Decision) {
+        say(Prompt(key: key, parameters: ["when": when(meeting.startsAt, for: person, in: decision.state)]), to: person, &decision)
+    }
+
+    // MARK: - Pairs and meetings
+
+    /// The pair a person acts for. A mentor with several mentees acts for the first one listed.
+    func pair(of person: Person) -> Pair? { roster.pairs(of: person).first }
+
+    func partner(of person: Person) -> Person? {
+        guard let pair = pair(of: person) else { return nil }
+        return roster.person(id: pair.mentorID == person.id ? pair.menteeID : pair.mentorID)
+    }
+
+    func nextMeeting(of pair: Pair, after now: Date, in state: BotState) -> Meeting? {
+        state.meetings.filter { $0.pairID == pair.id && $0.isUpcoming && $0.startsAt > now }.min { $0.startsAt < $1.startsAt }
+    }
+
+    func meetingsLogged(by pair: Pair, in state: BotState) -> Int {
+        state.records.filter { $0.dialogID == "log_meeting" && $0.pairIDs.contains(pair.id) }.count
+    }
+
+    /// "Friday 27 November at 14:30", in the person's language and time zone.
+    func when(_ instant: Date, for person: Person, in state: BotState) -> String {
+        let language = language(of: person, in: state)
+        let (day, time) = DateWording(language: language, timeZone: timeZone(of: person)).dayAndTime(of: instant)
+        return localizer.text("dialog.time_format", in: language, ["date": day, "time": time])
+    }
+
+    /// The instant of a local "YYYY-MM-DDTHH:MM" in a time zone. Across a daylight-saving gap the
+    /// calendar moves the time forward, as a wall clock would.
+    func instant(_ local: String, in zone: TimeZone) -> Date? {
+        let parts = local.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
+        guard parts.count == 5 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4]))
+    }
+
+    func isoDay(_ instant: Date, in zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+    }
+}
