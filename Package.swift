@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs"]),
     ]
 )

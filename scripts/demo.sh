@@ -65,7 +65,7 @@ cat <<TEXT
 
    MENTORBOT_CHAT_PASSWORD=mentor-demo .build/debug/mentorbot chat --homeserver $HS --user @mentor:localhost
 
-   Write "bilan" to start the mentor check-in ("check-in" works too).
+   Answer the welcome questions (1 for yes), then write "menu" to see what the bot can do.
    Other demo users: @mentee:localhost (mentee-demo), @coordinator:localhost (coordinator-demo).
 
    With Element (desktop or web on this machine): sign in, edit the homeserver to $HS,

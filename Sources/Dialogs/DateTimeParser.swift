@@ -82,7 +82,16 @@ struct DateTimeParser {
         var rest = tokens
         if rest.count > 1, numbered("weekday", 7, rest[0]) != nil { rest.removeFirst() }
         if rest.count == 1, let numeric = numericDay(rest[0], range: range) { return numeric }
-        return namedMonthDay(rest, range: range)
+        if let named = namedMonthDay(rest, range: range) { return named }
+        // "27 de noviembre", "il 27/11", "le 3": short linking words carry no date of their own.
+        let linked = rest.filter { !isLinkingWord($0) }
+        return linked.count < rest.count && !linked.isEmpty ? day(linked, range: range) : nil
+    }
+
+    /// A word of one to three letters that is not a month, a weekday or a number ("de", "il", "the").
+    private func isLinkingWord(_ token: String) -> Bool {
+        (1...3).contains(token.count) && token.allSatisfy(\.isLetter) && numbered("month", 12, token) == nil
+            && numbered("weekday", 7, token) == nil && numbered("number", 10, token) == nil
     }
 
     private func shifted(by days: Int) -> DateComponents? {

@@ -95,6 +95,8 @@ func script(_ yaml: String) throws -> DialogScript { try DialogLoader.loadScript
             ("en", "27th November", .future, "2026-11-27"), ("en", "dec 3", .future, "2026-12-03"),
             ("fr", "demain", .future, "2026-11-24"), ("fr", "vendredi", .future, "2026-11-27"), ("fr", "1er décembre", .future, "2026-12-01"),
             ("de", "morgen", .future, "2026-11-24"), ("de", "Freitag", .future, "2026-11-27"), ("de", "3. Dezember", .future, "2026-12-03"),
+            ("es", "27 de noviembre", .future, "2026-11-27"), ("it", "il 27/11", .future, "2026-11-27"),
+            ("pt", "3 de dezembro", .future, "2026-12-03"),
             ("ar", "غدا", .future, "2026-11-24"), ("ar", "الجمعة", .future, "2026-11-27"), ("ar", "٢٧/١١", .future, "2026-11-27"),
         ]
         for (language, text, range, expected) in cases {

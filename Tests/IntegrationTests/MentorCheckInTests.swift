@@ -6,22 +6,19 @@ extension IntegrationSuite {
     @Suite struct MentorCheckInTests {
         @Test func aMentorCompletesTheCheckInInFrenchAndTheCoordinatorsGetASummary() async throws {
             let programme = try Programme()
-            try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
+            let (room, seen) = try await programme.startAndOpenMentorRoom()
+            let said = await programme.mentor.bodies(from: bot, in: room)
+            #expect(said[0] == shippedText.text("bot.greeting.mentor", in: "fr"))
 
-            let room = try await programme.mentor.acceptInvite(from: bot)
-            let greeting = try await programme.mentor.waitForMessages(from: bot, in: room, count: 1)
-            #expect(greeting[0].hasPrefix("Bonjour"))
-
-            var expected = 1
+            var expected = seen
             for step in Programme.frenchCheckIn {
                 try await programme.mentor.say(step.answer, in: room)
                 expected += step.replies
                 try await programme.mentor.waitForMessages(from: bot, in: room, count: expected)
             }
-            let said = await programme.mentor.bodies(from: bot, in: room)
-            #expect(said.last == "Merci ! Votre coordinateur·rice vous contactera bientôt.")
+            #expect(await programme.mentor.bodies(from: bot, in: room).last == shippedText.text("checkin.thanks_contact", in: "fr"))
 
             let summary = try await programme.coordinator.waitForMessage(from: bot, containing: "Mentor check-in, pair P-001").body
             #expect(summary.contains("Satisfaction: 3/4 (somewhat)"))
@@ -41,37 +38,32 @@ extension IntegrationSuite {
             let programme = try Programme(mentorLanguage: "en")
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.startAndOpenMentorRoom()
-            try await programme.mentor.say("check-in", in: room)
-            let said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 3)
-            #expect(said[2].hasPrefix("Has your mentee made progress"))
+            let (room, _) = try await programme.startAndOpenMentorRoom()
+            let opening = try await programme.exchange(programme.mentor, in: room, "check-in", replies: 2)
+            #expect(opening[1].hasPrefix(shippedText.text("mentor_checkin.progress", in: "en")))
             let question = try #require(await programme.mentor.lastEventID(from: bot, in: room))
+            let before = await programme.mentor.bodies(from: bot, in: room).count
             _ = try await programme.mentor.client.react(roomId: room, txnId: "r-\(UUID().uuidString)", to: question, key: "2️⃣")
-            let next = try await programme.mentor.waitForMessages(from: bot, in: room, count: 4)
-            #expect(next[3].hasPrefix("How happy are you"))
+            let next = try await programme.mentor.waitForMessages(from: bot, in: room, count: before + 1)
+            #expect(next[before].hasPrefix(shippedText.text("mentor_checkin.satisfaction", in: "en")))
         }
 
         @Test func helpStopStartAndLanguageWorkOverTheHomeserver() async throws {
             let programme = try Programme(mentorLanguage: "en")
             defer { programme.process.kill(SIGKILL) }
             let bot = programme.bot.userID
-            let room = try await programme.startAndOpenMentorRoom()
+            let (room, _) = try await programme.startAndOpenMentorRoom()
 
-            try await programme.mentor.say("help", in: room)
-            var said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 2)
-            #expect(said[1].hasPrefix("You can write"))
-            try await programme.mentor.say("language fr", in: room)
-            said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 3)
-            #expect(said[2] == "D'accord, je vous écrirai en français à partir de maintenant.")
-            try await programme.mentor.say("stop", in: room)
-            said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 4)
-            #expect(said[3].hasPrefix("D'accord, je ne vous écris plus"))
+            #expect(try await programme.exchange(programme.mentor, in: room, "help", replies: 1) == [shippedText.text("bot.help", in: "en")])
+            #expect(try await programme.exchange(programme.mentor, in: room, "language fr", replies: 1)
+                == [shippedText.text("bot.language.changed", in: "fr")])
+            #expect(try await programme.exchange(programme.mentor, in: room, "stop", replies: 1) == [shippedText.text("bot.stopped", in: "fr")])
+            let silent = await programme.mentor.bodies(from: bot, in: room).count
             try await programme.mentor.say("bilan", in: room)
             try await programme.mentor.settle(2)
-            #expect(await programme.mentor.bodies(from: bot, in: room).count == 4)
-            try await programme.mentor.say("reprendre", in: room)
-            said = try await programme.mentor.waitForMessages(from: bot, in: room, count: 5)
-            #expect(said[4].hasPrefix("Bon retour"))
+            #expect(await programme.mentor.bodies(from: bot, in: room).count == silent)
+            #expect(try await programme.exchange(programme.mentor, in: room, word("start", "fr"), replies: 1)
+                == [shippedText.text("bot.restarted", in: "fr")])
         }
     }
 }

@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 import MatrixClient
 import Testing
@@ -6,8 +7,28 @@ import Testing
 /// homeserver, and on a two-core machine running them at once only measures contention.
 @Suite(.serialized) struct IntegrationSuite {}
 
-/// One programme on the test homeserver: a bot, a coordinator, a French-speaking mentor and an
-/// English-speaking mentee, each a real Matrix account, and the bot process configured for them.
+/// The shipped catalogs, so that tests compare with what the bot is meant to say in each
+/// language rather than with copied sentences.
+let shippedLibrary: DialogLibrary = {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    return try! DialogLibrary.load(directory: root.appendingPathComponent("Dialogs"))
+}()
+let shippedText = Localizer(catalogs: shippedLibrary.catalogs, defaultLanguage: "en")
+
+/// A catalog message as its reader sees it, up to its first placeholder: enough to recognise it.
+func opening(_ key: String, _ language: String) -> String {
+    let text = shippedText.text(key, in: language)
+    return String(text[..<(text.firstIndex(of: "{") ?? text.endIndex)])
+}
+
+/// The first word people can type for `meaning` in `language` ("bilan", "نعم").
+func word(_ meaning: String, _ language: String) -> String {
+    shippedLibrary.catalogs[language]?.words[meaning]?.first ?? meaning
+}
+
+/// One programme on the test homeserver: a bot, a coordinator, a mentor (French unless told
+/// otherwise) and a mentee (English unless told otherwise), each a real Matrix account, and the
+/// bot process configured for them.
 struct Programme {
     let homeserver: TestHomeserver
     let bot: TestHomeserver.Account
@@ -16,7 +37,8 @@ struct Programme {
     let mentee: ChatParticipant
     let process: BotProcess
 
-    init(exemptBot: Bool = true, mentorLanguage: String = "fr", homeserverURL: String? = nil, token: String? = nil) throws {
+    init(exemptBot: Bool = true, mentorLanguage: String = "fr", menteeLanguage: String = "en", homeserverURL: String? = nil,
+         token: String? = nil) throws {
         homeserver = try TestHomeserver.current()
         bot = try homeserver.register("bot")
         if exemptBot { try homeserver.exemptFromRateLimits(bot.userID) }
@@ -28,17 +50,40 @@ struct Programme {
             members: [
                 .init(id: "C1", userID: coordinator.account.userID, role: "coordinator", language: "en"),
                 .init(id: "M1", userID: mentor.account.userID, role: "mentor", language: mentorLanguage),
-                .init(id: "E1", userID: mentee.account.userID, role: "mentee", language: "en"),
+                .init(id: "E1", userID: mentee.account.userID, role: "mentee", language: menteeLanguage),
             ],
             pairs: [("P-001", "M1", "E1")])
     }
 
-    /// Starts the bot and waits until the mentor has joined the bot's direct room and seen the greeting.
-    func startAndOpenMentorRoom() async throws -> String {
+    /// The greeting and the onboarding up to its first consent question.
+    static let welcomeMessages = 6
+
+    /// Starts the bot, opens the mentor's direct room, and answers onboarding "yes" throughout.
+    /// Returns the room and how many bot messages the mentor has seen by then.
+    func startAndOpenMentorRoom() async throws -> (room: String, seen: Int) {
         try process.start()
-        let room = try await mentor.acceptInvite(from: bot.userID)
-        try await mentor.waitForMessages(from: bot.userID, in: room, count: 1)
-        return room
+        return try await open(mentor)
+    }
+
+    /// Accepts the bot's invite and answers every consent question "1" (yes).
+    func open(_ participant: ChatParticipant) async throws -> (room: String, seen: Int) {
+        let room = try await participant.acceptInvite(from: bot.userID)
+        var seen = try await participant.waitForMessages(from: bot.userID, in: room, count: Self.welcomeMessages).count
+        for _ in 0..<3 {
+            try await participant.say("1", in: room)
+            seen += 1
+            try await participant.waitForMessages(from: bot.userID, in: room, count: seen)
+        }
+        return (room, seen)
+    }
+
+    /// Says `text` and waits for `replies` more bot messages; returns just those.
+    func exchange(_ participant: ChatParticipant, in room: String, _ text: String, replies: Int,
+                  timeout: Double = 60) async throws -> [String] {
+        let before = await participant.bodies(from: bot.userID, in: room).count
+        try await participant.say(text, in: room)
+        let all = try await participant.waitForMessages(from: bot.userID, in: room, count: before + replies, timeout: timeout)
+        return Array(all[before...])
     }
 
     /// Starts a bot that must refuse to run; returns its exit status and its stderr lines.
@@ -50,6 +95,6 @@ struct Programme {
 
     /// The mentor's answers for a full check-in, and the bot messages each one produces.
     static let frenchCheckIn: [(answer: String, replies: Int)] = [
-        ("bilan", 2), ("2", 1), ("3", 1), ("oui", 1), ("1", 1), ("2", 1), ("non", 1), ("oui", 1),
+        ("bilan", 2), ("2", 1), ("3", 1), ("oui", 1), ("1", 1), ("non", 1), ("2", 1), ("non", 1), ("oui", 1),
     ]
 }

@@ -155,7 +155,7 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     }
     for person in people { try await person.ready(bot.user_id, greeting: mentorbot) }
     let latencies = try await withThrowingTaskGroup(of: [Double?].self) { group in
-        for person in people { group.addTask { try await person.measure(bot.user_id, text: "help", rounds: rounds) } }
+        for person in people { group.addTask { try await person.measure(bot.user_id, text: "start", rounds: rounds) } }
         return try await group.reduce(into: []) { $0 += $1 }
     }
     var rss: Double?
