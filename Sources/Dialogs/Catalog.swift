@@ -32,6 +32,8 @@ public struct Localizer: Sendable {
     public let catalogs: [String: Catalog]
     public let defaultLanguage: String
     public static let baseLanguage = "en"
+    /// Marks a choice label that is data, not a message key.
+    public static let literalPrefix = "="
 
     public init(catalogs: [String: Catalog], defaultLanguage: String) {
         self.catalogs = catalogs
@@ -48,6 +50,8 @@ public struct Localizer: Sendable {
     /// Unicode first-strong isolates so that a Latin name or a number inside Arabic or Persian
     /// text keeps its own direction and does not scramble the sentence around it.
     public func text(_ key: String, in language: String, _ parameters: [String: String] = [:]) -> String {
+        // "=Amal": a label the application made from data (a pair's name), shown as written.
+        if key.hasPrefix(Self.literalPrefix) { return String(key.dropFirst(Self.literalPrefix.count)) }
         let template = [language, defaultLanguage, Self.baseLanguage].lazy
             .compactMap { catalogs[$0]?.messages[key] }.first ?? key
         let isolate = direction(language) == .rtl

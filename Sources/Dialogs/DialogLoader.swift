@@ -21,6 +21,7 @@ public enum DialogLoader {
         let expires = try root.optional("expires_after").map(loadDuration)
         let expired = try root.optional("expired_say")?.nonEmptyString() ?? DialogScript.defaultExpiredMessage
         let keepsAnswers = try root.optional("record")?.bool() ?? true
+        let perPair = try root.optional("per_pair")?.bool() ?? true
         let stepsValue = try root.required("steps")
         let collector = ProblemCollector()
         let steps = try stepsValue.sequence().compactMap { value in collector.attempt { try loadStep(value) } }
@@ -31,7 +32,7 @@ public enum DialogLoader {
         return DialogScript(id: id, audience: audience, firstStepID: start, steps: steps, coordinatorSummary: summary,
                             summaryTitle: summaryTitle, summaryWhen: summaryWhen, coordinatorText: coordinatorText,
                             keyword: keyword, requiresConsent: consent, outcome: outcome, expiresAfter: expires,
-                            expiredMessage: expired, keepsAnswers: keepsAnswers, file: file)
+                            expiredMessage: expired, keepsAnswers: keepsAnswers, perPair: perPair, file: file)
     }
 
     static func loadStep(_ value: YAMLValue) throws -> DialogStep {

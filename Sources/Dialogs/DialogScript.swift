@@ -33,13 +33,17 @@ public struct DialogScript: Sendable, Equatable {
     public let expiredMessage: String
     /// False for dialogs whose answers mean nothing once acted upon (the menu).
     public let keepsAnswers: Bool
+    /// About one pair (a meeting, a check-in): someone with several pairs is asked which first.
+    /// False for what concerns the person alone (onboarding, the menu, a mentor's wellbeing).
+    public let perPair: Bool
     public let file: String
 
     public init(id: String, audience: Audience, firstStepID: String, steps: [DialogStep],
                 coordinatorSummary: [String], summaryTitle: String?, summaryWhen: [Condition] = [],
                 coordinatorText: [String] = [], keyword: String? = nil, requiresConsent: String? = nil,
                 outcome: String? = nil, expiresAfter: TimeInterval? = nil,
-                expiredMessage: String = DialogScript.defaultExpiredMessage, keepsAnswers: Bool = true, file: String) {
+                expiredMessage: String = DialogScript.defaultExpiredMessage, keepsAnswers: Bool = true,
+                perPair: Bool = true, file: String) {
         self.id = id
         self.audience = audience
         self.firstStepID = firstStepID
@@ -54,6 +58,7 @@ public struct DialogScript: Sendable, Equatable {
         self.expiresAfter = expiresAfter
         self.expiredMessage = expiredMessage
         self.keepsAnswers = keepsAnswers
+        self.perPair = perPair
         self.file = file
     }
 

@@ -17,7 +17,7 @@ public struct BotCore: Sendable {
         "bot.stopped", "bot.restarted", "bot.language.changed", "bot.language.unknown", "bot.not_understood",
         "bot.dialog.unavailable", "bot.dialog.stuck", "bot.later.paused", "bot.later.nothing",
         "bot.continue.resumed", "bot.continue.nothing", "bot.person.requested", "bot.safety.reply",
-        "bot.consent.first", "bot.consent.missing", "bot.pair.none", "bot.meeting.none", "bot.meeting.confirmed",
+        "bot.consent.first", "bot.consent.missing", "bot.pair.none", "bot.pair.which", "bot.meeting.none", "bot.meeting.confirmed",
         "bot.meeting.declined", "bot.meeting.moved", "bot.meeting.cancelled", "bot.support.received",
         "partner.mentor", "partner.mentee", "role.mentor", "role.mentee",
         "summary.stuck", "summary.person_request", "summary.safety",
@@ -232,7 +232,7 @@ public struct BotCore: Sendable {
         let role = person.role.rawValue
         let keywordDialog = library.scripts.values.sorted(by: { $0.id < $1.id })
             .first { $0.keyword.map(means) == true && $0.isFor(role: role) }
-        if let dialog = known.dialog, let runner = runner(for: dialog) {
+        if let dialog = known.dialog, let runner = runner(for: dialog, of: person) {
             let parser = parser(for: person, decision.state, now)
             // Asking for another dialog mid-way ("menu") is not a wrong answer: say where we are.
             if keywordDialog != nil, case .notUnderstood = parser.interpret(text.body, as: runner.script.step(dialog.stepID)?.answer ?? .yesNo) {
@@ -270,7 +270,7 @@ public struct BotCore: Sendable {
         guard let person = speaker(reaction.sender, roomID: reaction.roomID, sentAt: reaction.sentAt, &scratch) else { return }
         let known = scratch.state.person(person.matrixID)
         guard !known.stopped, let dialog = known.dialog, dialog.questionEventID == reaction.relatesTo,
-              let runner = runner(for: dialog),
+              let runner = runner(for: dialog, of: person),
               let turn = runner.reaction(reaction.key, progress: dialog, parser: parser(for: person, scratch.state, now), at: now)
         else { return }
         decision = scratch
@@ -303,7 +303,7 @@ public struct BotCore: Sendable {
 
     /// Says the question the person's dialog is waiting on, if any (after help, a language change...).
     private func repeatQuestion(of person: Person, intro: String?, now: Date, _ decision: inout Decision) {
-        guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog) else { return }
+        guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog, of: person) else { return }
         if let intro { say(Prompt(key: intro), to: person, &decision) }
         say(runner.currentQuestion(dialog, parser: parser(for: person, decision.state, now)), to: person,
             parameters: dialog.parameters, &decision)
@@ -324,8 +324,21 @@ public struct BotCore: Sendable {
 
     // MARK: - Dialogs
 
-    private func runner(for progress: DialogProgress) -> DialogRunner? {
-        library.scripts[progress.dialogID].map(DialogRunner.init)
+    private func runner(for progress: DialogProgress, of person: Person) -> DialogRunner? {
+        if progress.dialogID == Self.choosePair { return DialogRunner(script: choosePairScript(for: person)) }
+        return library.scripts[progress.dialogID].map(DialogRunner.init)
+    }
+
+    static let choosePair = "choose_pair"
+
+    /// "Which of your pairs is this about?", asked of someone with several pairs before a dialog
+    /// about one pair. Built from the roster, so its choices are the pairs' names, not message keys.
+    func choosePairScript(for person: Person) -> DialogScript {
+        let options = roster.pairs(of: person).map { ChoiceOption(value: $0.id, label: Localizer.literalPrefix + ($0.knownAs ?? $0.id)) }
+        let step = DialogStep(id: "which", message: "bot.pair.which", answer: .choice(options), saveAs: "pair", next: [], line: 0)
+        return DialogScript(id: Self.choosePair, audience: .anyone, firstStepID: "which", steps: [step], coordinatorSummary: [],
+                            summaryTitle: nil, outcome: "pair_chosen", expiresAfter: 86_400, keepsAnswers: false,
+                            perPair: false, file: "(built in)")
     }
 
     private func parser(for person: Person, _ state: BotState, _ now: Date) -> AnswerParser {
@@ -356,6 +369,20 @@ public struct BotCore: Sendable {
             return
         }
         var parameters = parameters
+        if script.perPair && parameters["pair"] == nil {
+            let pairs = roster.pairs(of: person)
+            if pairs.count > 1 {
+                parameters["then"] = dialogID
+                let chooser = DialogRunner(script: choosePairScript(for: person))
+                apply(chooser.start(at: now, parameters: parameters), of: chooser, for: person, at: now, &decision)
+                return
+            }
+            parameters["pair"] = pairs.first?.id
+        }
+        if let pairID = parameters["pair"], roster.pairs(of: person).count > 1,
+           let name = roster.pairs.first(where: { $0.id == pairID })?.knownAs {
+            parameters["partner"] = name  // "your mentee" would not say which one
+        }
         guard prepare(script, for: person, at: now, &parameters, &decision) else { return }
         let runner = DialogRunner(script: script)
         let facts: [String: AnswerValue] = ["role": .choice(person.role.rawValue)]
@@ -367,7 +394,7 @@ public struct BotCore: Sendable {
                          _ decision: inout Decision) -> Bool {
         let meetingOutcomes: Set<String> = ["meeting_planned", "meeting_changed", "meeting_logged", "meeting_confirmed"]
         guard let outcome = script.outcome, meetingOutcomes.contains(outcome) else { return true }
-        guard let pair = pair(of: person) else {
+        guard let pair = pair(parameters) else {
             say(Prompt(key: "bot.pair.none"), to: person, &decision)
             return false
         }
@@ -395,7 +422,8 @@ public struct BotCore: Sendable {
         case .stuck(let progress):
             decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .stuck))
             say(Prompt(key: "bot.dialog.stuck"), to: person, &decision)
-            tellCoordinators(key: "summary.stuck", about: person, extra: ["dialog": progress.dialogID], &decision)
+            tellCoordinators(key: "summary.stuck", about: person, pairID: progress.parameters["pair"],
+                             extra: ["dialog": progress.parameters["then"] ?? progress.dialogID], &decision)
             startQueued(for: person, at: time, &decision)
         case .finished(let progress, let prompts, let handOff):
             say(prompts, to: person, parameters: progress.parameters, &decision)
@@ -404,7 +432,7 @@ public struct BotCore: Sendable {
                 let answers = progress.answers.filter { !DialogScript.providedFields.contains($0.key) }
                 decision.record(.answersRecorded(AnswerRecord(
                     id: decision.nextID("answers-"), dialogID: progress.dialogID, personID: person.id, role: person.role.rawValue,
-                    pairIDs: pair(of: person).map { [$0.id] } ?? [], answers: answers, completedAt: time)))
+                    pairIDs: pairIDs(of: person, progress.parameters), answers: answers, completedAt: time)))
             }
             decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .completed))
             var headingExtra: [String: String] = [:]
@@ -414,8 +442,8 @@ public struct BotCore: Sendable {
             if script.wantsSummary(of: progress.answers), let title = script.summaryTitle {
                 let fields = script.coordinatorSummary.compactMap { field in progress.answers[field].map { (field, $0) } }
                 let texts = script.coordinatorText.compactMap { progress.answers[$0]?.canonical }
-                tellCoordinators(key: title, about: person, extra: headingExtra, fields: fields, theirWords: texts,
-                                 script: script, &decision)
+                tellCoordinators(key: title, about: person, pairID: progress.parameters["pair"], extra: headingExtra,
+                                 fields: fields, theirWords: texts, script: script, &decision)
             }
             if let handOff {
                 begin(handOff, for: person, at: time, &decision)
@@ -438,11 +466,11 @@ public struct BotCore: Sendable {
     private func timePassed(_ decision: inout Decision, now: Date) {
         for person in roster.people {
             let known = decision.state.person(person.matrixID)
-            if let paused = known.pausedDialog, let runner = runner(for: paused), runner.hasExpired(paused, at: now) {
+            if let paused = known.pausedDialog, let runner = runner(for: paused, of: person), runner.hasExpired(paused, at: now) {
                 decision.record(.dialogResumed(matrixID: person.matrixID))
                 decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: paused.dialogID, reason: .expired))
             }
-            guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog) else { continue }
+            guard let dialog = decision.state.person(person.matrixID).dialog, let runner = runner(for: dialog, of: person) else { continue }
             if runner.hasExpired(dialog, at: now) {
                 decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: dialog.dialogID, reason: .expired))
                 if !known.stopped { say(Prompt(key: runner.script.expiredMessage), to: person, &decision) }
@@ -472,11 +500,11 @@ public struct BotCore: Sendable {
     /// A structured message for the coordinators' room: who (by pseudonymous pair reference and
     /// role), what, and the structured answers. Never a name and never a transcript; the only
     /// words of a person's own are those a dialog told them go to the coordinator.
-    func tellCoordinators(key: String, about person: Person, extra: [String: String] = [:],
+    func tellCoordinators(key: String, about person: Person, pairID: String? = nil, extra: [String: String] = [:],
                           fields: [(String, AnswerValue)] = [], theirWords: [String] = [], script: DialogScript? = nil,
                           urgent: Bool = false, _ decision: inout Decision) {
         let language = configuration.programme.defaultLanguage
-        let pairs = roster.pairs(of: person).map(\.id).joined(separator: ", ")
+        let pairs = (pairID.map { [$0] } ?? roster.pairs(of: person).map(\.id)).joined(separator: ", ")
         let heading = localizer.text(key, in: language, extra.merging([
             "pair": pairs.isEmpty ? person.id : pairs, "role": localizer.text("role.\(person.role.rawValue)", in: language),
         ]) { own, _ in own })

@@ -176,9 +176,10 @@ public struct ConfigurationLoader {
             guard Self.isISODate(start) else { throw field.problem("\"\(start)\" is not a date like 2026-03-01") }
             return start
         }
+        let knownAs = problems.attempt { try map.optional("known_as")?.nonEmptyString() } ?? nil
         _ = problems.attempt { try map.finish() }
         guard let id, let mentor, let mentee, let start else { return nil }
-        return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start)
+        return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start, knownAs: knownAs)
     }
 
     static func isISODate(_ text: String) -> Bool {

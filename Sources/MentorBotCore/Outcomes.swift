@@ -14,14 +14,20 @@ extension BotCore {
                 if case .yesNo(let given)? = answers["consent_\(purpose)"] { consents[purpose] = given }
             }
             decision.record(.consentRecorded(matrixID: person.matrixID, consents: consents, at: now))
+        case "pair_chosen":
+            guard let next = progress.parameters["then"], case .choice(let pairID)? = answers["pair"] else { return }
+            var parameters = progress.parameters
+            parameters["then"] = nil
+            parameters["pair"] = pairID
+            begin(next, for: person, at: now, parameters: parameters, &decision)
         case "meeting_planned":
-            guard let pair = pair(of: person), case .date(let day)? = answers["date"], case .time(let time)? = answers["time"],
+            guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"], case .time(let time)? = answers["time"],
                   let startsAt = instant("\(day)T\(time)", in: timeZone(of: person)) else { return }
             let meeting = Meeting(id: decision.nextID("meeting-"), pairID: pair.id, plannedBy: person.id, startsAt: startsAt,
                                   timeZone: person.timeZone, place: answers["place"]?.canonical ?? "",
                                   form: answers["form"]?.canonical ?? "other", status: .proposed)
             decision.record(.meetingSaved(meeting))
-            askToConfirm(meeting, partnerOf: person, at: now, &decision)
+            askToConfirm(meeting, plannedBy: person, at: now, &decision)
         case "meeting_confirmed":
             guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }),
                   case .yesNo(let confirmed)? = answers["confirmed"] else { return }
@@ -38,16 +44,18 @@ extension BotCore {
                 meeting.plannedBy = person.id
                 meeting.status = .proposed
                 decision.record(.meetingSaved(meeting))
-                if let partner = partner(of: person) { say(Prompt(key: "bot.meeting.moved"), to: partner, &decision) }
-                askToConfirm(meeting, partnerOf: person, at: now, &decision)
+                if let partner = partner(of: person, in: meeting.pairID) {
+                    say(Prompt(key: "bot.meeting.moved", parameters: partnerName(meeting.pairID, for: partner)), to: partner, &decision)
+                }
+                askToConfirm(meeting, plannedBy: person, at: now, &decision)
             } else if answers["cancel_confirmed"] == .yesNo(true) {
                 meeting.status = .cancelled
                 decision.record(.meetingSaved(meeting))
-                if let partner = partner(of: person) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
+                if let partner = partner(of: person, in: meeting.pairID) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
             }
         case "meeting_logged":
             // The meeting planned for that day, if any, is now logged rather than pending.
-            guard let pair = pair(of: person), case .date(let day)? = answers["date"] else { return }
+            guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"] else { return }
             let zone = timeZone(of: person)
             if var meeting = decision.state.meetings.first(where: {
                 $0.pairID == pair.id && $0.status != .cancelled && $0.status != .logged && isoDay($0.startsAt, in: zone) == day
@@ -58,7 +66,7 @@ extension BotCore {
         case "support_requested":
             let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
             decision.record(.ticketOpened(SupportTicket(
-                reference: reference, personID: person.id, pairIDs: roster.pairs(of: person).map(\.id),
+                reference: reference, personID: person.id, pairIDs: pairIDs(of: person, progress.parameters),
                 area: answers["area"]?.canonical ?? "other", urgency: answers["urgency"]?.canonical ?? "no_rush",
                 forWhom: answers["for_whom"]?.canonical ?? "me", description: answers["description"]?.canonical ?? "",
                 status: .open, openedAt: now)))
@@ -70,27 +78,42 @@ extension BotCore {
     }
 
     /// Asks the other person in the pair whether the meeting suits them, in their language and time zone.
-    private func askToConfirm(_ meeting: Meeting, partnerOf person: Person, at now: Date, _ decision: inout Decision) {
-        guard let partner = partner(of: person) else { return }
+    private func askToConfirm(_ meeting: Meeting, plannedBy person: Person, at now: Date, _ decision: inout Decision) {
+        guard let partner = partner(of: person, in: meeting.pairID) else { return }
         let language = language(of: partner, in: decision.state)
         begin("meeting_confirm", for: partner, at: now, parameters: [
-            "meeting": meeting.id, "when": when(meeting.startsAt, for: partner, in: decision.state), "place": meeting.place,
-            "form": localizer.text("option.form.\(meeting.form)", in: language),
+            "pair": meeting.pairID, "meeting": meeting.id, "when": when(meeting.startsAt, for: partner, in: decision.state),
+            "place": meeting.place, "form": localizer.text("option.form.\(meeting.form)", in: language),
         ], &decision)
     }
 
     private func tell(_ person: Person, _ key: String, about meeting: Meeting, _ decision: inout Decision) {
-        say(Prompt(key: key, parameters: ["when": when(meeting.startsAt, for: person, in: decision.state)]), to: person, &decision)
+        let parameters = partnerName(meeting.pairID, for: person)
+            .merging(["when": when(meeting.startsAt, for: person, in: decision.state)]) { own, _ in own }
+        say(Prompt(key: key, parameters: parameters), to: person, &decision)
     }
 
     // MARK: - Pairs and meetings
 
-    /// The pair a person acts for. A mentor with several mentees acts for the first one listed.
-    func pair(of person: Person) -> Pair? { roster.pairs(of: person).first }
+    /// The pair a dialog is about: chosen (or the only one) when it started.
+    func pair(_ parameters: [String: String]) -> Pair? {
+        parameters["pair"].flatMap { id in roster.pairs.first { $0.id == id } }
+    }
 
-    func partner(of person: Person) -> Person? {
-        guard let pair = pair(of: person) else { return nil }
-        return roster.person(id: pair.mentorID == person.id ? pair.menteeID : pair.mentorID)
+    /// The pairs an answer record belongs to: the one it was about, or all of the person's.
+    func pairIDs(of person: Person, _ parameters: [String: String]) -> [String] {
+        pair(parameters).map { [$0.id] } ?? roster.pairs(of: person).map(\.id)
+    }
+
+    func partner(of person: Person, in pairID: String) -> Person? {
+        guard let pair = roster.pairs.first(where: { $0.id == pairID }) else { return nil }
+        return roster.person(id: pair.partnerID(of: person.id))
+    }
+
+    /// For someone with several pairs, "{partner}" is the pair's name rather than "your mentee".
+    func partnerName(_ pairID: String, for person: Person) -> [String: String] {
+        guard roster.pairs(of: person).count > 1, let name = roster.pairs.first(where: { $0.id == pairID })?.knownAs else { return [:] }
+        return ["partner": name]
     }
 
     func nextMeeting(of pair: Pair, after now: Date, in state: BotState) -> Meeting? {

@@ -39,14 +39,20 @@ public struct Rehearsal {
     /// Starts the bot and opens every room, as the daemon would; returns what everyone received.
     public mutating func start() -> [Line] {
         handle(.started)
-        for request in state.roomRequests {
+        for input in Self.roomsOpened(for: state.roomRequests) { handle(input) }
+        return deliver()
+    }
+
+    /// What the shell would report once it has created every direct room ("!dm-<matrix id>") and
+    /// the coordinators' room ("!coordinators").
+    static func roomsOpened(for requests: [RoomRequest]) -> [Input] {
+        requests.compactMap { request in
             switch request.action {
-            case .createDirectRoom(let who): handle(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
-            case .joinCoordinatorsRoom: handle(.roomRequestSucceeded(requestID: request.id, roomID: "!coordinators"))
-            default: break
+            case .createDirectRoom(let who): .roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)")
+            case .joinCoordinatorsRoom: .roomRequestSucceeded(requestID: request.id, roomID: "!coordinators")
+            default: nil
             }
         }
-        return deliver()
     }
 
     public mutating func say(_ text: String, as who: String) -> [Line] {

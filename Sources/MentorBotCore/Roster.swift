@@ -49,11 +49,18 @@ public struct Pair: Sendable, Equatable {
     public var menteeID: String
     /// ISO date (YYYY-MM-DD) the pair started.
     public var startDate: String
+    /// How its members know this pair (the mentee's first name, say). Shown only to the two of
+    /// them, and only to ask someone with several pairs which one they mean.
+    public var knownAs: String?
 
-    public init(id: String, mentorID: String, menteeID: String, startDate: String) {
+    public init(id: String, mentorID: String, menteeID: String, startDate: String, knownAs: String? = nil) {
         self.id = id
         self.mentorID = mentorID
         self.menteeID = menteeID
         self.startDate = startDate
+        self.knownAs = knownAs
     }
+
+    /// The other member of the pair.
+    public func partnerID(of personID: String) -> String { mentorID == personID ? menteeID : mentorID }
 }

@@ -313,6 +313,35 @@ import Testing
         #expect(fixture.state.person(CoreFixture.mentor).queuedDialogs.isEmpty)
     }
 
+    @Test func aMentorWithTwoMenteesIsAskedWhichOneAndEachPairStaysApart() throws {
+        var fixture = CoreFixture(configuration: CoreFixture.mentorWithTwoMentees)
+        fixture.startAndConsent()
+        let which = fixture.say("plan", from: CoreFixture.mentor)
+        #expect(which.bodies == ["\(fixture.text("bot.pair.which", "fr"))\n1️⃣ Amal\n2️⃣ Sam"])
+        #expect(fixture.say("2", from: CoreFixture.mentor).first?.body.hasPrefix(fixture.text("plan_meeting.date", "fr")) == true)
+        var sent: [OutboxMessage] = []
+        for reply in ["demain", "oui", "10:00", "oui", "parc", "1"] { sent += fixture.say(reply, from: CoreFixture.mentor) }
+        #expect(fixture.state.meetings.first?.pairID == "P-002")
+        #expect(sent.to(CoreFixture.secondMentee).count == 1, "Sam is asked to confirm")
+        #expect(sent.to(CoreFixture.mentee).isEmpty, "Amal hears nothing about Sam's meeting")
+        #expect(sent.to(CoreFixture.mentor).last?.body.contains("Sam") == true, "the mentor is told who will confirm")
+        let confirmed = fixture.say("yes", from: CoreFixture.secondMentee)
+        #expect(confirmed.to(CoreFixture.mentor).first?.body.contains("Sam") == true)
+
+        // A check-in about Amal, chosen by name, is recorded and summarised for P-001 only.
+        fixture.say("bilan", from: CoreFixture.mentor)
+        fixture.say("amal", from: CoreFixture.mentor)
+        for reply in ["1", "4", "non", "non", "1", "non"] { fixture.say(reply, from: CoreFixture.mentor) }
+        let done = fixture.say("non", from: CoreFixture.mentor)
+        let record = try #require(fixture.state.records.last)
+        #expect(record.dialogID == "mentor_checkin")
+        #expect(record.pairIDs == ["P-001"])
+        #expect(done.toCoordinators.first?.body.contains("P-001") == true)
+        #expect(done.toCoordinators.first?.body.contains("P-002") == false)
+        // Wellbeing is about the mentor, not a pair: no question first.
+        #expect(fixture.say("wellbeing", from: CoreFixture.mentor).first?.body.hasPrefix(fixture.text("mentor_wellbeing.feeling", "fr")) == true)
+    }
+
     @Test func theMenuHandsOverToTheChosenDialog() {
         var fixture = CoreFixture()
         fixture.startAndConsent()

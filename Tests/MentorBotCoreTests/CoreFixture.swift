@@ -29,7 +29,22 @@ struct CoreFixture {
             ],
             pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01")]))
 
-    let core = BotCore(configuration: Self.configuration, library: Self.library)
+    let core: BotCore
+    init(configuration: Configuration = CoreFixture.configuration) {
+        core = BotCore(configuration: configuration, library: Self.library)
+    }
+
+    /// The same programme where the mentor also has a second mentee, Sam (English), in pair P-002.
+    static let secondMentee = "@mentee2:test"
+    static var mentorWithTwoMentees: Configuration {
+        var configuration = configuration
+        configuration.roster.people.append(Person(id: "E2", matrixID: secondMentee, role: .mentee, language: "en",
+                                                  timeZone: "Europe/Brussels"))
+        configuration.roster.pairs[0].knownAs = "Amal"
+        configuration.roster.pairs.append(Pair(id: "P-002", mentorID: "M1", menteeID: "E2", startDate: "2026-11-10", knownAs: "Sam"))
+        return configuration
+    }
+
     var state = BotState()
     var now = Date(timeIntervalSince1970: 1_800_000_000)
     private var eventCounter = 0
@@ -45,13 +60,7 @@ struct CoreFixture {
     /// Starts the bot and completes all room work, as the shell would.
     mutating func startAndLinkRooms() {
         handle(.started)
-        for request in state.roomRequests {
-            switch request.action {
-            case .createDirectRoom(let who): handle(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
-            case .joinCoordinatorsRoom: handle(.roomRequestSucceeded(requestID: request.id, roomID: "!coordinators"))
-            default: break
-            }
-        }
+        for input in Rehearsal.roomsOpened(for: state.roomRequests) { handle(input) }
         deliverAll()
     }
 
@@ -74,7 +83,7 @@ struct CoreFixture {
     /// Starts, opens rooms, and has the mentor and the mentee answer "1" (yes) to every consent question.
     mutating func startAndConsent() {
         startAndLinkRooms()
-        for who in [Self.mentor, Self.mentee] {
+        for who in [Self.mentor, Self.mentee, Self.secondMentee] {
             while state.person(who).dialog?.dialogID == "onboarding" { say("1", from: who) }
         }
     }
