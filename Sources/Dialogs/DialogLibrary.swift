@@ -7,16 +7,22 @@ public struct DialogLibrary: Sendable {
     public let catalogs: [String: Catalog]
     /// Line of each message key in each catalog file, for precise problem reports.
     let keyLines: [String: [String: Int]]
+    /// Files that could not be read, when loaded with `skippingBroken`; the rest is still checked.
+    public let loadProblems: [YAMLProblem]
 
-    public init(scripts: [String: DialogScript], catalogs: [String: Catalog], keyLines: [String: [String: Int]] = [:]) {
+    public init(scripts: [String: DialogScript], catalogs: [String: Catalog], keyLines: [String: [String: Int]] = [:],
+                loadProblems: [YAMLProblem] = []) {
         self.scripts = scripts
         self.catalogs = catalogs
         self.keyLines = keyLines
+        self.loadProblems = loadProblems
     }
 
     /// Loads `directory/*.yaml` as dialogs and `directory/locales/*.yaml` as catalogs.
-    /// Every problem in every file is reported at once.
-    public static func load(directory: URL) throws -> DialogLibrary {
+    /// Every problem in every file is reported at once: thrown, or with `skippingBroken` kept in
+    /// `loadProblems` while the files that did load are returned, so that `mentorbot check` can
+    /// validate them too in the same pass.
+    public static func load(directory: URL, skippingBroken: Bool = false) throws -> DialogLibrary {
         let collector = ProblemCollector()
         var scripts: [String: DialogScript] = [:]
         var catalogs: [String: Catalog] = [:]
@@ -52,6 +58,9 @@ public struct DialogLibrary: Sendable {
         if catalogs[Localizer.baseLanguage] == nil {
             collector.add(YAMLProblem(file: "\(directory.lastPathComponent)/locales", line: 0, keyPath: "",
                                       message: "the English catalog en.yaml is required: it is the fallback for every language"))
+        }
+        if skippingBroken {
+            return DialogLibrary(scripts: scripts, catalogs: catalogs, keyLines: keyLines, loadProblems: collector.problems)
         }
         try collector.throwIfAny()
         return DialogLibrary(scripts: scripts, catalogs: catalogs, keyLines: keyLines)

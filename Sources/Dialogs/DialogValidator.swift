@@ -85,7 +85,7 @@ public struct DialogValidator {
                             report(branch.line, "steps.\(step.id).next.start", "starts \"\(other)\", which is for other people")
                         }
                     } else {
-                        report(branch.line, "steps.\(step.id).next.start", "starts \"\(other)\", which is not a dialog")
+                        report(branch.line, "steps.\(step.id).next.start", "starts \"\(other)\", which is not a dialog (or its file has a problem)")
                     }
                 }
             }

@@ -21,8 +21,8 @@ public enum ProgrammeLoader {
         }
         let base = url.deletingLastPathComponent().path
         let dialogsPath = try ConfigurationLoader.dialogsDirectory(yaml: yaml, file: configurationPath, baseDirectory: base)
-        let library = try DialogLibrary.load(directory: URL(fileURLWithPath: dialogsPath))
-        var problems = BotCore.problems(in: library)
+        let library = try DialogLibrary.load(directory: URL(fileURLWithPath: dialogsPath), skippingBroken: true)
+        var problems = library.loadProblems + BotCore.problems(in: library)
         var configuration: Configuration?
         do {
             configuration = try ConfigurationLoader(supportedLanguages: Set(library.catalogs.keys))

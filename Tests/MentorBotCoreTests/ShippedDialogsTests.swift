@@ -8,18 +8,27 @@ let repoDialogs = CoreFixture.repoRoot.appendingPathComponent("Dialogs")
 
 /// Copies Dialogs/ to a temporary directory, lets `breakIt` damage one file, and returns what
 /// `mentorbot check` would report.
-func problemsAfter(_ file: String, _ breakIt: (String) -> String) throws -> [YAMLProblem] {
+func problemsAfter(_ file: String, _ breakIt: @escaping (String) -> String) throws -> [YAMLProblem] {
+    try problemsAfter([(file, breakIt)])
+}
+
+/// The same with several files damaged at once.
+func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProblem] {
     let copy = FileManager.default.temporaryDirectory.appendingPathComponent("dialogs-\(UUID().uuidString)/Dialogs")
     try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
     try FileManager.default.copyItem(at: repoDialogs, to: copy)
-    let target = copy.appendingPathComponent(file)
-    let original = try String(contentsOf: target, encoding: .utf8)
-    let broken = breakIt(original)
-    #expect(broken != original, "the damage did not apply to \(file): the test would prove nothing")
-    try broken.write(to: target, atomically: true, encoding: .utf8)
+    for (file, breakIt) in damage {
+        let target = copy.appendingPathComponent(file)
+        let original = try String(contentsOf: target, encoding: .utf8)
+        let broken = breakIt(original)
+        #expect(broken != original, "the damage did not apply to \(file): the test would prove nothing")
+        try broken.write(to: target, atomically: true, encoding: .utf8)
+    }
     do {
-        return BotCore.problems(in: try DialogLibrary.load(directory: copy))
+        // As `mentorbot check` does: a file that cannot be read does not hide the others' problems.
+        let library = try DialogLibrary.load(directory: copy, skippingBroken: true)
+        return library.loadProblems + BotCore.problems(in: library)
     } catch let problems as YAMLProblems {
         return problems.problems
     } catch let problem as YAMLProblem {
@@ -206,6 +215,15 @@ func problemsAfter(_ file: String, _ breakIt: (String) -> String) throws -> [YAM
     @Test func aKeywordWithoutWordsIsReported() throws {
         let problems = try problemsAfter("closure.yaml") { $0.replacingOccurrences(of: "keyword: closure", with: "keyword: farewell") }
         #expect(problems.contains { $0.keyPath == "keyword" && $0.message.contains("farewell") })
+    }
+
+    @Test func aBrokenDialogFileDoesNotHideProblemsElsewhere() throws {
+        let problems = try problemsAfter([
+            ("mentor_wellbeing.yaml", { $0.replacingOccurrences(of: "type: yes_no", with: "type: maybe") }),
+            ("locales/sv.yaml", { $0.replacingOccurrences(of: "{count}", with: "{antal}") }),
+        ])
+        #expect(problems.contains { $0.file.hasSuffix("mentor_wellbeing.yaml") && $0.message.contains("\"maybe\"") })
+        #expect(problems.contains { $0.file.hasSuffix("sv.yaml") && $0.message.contains("placeholders") })
     }
 
     @Test func freeTextInACoordinatorSummaryIsRejected() throws {
