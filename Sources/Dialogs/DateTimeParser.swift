@@ -188,16 +188,15 @@ struct DateTimeParser {
     private func clock(_ tokens: [String]) -> (Int, Int)? {
         var phrase = tokens.filter { !isWord($0, "hour") && !isWord($0, "at") }.joined(separator: " ")
         var half: String?
-        for meaning in ["am", "pm"] {
-            for word in words(meaning) where !word.isEmpty {
-                if phrase.hasSuffix(" " + word) || (!word.contains(" ") && phrase.hasSuffix(word) && phrase.count > word.count
-                    && phrase.dropLast(word.count).last?.isNumber == true) {
-                    phrase = String(phrase.dropLast(word.count)).trimmingCharacters(in: .whitespaces)
-                    half = meaning
-                    break
-                }
+        // Longest words first, so that "after noon" is not read as "noon" with "after" left over.
+        let halves = ["am", "pm"].flatMap { meaning in words(meaning).map { (meaning, $0) } }.sorted { $0.1.count > $1.1.count }
+        for (meaning, word) in halves where !word.isEmpty {
+            if phrase.hasSuffix(" " + word) || (!word.contains(" ") && phrase.hasSuffix(word) && phrase.count > word.count
+                && phrase.dropLast(word.count).last?.isNumber == true) {
+                phrase = String(phrase.dropLast(word.count)).trimmingCharacters(in: .whitespaces)
+                half = meaning
+                break
             }
-            if half != nil { break }
         }
         // A trailing hour word written onto the number: "14h", "14uhr".
         for word in words("hour") where !word.contains(" ") && phrase.hasSuffix(word) && phrase.count > word.count {

@@ -116,7 +116,8 @@ func script(_ yaml: String) throws -> DialogScript { try DialogLoader.loadScript
         let cases: [(String, String, String)] = [
             ("en", "14:30", "14:30"), ("en", "14.30", "14:30"), ("en", "2pm", "14:00"), ("en", "2:30 pm", "14:30"),
             ("en", "12am", "00:00"), ("en", "9", "09:00"), ("fr", "14h30", "14:30"), ("fr", "14h", "14:00"),
-            ("de", "14 Uhr", "14:00"), ("sv", "kl 14", "14:00"), ("ar", "١٤:٣٠", "14:30"),
+            ("de", "14 Uhr", "14:00"), ("sv", "kl 14", "14:00"), ("ar", "١٤:٣٠", "14:30"), ("ar", "3 بعد الظهر", "15:00"),
+            ("en", "3 in the afternoon", "15:00"),
         ]
         for (language, text, expected) in cases {
             #expect(parser(language).parse(text, as: .time) == .time(expected), "\(language) \(text)")

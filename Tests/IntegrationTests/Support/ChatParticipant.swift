@@ -49,6 +49,19 @@ actor ChatParticipant {
         throw TestHomeserver.Missing(description: "\(account.userID) got no invite from \(inviter) within \(timeout) s")
     }
 
+    /// Joins every room `sender` has invited this participant to.
+    func joinInvites(from sender: String) async throws {
+        for (room, inviter) in invites where inviter == sender {
+            _ = try await client.join(roomIdOrAlias: room)
+            invites[room] = nil
+        }
+    }
+
+    /// What `sender` said in every room this participant is in.
+    func allBodies(from sender: String) -> [String] {
+        messages.values.flatMap { $0.filter { $0.sender == sender }.map(\.body) }
+    }
+
     func bodies(from sender: String, in room: String) -> [String] {
         (messages[room] ?? []).filter { $0.sender == sender }.map(\.body)
     }
@@ -78,10 +91,7 @@ actor ChatParticipant {
     func waitForMessage(from sender: String, containing text: String, timeout: Double = 60) async throws -> (room: String, body: String) {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            for (room, inviter) in invites where inviter == sender {
-                _ = try await client.join(roomIdOrAlias: room)
-                invites[room] = nil
-            }
+            try await joinInvites(from: sender)
             for (room, list) in messages {
                 if let hit = list.first(where: { $0.sender == sender && $0.body.contains(text) }) { return (room, hit.body) }
             }
