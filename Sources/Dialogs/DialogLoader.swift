@@ -54,7 +54,7 @@ public enum DialogLoader {
     }
 
     /// "30m", "48h", "7d".
-    static func loadDuration(_ value: YAMLValue) throws -> TimeInterval {
+    public static func loadDuration(_ value: YAMLValue) throws -> TimeInterval {
         let text = try value.string().trimmingCharacters(in: .whitespaces)
         let units: [Character: TimeInterval] = ["m": 60, "h": 3_600, "d": 86_400]
         guard let unit = text.last.flatMap({ units[$0] }), let amount = Int(text.dropLast()), amount > 0 else {

@@ -19,6 +19,7 @@ public struct BotCore: Sendable {
         "bot.continue.resumed", "bot.continue.nothing", "bot.person.requested", "bot.safety.reply",
         "bot.consent.first", "bot.consent.missing", "bot.pair.none", "bot.pair.which", "bot.meeting.none", "bot.meeting.confirmed",
         "bot.meeting.declined", "bot.meeting.moved", "bot.meeting.cancelled", "bot.support.received",
+        "bot.nudge.meeting", "bot.nudge.log",
         "partner.mentor", "partner.mentee", "role.mentor", "role.mentee",
         "summary.stuck", "summary.person_request", "summary.safety",
     ]
@@ -408,6 +409,11 @@ public struct BotCore: Sendable {
             parameters["when"] = when(meeting.startsAt, for: person, in: decision.state)
         case "meeting_logged":
             parameters["number"] = String(meetingsLogged(by: pair, in: decision.state) + 1)
+        case "meeting_confirmed":
+            // Waiting in a queue, the meeting may have moved or been cancelled meanwhile: then
+            // there is nothing to confirm (the person was told about the change itself).
+            guard let meeting = decision.state.meetings.first(where: { $0.id == parameters["meeting"] }), meeting.isUpcoming,
+                  parameters["when"] == when(meeting.startsAt, for: person, in: decision.state) else { return false }
         default:
             break
         }
@@ -453,7 +459,7 @@ public struct BotCore: Sendable {
         }
     }
 
-    private func startQueued(for person: Person, at time: Date, _ decision: inout Decision) {
+    func startQueued(for person: Person, at time: Date, _ decision: inout Decision) {
         guard decision.state.person(person.matrixID).dialog == nil,
               let queued = decision.state.person(person.matrixID).queuedDialogs.first else { return }
         decision.record(.dialogDequeued(matrixID: person.matrixID))
@@ -464,6 +470,7 @@ public struct BotCore: Sendable {
 
     /// Questions that waited past their step's timeout move on; dialogs past their expiry close gently.
     private func timePassed(_ decision: inout Decision, now: Date) {
+        runDueJobs(at: now, &decision)
         for person in roster.people {
             let known = decision.state.person(person.matrixID)
             if let paused = known.pausedDialog, let runner = runner(for: paused, of: person), runner.hasExpired(paused, at: now) {

@@ -17,6 +17,8 @@ public struct BotState: Codable, Sendable, Equatable {
         public var pausedDialog: DialogProgress?
         /// Dialogs to start once the current one ends, in order.
         public var queuedDialogs: [QueuedDialog] = []
+        /// When the bot last reached out on its own (recent ones only), for the daily limit.
+        public var reachedOutAt: [Date] = []
 
         public init() {}
 
@@ -31,6 +33,7 @@ public struct BotState: Codable, Sendable, Equatable {
             consents = try c.decodeIfPresent([String: Bool].self, forKey: .consents)
             pausedDialog = try c.decodeIfPresent(DialogProgress.self, forKey: .pausedDialog)
             queuedDialogs = try c.decodeIfPresent([QueuedDialog].self, forKey: .queuedDialogs) ?? []
+            reachedOutAt = try c.decodeIfPresent([Date].self, forKey: .reachedOutAt) ?? []
         }
     }
 
@@ -44,6 +47,8 @@ public struct BotState: Codable, Sendable, Equatable {
     public var records: [AnswerRecord] = []
     public var meetings: [Meeting] = []
     public var tickets: [SupportTicket] = []
+    /// Pending jobs, soonest first (ties keep the order they were scheduled in).
+    public var jobs: [ScheduledJob] = []
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
     public var nextSequence = 1
     /// Recently handled inbound event ids, so a batch replayed after a crash changes nothing.
@@ -65,11 +70,27 @@ public struct BotState: Codable, Sendable, Equatable {
         records = try c.decodeIfPresent([AnswerRecord].self, forKey: .records) ?? []
         meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
         tickets = try c.decodeIfPresent([SupportTicket].self, forKey: .tickets) ?? []
+        jobs = try c.decodeIfPresent([ScheduledJob].self, forKey: .jobs) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
 
     public func person(_ matrixID: String) -> PersonState { people[matrixID] ?? PersonState() }
+
+    /// Enough to count a day's messages against any sensible daily limit.
+    static let reachOutMemory = 20
+
+    /// Keeps `jobs` sorted by due time; a job goes after those due at the same moment, so that
+    /// messages held back together go out in the order they were meant to.
+    private mutating func insert(_ job: ScheduledJob) {
+        // Binary search for the first job due later: replaying 100,000 jobs must stay fast.
+        var low = 0, high = jobs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if jobs[middle].dueAt <= job.dueAt { low = middle + 1 } else { high = middle }
+        }
+        jobs.insert(job, at: low)
+    }
 
     public func hasHandled(_ eventID: String) -> Bool { recentInboundIDs.contains(eventID) }
 
@@ -148,6 +169,22 @@ public struct BotState: Codable, Sendable, Equatable {
             nextSequence += 1
         case .personRequested, .safetyWordUsed:
             break
+        case .jobScheduled(let job):
+            insert(job)
+            nextSequence += 1
+        case .jobDeferred(let jobID, let until):
+            guard let index = jobs.firstIndex(where: { $0.id == jobID }) else { break }
+            var job = jobs.remove(at: index)
+            job.dueAt = until
+            insert(job)
+        case .jobFinished(let jobID, let outcome, let at):
+            guard let index = jobs.firstIndex(where: { $0.id == jobID }) else { break }
+            let job = jobs.remove(at: index)
+            if outcome == .done {
+                let who = job.kind.matrixID
+                people[who, default: PersonState()].reachedOutAt.append(at)
+                if people[who]!.reachedOutAt.count > Self.reachOutMemory { people[who]!.reachedOutAt.removeFirst() }
+            }
         }
     }
 }

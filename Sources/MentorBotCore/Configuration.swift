@@ -37,10 +37,12 @@ public struct Programme: Sendable, Equatable {
     public var timeZone: String
     /// Told to anyone who uses the safety word. Default 112, the emergency number across the EU.
     public var emergencyNumber: String
+    public var schedule: Schedule
 
-    public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112") {
+    public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112", schedule: Schedule = Schedule()) {
         self.defaultLanguage = defaultLanguage
         self.timeZone = timeZone
         self.emergencyNumber = emergencyNumber
+        self.schedule = schedule
     }
 }

@@ -105,9 +105,47 @@ public struct ConfigurationLoader {
         let map = try value.mapping()
         let programme = Programme(defaultLanguage: try language(map.required("default_language")),
                                   timeZone: try timeZone(map.required("time_zone")),
-                                  emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112")
+                                  emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112",
+                                  schedule: try map.optional("reminders").map { try schedule($0, problems: problems) } ?? Schedule())
         _ = problems.attempt { try map.finish() }
         return programme
+    }
+
+    /// `programme.reminders`: every key optional, the DOMAIN.md timings as defaults.
+    func schedule(_ value: YAMLValue, problems: ProblemCollector) throws -> Schedule {
+        let map = try value.mapping()
+        var schedule = Schedule()
+        func duration(_ key: String) -> TimeInterval? {
+            problems.attempt { try map.optional(key).map(DialogLoader.loadDuration) } ?? nil
+        }
+        if let list = map.optional("before_meeting") {
+            schedule.meetingReminders = problems.attempt { () throws -> [TimeInterval] in
+                if case .sequence = list.node { return try list.sequence().map(DialogLoader.loadDuration) }
+                return [try DialogLoader.loadDuration(list)]
+            } ?? schedule.meetingReminders
+        }
+        schedule.meetingLength = duration("meeting_length") ?? schedule.meetingLength
+        schedule.logRequestAfterEnd = duration("log_request_after_end") ?? schedule.logRequestAfterEnd
+        schedule.logReminderAfter = duration("log_reminder_after") ?? schedule.logReminderAfter
+        if let quiet = map.optional("quiet_hours") {
+            _ = problems.attempt {
+                let text = try quiet.string()
+                let parts = text.split(separator: "-").map { $0.split(separator: ":").compactMap { Int($0) } }
+                guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && (0...23).contains($0[0]) && (0...59).contains($0[1]) })
+                else { throw quiet.problem("\"\(text)\" is not a range like 21:00-08:00") }
+                schedule.quietStart = parts[0][0] * 60 + parts[0][1]
+                schedule.quietEnd = parts[1][0] * 60 + parts[1][1]
+            }
+        }
+        if let limit = map.optional("daily_limit") {
+            _ = problems.attempt {
+                let value = try limit.int()
+                guard value >= 1 else { throw limit.problem("at least 1: a person must be able to get their reminders") }
+                schedule.dailyLimit = value
+            }
+        }
+        _ = problems.attempt { try map.finish() }
+        return schedule
     }
 
     func roster(_ value: YAMLValue, programme: Programme, problems: ProblemCollector) throws -> Roster {

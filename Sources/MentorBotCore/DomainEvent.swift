@@ -38,10 +38,16 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case personRequested(matrixID: String, at: Date)
     /// The safety word: the coordinators were alerted at once.
     case safetyWordUsed(matrixID: String, at: Date)
+    case jobScheduled(ScheduledJob)
+    /// Quiet hours or the daily limit hold a routine message back: same job, later.
+    case jobDeferred(jobID: String, until: Date)
+    case jobFinished(jobID: String, outcome: JobOutcome, at: Date)
 }
 
 public enum DialogEndReason: String, Codable, Sendable {
     case completed, stopped, stuck
     /// Left unanswered longer than the dialog's `expires_after`.
     case expired
+    /// What it asked about no longer applies (a meeting to confirm was moved or cancelled).
+    case withdrawn
 }

@@ -26,13 +26,13 @@ extension BotCore {
             let meeting = Meeting(id: decision.nextID("meeting-"), pairID: pair.id, plannedBy: person.id, startsAt: startsAt,
                                   timeZone: person.timeZone, place: answers["place"]?.canonical ?? "",
                                   form: answers["form"]?.canonical ?? "other", status: .proposed)
-            decision.record(.meetingSaved(meeting))
+            save(meeting, at: now, &decision)
             askToConfirm(meeting, plannedBy: person, at: now, &decision)
         case "meeting_confirmed":
             guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }),
                   case .yesNo(let confirmed)? = answers["confirmed"] else { return }
             meeting.status = confirmed ? .confirmed : .declined
-            decision.record(.meetingSaved(meeting))
+            save(meeting, at: now, &decision)
             if let planner = roster.person(id: meeting.plannedBy) {
                 tell(planner, confirmed ? "bot.meeting.confirmed" : "bot.meeting.declined", about: meeting, &decision)
             }
@@ -43,25 +43,27 @@ extension BotCore {
                 meeting.timeZone = person.timeZone
                 meeting.plannedBy = person.id
                 meeting.status = .proposed
-                decision.record(.meetingSaved(meeting))
+                save(meeting, at: now, &decision)
                 if let partner = partner(of: person, in: meeting.pairID) {
                     say(Prompt(key: "bot.meeting.moved", parameters: partnerName(meeting.pairID, for: partner)), to: partner, &decision)
                 }
                 askToConfirm(meeting, plannedBy: person, at: now, &decision)
             } else if answers["cancel_confirmed"] == .yesNo(true) {
                 meeting.status = .cancelled
-                decision.record(.meetingSaved(meeting))
+                save(meeting, at: now, &decision)
                 if let partner = partner(of: person, in: meeting.pairID) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
             }
         case "meeting_logged":
             // The meeting planned for that day, if any, is now logged rather than pending.
+            // The meeting the log was asked for, or else the one planned for that day, if any.
             guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"] else { return }
             let zone = timeZone(of: person)
-            if var meeting = decision.state.meetings.first(where: {
+            let asked = decision.state.meetings.first { $0.id == progress.parameters["meeting"] && $0.status != .logged }
+            if var meeting = asked ?? decision.state.meetings.first(where: {
                 $0.pairID == pair.id && $0.status != .cancelled && $0.status != .logged && isoDay($0.startsAt, in: zone) == day
             }) {
                 meeting.status = .logged
-                decision.record(.meetingSaved(meeting))
+                save(meeting, at: now, &decision)
             }
         case "support_requested":
             let reference = String(format: "S-%03d", decision.state.tickets.count + 1)

@@ -37,7 +37,8 @@ public struct Daemon {
         for event in recovered.records { state.apply(event) }
         let client = try await connect()
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library), store: store,
-                                 state: state, replayed: recovered.records.count, clock: { Date() }, logger: logger)
+                                 state: state, replayed: recovered.records.count, clock: DaemonClock.make(logger: logger),
+                                 logger: logger)
         try await runtime.process(.started)
         let queued = await runtime.state.outbox.count
         logger.info("mentorbot running", metadata: [
@@ -77,7 +78,7 @@ public struct Daemon {
         logger.info("mentorbot stopped cleanly")
     }
 
-    /// Tells the core that time passed, so that unanswered questions time out and old dialogs close.
+    /// Tells the core that time passed: due jobs run, unanswered questions time out, old dialogs close.
     private static func tick(_ runtime: BotRuntime) async throws {
         while true {
             try await Task.sleep(for: .seconds(tickInterval))
@@ -85,7 +86,9 @@ public struct Daemon {
         }
     }
 
-    static let tickInterval: Double = 15
+    /// A tick costs almost nothing when no job is due (the jobs are sorted), and a scheduled
+    /// reminder must go out within a second of its time.
+    static let tickInterval: Double = 1
 
     private static func capture(_ body: @Sendable () async throws -> Void) async -> Error? {
         do {

@@ -33,6 +33,25 @@ import Testing
         #expect(configuration.roster.pairs == [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01", knownAs: "Amal")])
     }
 
+    @Test func remindersAreReadWithTheirDefaultsAndBadValuesAreReported() throws {
+        let configuration = try ConfigurationLoader(supportedLanguages: ["en", "fr"])
+            .load(yaml: Self.example, file: "Config/test.yaml", baseDirectory: "/srv/mentorbot/Config")
+        #expect(configuration.programme.schedule == Schedule())
+        let custom = Self.example.replacingOccurrences(of: "before_meeting: [1d, 2h]", with: "before_meeting: 3h")
+            .replacingOccurrences(of: "quiet_hours: \"21:00-08:00\"", with: "quiet_hours: \"22:30-07:15\"")
+        let schedule = try ConfigurationLoader(supportedLanguages: ["en", "fr"])
+            .load(yaml: custom, file: "Config/test.yaml", baseDirectory: "/srv").programme.schedule
+        #expect(schedule.meetingReminders == [10_800])
+        #expect(schedule.quietStart == 22 * 60 + 30 && schedule.quietEnd == 7 * 60 + 15)
+        let broken = Self.example.replacingOccurrences(of: "quiet_hours: \"21:00-08:00\"", with: "quiet_hours: evenings")
+            .replacingOccurrences(of: "daily_limit: 3", with: "daily_limit: 0")
+            .replacingOccurrences(of: "meeting_length: 2h", with: "meeting_length: long")
+        let paths = problems(broken).map(\.keyPath)
+        #expect(paths.contains("programme.reminders.quiet_hours"))
+        #expect(paths.contains("programme.reminders.daily_limit"))
+        #expect(paths.contains("programme.reminders.meeting_length"))
+    }
+
     @Test func anUnknownKeyIsAnErrorWithFileLineAndKey() {
         let yaml = Self.example.replacingOccurrences(of: "  time_zone: Europe/Brussels\n\n", with: "  time_zone: Europe/Brussels\n  timezone: UTC\n\n")
         let found = problems(yaml)

@@ -57,10 +57,20 @@ final class BotProcess: @unchecked Sendable {
 
     var dataDirectory: URL { directory.appendingPathComponent("data") }
 
+    /// Seconds the running bot adds to its clock (see DaemonClock): how tests fast-forward it.
+    var clockOffsetFile: URL { directory.appendingPathComponent("clock-offset") }
+
+    func setClock(to instant: Date) throws {
+        try String(instant.timeIntervalSinceNow).write(to: clockOffsetFile, atomically: true, encoding: .utf8)
+    }
+
     func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["run", "--config", configPath]
+        var environment = ProcessInfo.processInfo.environment
+        environment["MENTORBOT_CLOCK_OFFSET_FILE"] = clockOffsetFile.path
+        process.environment = environment
         var index = 0
         while FileManager.default.fileExists(atPath: directory.appendingPathComponent("stderr-\(index).log").path) { index += 1 }
         stderrPath = directory.appendingPathComponent("stderr-\(index).log").path

@@ -1,0 +1,139 @@
+import Dialogs
+import Foundation
+
+/// What the bot does on its own: reminders before meetings and the request to log them, kept as
+/// durable jobs, sent in people's own language and time zone, never in their quiet hours, never
+/// more than a few a day, and never to someone who said stop or did not agree to reminders.
+extension BotCore {
+    var schedule: Schedule { configuration.programme.schedule }
+
+    /// Records a meeting's new state and brings its jobs in line with it: reminders and the log
+    /// request while it is planned; nothing once it is cancelled, declined or logged.
+    func save(_ meeting: Meeting, at now: Date, _ decision: inout Decision) {
+        let before = decision.state.meetings.first { $0.id == meeting.id }
+        decision.record(.meetingSaved(meeting))
+        if let before, before.startsAt != meeting.startsAt || !meeting.isUpcoming {
+            withdrawConfirmations(of: meeting, at: now, &decision)
+        }
+        let existing = decision.state.jobs.filter { $0.kind.meetingID == meeting.id }
+        let wanted = meeting.isUpcoming ? jobs(for: meeting, after: now) : []
+        let same = existing.count == wanted.count
+            && wanted.allSatisfy { kind, dueAt in existing.contains { $0.kind == kind && $0.dueAt == dueAt } }
+        guard !same else { return }
+        let reason = switch meeting.status {
+        case .cancelled: "the meeting was cancelled"
+        case .declined: "the meeting was declined"
+        case .logged: "the meeting was logged"
+        case .proposed, .confirmed: "the meeting was moved"
+        }
+        for job in existing { decision.record(.jobFinished(jobID: job.id, outcome: .skipped(reason: reason), at: now)) }
+        for (kind, dueAt) in wanted {
+            decision.record(.jobScheduled(ScheduledJob(id: decision.nextID("job-"), kind: kind, dueAt: dueAt)))
+        }
+    }
+
+    /// A "does that suit you?" still open about a meeting that has since moved or been cancelled
+    /// ends quietly: the person is told about the change itself instead.
+    private func withdrawConfirmations(of meeting: Meeting, at now: Date, _ decision: inout Decision) {
+        for person in roster.people {
+            guard let dialog = decision.state.person(person.matrixID).dialog, dialog.dialogID == "meeting_confirm",
+                  dialog.parameters["meeting"] == meeting.id else { continue }
+            decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: dialog.dialogID, reason: .withdrawn))
+            startQueued(for: person, at: now, &decision)
+        }
+    }
+
+    /// Reminders to both members at each configured time before the meeting, then the log request.
+    private func jobs(for meeting: Meeting, after now: Date) -> [(ScheduledJob.Kind, Date)] {
+        guard let pair = roster.pairs.first(where: { $0.id == meeting.pairID }) else { return [] }
+        var result: [(ScheduledJob.Kind, Date)] = []
+        for offset in schedule.meetingReminders.sorted(by: >) {
+            for personID in [pair.mentorID, pair.menteeID] {
+                guard let person = roster.person(id: personID) else { continue }
+                let dueAt = before(meeting.startsAt, by: offset, in: timeZone(of: person))
+                if dueAt > now { result.append((.meetingReminder(meetingID: meeting.id, matrixID: person.matrixID), dueAt)) }
+            }
+        }
+        if let mentor = roster.person(id: pair.mentorID) {
+            let dueAt = meeting.startsAt.addingTimeInterval(schedule.meetingLength + schedule.logRequestAfterEnd)
+            result.append((.logRequest(meetingID: meeting.id, matrixID: mentor.matrixID), dueAt))
+        }
+        return result
+    }
+
+    /// `offset` before `instant`; whole days are counted on the local calendar, so "the day before
+    /// at 10:00" stays at 10:00 across a daylight-saving change.
+    func before(_ instant: Date, by offset: TimeInterval, in zone: TimeZone) -> Date {
+        let days = Int(offset / 86_400)
+        guard offset > 0, offset == TimeInterval(days) * 86_400 else { return instant.addingTimeInterval(-offset) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(byAdding: .day, value: -days, to: instant) ?? instant.addingTimeInterval(-offset)
+    }
+
+    /// Every job due by `now`, soonest first. After downtime this catches up: what still makes
+    /// sense is sent, what no longer does is skipped with its reason.
+    func runDueJobs(at now: Date, _ decision: inout Decision) {
+        while let job = decision.state.jobs.first, job.dueAt <= now {
+            run(job, at: now, &decision)
+        }
+    }
+
+    private func run(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
+        func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
+        guard let meeting = decision.state.meetings.first(where: { $0.id == job.kind.meetingID }),
+              let person = roster.person(matrixID: job.kind.matrixID) else {
+            return finish(.skipped(reason: "the meeting or the person is no longer in the programme"))
+        }
+        switch job.kind {
+        case .meetingReminder:
+            guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting is no longer planned")) }
+            guard now < meeting.startsAt else { return finish(.skipped(reason: "the meeting had already begun")) }
+        case .logRequest, .logReminder:
+            guard meeting.status != .logged else { return finish(.skipped(reason: "the meeting was logged")) }
+            guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting did not take place as planned")) }
+        }
+        let known = decision.state.person(person.matrixID)
+        guard !known.stopped else { return finish(.skipped(reason: "they said stop")) }
+        guard known.consents?["meetings"] == true else { return finish(.skipped(reason: "no consent to meeting reminders")) }
+        if let later = heldUntil(for: person, at: now, in: decision.state) {
+            return decision.record(.jobDeferred(jobID: job.id, until: later))
+        }
+        let when = when(meeting.startsAt, for: person, in: decision.state)
+        switch job.kind {
+        case .meetingReminder:
+            let language = language(of: person, in: decision.state)
+            let parameters = partnerName(meeting.pairID, for: person).merging([
+                "when": when, "place": meeting.place, "form": localizer.text("option.form.\(meeting.form)", in: language),
+            ]) { own, _ in own }
+            say(Prompt(key: "bot.nudge.meeting", parameters: parameters), to: person, &decision)
+        case .logRequest, .logReminder:
+            say(Prompt(key: "bot.nudge.log", parameters: ["when": when]), to: person, &decision)
+            begin("log_meeting", for: person, at: now, parameters: ["pair": meeting.pairID, "meeting": meeting.id], &decision)
+            if case .logRequest = job.kind {
+                decision.record(.jobScheduled(ScheduledJob(
+                    id: decision.nextID("job-"), kind: .logReminder(meetingID: meeting.id, matrixID: person.matrixID),
+                    dueAt: now.addingTimeInterval(schedule.logReminderAfter))))
+            }
+        }
+        finish(.done)
+    }
+
+    /// When a routine message to this person may go out, if not now: the end of their quiet
+    /// hours, or the next morning once today's limit is reached. Safety messages never ask.
+    func heldUntil(for person: Person, at now: Date, in state: BotState) -> Date? {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone(of: person)
+        let local = calendar.dateComponents([.hour, .minute], from: now)
+        let minute = (local.hour ?? 0) * 60 + (local.minute ?? 0)
+        let (start, end) = (schedule.quietStart, schedule.quietEnd)
+        let quiet = start > end ? (minute >= start || minute < end) : (minute >= start && minute < end)
+        func morning(daysAhead: Int) -> Date? {
+            guard let day = calendar.date(byAdding: .day, value: daysAhead, to: calendar.startOfDay(for: now)) else { return nil }
+            return calendar.date(bySettingHour: end / 60, minute: end % 60, second: 0, of: day)
+        }
+        if quiet { return morning(daysAhead: minute >= end ? 1 : 0) }
+        let today = state.person(person.matrixID).reachedOutAt.filter { calendar.isDate($0, inSameDayAs: now) }
+        return today.count >= schedule.dailyLimit ? morning(daysAhead: 1) : nil
+    }
+}
