@@ -52,6 +52,12 @@ let package = Package(
             dependencies: ["MatrixClient", "MentorBotCore", "DurableStore", "Dialogs"],
             path: "bench/ReplyLatency"
         ),
+        // The scheduler at 10,000 pairs and 100,000 pending jobs: start-up, memory, firing rate.
+        .executableTarget(
+            name: "mentorbot-scheduler-bench",
+            dependencies: ["MentorBotCore", "DurableStore", "Dialogs"],
+            path: "bench/Scheduler"
+        ),
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),

@@ -233,15 +233,34 @@ public struct DateWording: Sendable {
     static let locales = ["en": "en_GB", "pt": "pt_PT", "es": "es_ES", "fr": "fr_FR", "nl": "nl_BE", "de": "de_DE",
                           "it": "it_IT", "sv": "sv_SE", "el": "el_GR", "sq": "sq_AL", "ar": "ar", "fa": "fa_IR"]
 
-    private func formatter(_ template: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: Self.locales[language] ?? language)
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        formatter.calendar = calendar
-        formatter.timeZone = timeZone
-        formatter.setLocalizedDateFormatFromTemplate(template)
-        return formatter
+    private func format(_ date: Date, _ template: String) -> String {
+        Self.formatters.string(from: date, template: template, language: language, timeZone: timeZone)
+    }
+
+    /// Building a formatter runs ICU's pattern generator, far costlier than formatting: one per
+    /// language, time zone and template is kept. Formatting happens under the lock as well, so
+    /// the shared formatters are safe from any thread.
+    private static let formatters = FormatterCache()
+
+    private final class FormatterCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var formatters: [String: DateFormatter] = [:]
+
+        func string(from date: Date, template: String, language: String, timeZone: TimeZone) -> String {
+            lock.lock()
+            defer { lock.unlock() }
+            let key = "\(language)|\(timeZone.identifier)|\(template)"
+            if let formatter = formatters[key] { return formatter.string(from: date) }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: DateWording.locales[language] ?? language)
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = timeZone
+            formatter.calendar = calendar
+            formatter.timeZone = timeZone
+            formatter.setLocalizedDateFormatFromTemplate(template)
+            formatters[key] = formatter
+            return formatter.string(from: date)
+        }
     }
 
     private var gregorian: Calendar {
@@ -255,7 +274,7 @@ public struct DateWording: Sendable {
         let parts = iso.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3, let date = gregorian.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: 12))
         else { return nil }
-        return formatter("EEEEdMMMM").string(from: date)
+        return format(date, "EEEEdMMMM")
     }
 
     /// "14:30" from "14:30", with the language's digits.
@@ -263,11 +282,11 @@ public struct DateWording: Sendable {
         let parts = hhmm.split(separator: ":").compactMap { Int($0) }
         guard parts.count == 2, let date = gregorian.date(from: DateComponents(year: 2026, month: 1, day: 1, hour: parts[0], minute: parts[1]))
         else { return nil }
-        return formatter("HHmm").string(from: date)
+        return format(date, "HHmm")
     }
 
     /// The day and the time of an instant, in this time zone.
     public func dayAndTime(of instant: Date) -> (day: String, time: String) {
-        (formatter("EEEEdMMMM").string(from: instant), formatter("HHmm").string(from: instant))
+        (format(instant, "EEEEdMMMM"), format(instant, "HHmm"))
     }
 }

@@ -381,7 +381,7 @@ public struct BotCore: Sendable {
             parameters["pair"] = pairs.first?.id
         }
         if let pairID = parameters["pair"], roster.pairs(of: person).count > 1,
-           let name = roster.pairs.first(where: { $0.id == pairID })?.knownAs {
+           let name = roster.pair(id: pairID)?.knownAs {
             parameters["partner"] = name  // "your mentee" would not say which one
         }
         guard prepare(script, for: person, at: now, &parameters, &decision) else { return }
@@ -412,7 +412,7 @@ public struct BotCore: Sendable {
         case "meeting_confirmed":
             // Waiting in a queue, the meeting may have moved or been cancelled meanwhile: then
             // there is nothing to confirm (the person was told about the change itself).
-            guard let meeting = decision.state.meetings.first(where: { $0.id == parameters["meeting"] }), meeting.isUpcoming,
+            guard let meeting = decision.state.meeting(parameters["meeting"]), meeting.isUpcoming,
                   parameters["when"] == when(meeting.startsAt, for: person, in: decision.state) else { return false }
         default:
             break

@@ -45,10 +45,22 @@ public struct BotState: Codable, Sendable, Equatable {
     public var outbox: [OutboxMessage] = []
     public var roomRequests: [RoomRequest] = []
     public var records: [AnswerRecord] = []
-    public var meetings: [Meeting] = []
+    public private(set) var meetings: [Meeting] = []
+    /// Position of each meeting by id, derived from `meetings` (not stored).
+    private var meetingIndex: [String: Int] = [:]
     public var tickets: [SupportTicket] = []
-    /// Pending jobs, soonest first (ties keep the order they were scheduled in).
+    /// Pending jobs, the one due last first: the next one due is at the end, where taking it off
+    /// costs nothing however many are waiting. Jobs due at the same moment keep the order they
+    /// were scheduled in (the earlier-scheduled one nearer the end).
     public var jobs: [ScheduledJob] = []
+
+    /// The next job due, if any.
+    public var nextJob: ScheduledJob? { jobs.last }
+
+    enum CodingKeys: String, CodingKey {
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs
+        case nextSequence, recentInboundIDs
+    }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
     public var nextSequence = 1
     /// Recently handled inbound event ids, so a batch replayed after a crash changes nothing.
@@ -69,6 +81,7 @@ public struct BotState: Codable, Sendable, Equatable {
         roomRequests = try c.decodeIfPresent([RoomRequest].self, forKey: .roomRequests) ?? []
         records = try c.decodeIfPresent([AnswerRecord].self, forKey: .records) ?? []
         meetings = try c.decodeIfPresent([Meeting].self, forKey: .meetings) ?? []
+        indexMeetings()
         tickets = try c.decodeIfPresent([SupportTicket].self, forKey: .tickets) ?? []
         jobs = try c.decodeIfPresent([ScheduledJob].self, forKey: .jobs) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
@@ -77,17 +90,24 @@ public struct BotState: Codable, Sendable, Equatable {
 
     public func person(_ matrixID: String) -> PersonState { people[matrixID] ?? PersonState() }
 
+    public func meeting(_ id: String?) -> Meeting? { id.flatMap { meetingIndex[$0] }.map { meetings[$0] } }
+
+    private mutating func indexMeetings() {
+        meetingIndex = Dictionary(meetings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Enough to count a day's messages against any sensible daily limit.
     static let reachOutMemory = 20
 
-    /// Keeps `jobs` sorted by due time; a job goes after those due at the same moment, so that
-    /// messages held back together go out in the order they were meant to.
+    /// Keeps `jobs` sorted by due time, latest first; a job goes behind (further from the end than)
+    /// those due at the same moment, so that messages held back together go out in order.
     private mutating func insert(_ job: ScheduledJob) {
-        // Binary search for the first job due later: replaying 100,000 jobs must stay fast.
+        // Binary search (replaying 100,000 jobs must stay fast) for the first job due no later,
+        // which the new one goes before: later-scheduled ties end up further from the end.
         var low = 0, high = jobs.count
         while low < high {
             let middle = (low + high) / 2
-            if jobs[middle].dueAt <= job.dueAt { low = middle + 1 } else { high = middle }
+            if jobs[middle].dueAt > job.dueAt { low = middle + 1 } else { high = middle }
         }
         jobs.insert(job, at: low)
     }
@@ -158,9 +178,10 @@ public struct BotState: Codable, Sendable, Equatable {
         case .dialogDequeued(let matrixID):
             if people[matrixID]?.queuedDialogs.isEmpty == false { people[matrixID]?.queuedDialogs.removeFirst() }
         case .meetingSaved(let meeting):
-            if let index = meetings.firstIndex(where: { $0.id == meeting.id }) {
+            if let index = meetingIndex[meeting.id] {
                 meetings[index] = meeting
             } else {
+                meetingIndex[meeting.id] = meetings.count
                 meetings.append(meeting)
                 nextSequence += 1
             }
@@ -173,12 +194,12 @@ public struct BotState: Codable, Sendable, Equatable {
             insert(job)
             nextSequence += 1
         case .jobDeferred(let jobID, let until):
-            guard let index = jobs.firstIndex(where: { $0.id == jobID }) else { break }
+            guard let index = jobs.lastIndex(where: { $0.id == jobID }) else { break }
             var job = jobs.remove(at: index)
             job.dueAt = until
             insert(job)
         case .jobFinished(let jobID, let outcome, let at):
-            guard let index = jobs.firstIndex(where: { $0.id == jobID }) else { break }
+            guard let index = jobs.lastIndex(where: { $0.id == jobID }) else { break }
             let job = jobs.remove(at: index)
             if outcome == .done {
                 let who = job.kind.matrixID

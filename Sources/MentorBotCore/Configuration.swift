@@ -12,6 +12,17 @@ public struct Configuration: Sendable, Equatable {
     public var coordinatorsRoom: String
     public var programme: Programme
     public var roster: Roster
+
+    public init(homeserver: String, bot: BotAccount, dataDirectory: String, dialogsDirectory: String, coordinatorsRoom: String,
+                programme: Programme, roster: Roster) {
+        self.homeserver = homeserver
+        self.bot = bot
+        self.dataDirectory = dataDirectory
+        self.dialogsDirectory = dialogsDirectory
+        self.coordinatorsRoom = coordinatorsRoom
+        self.programme = programme
+        self.roster = roster
+    }
 }
 
 public struct BotAccount: Sendable, Equatable {
@@ -19,6 +30,12 @@ public struct BotAccount: Sendable, Equatable {
     public var credential: Credential
     /// Device id kept across password logins, so that transaction ids stay deduplicated after a restart.
     public var deviceID: String
+
+    public init(userID: String, credential: Credential, deviceID: String) {
+        self.userID = userID
+        self.credential = credential
+        self.deviceID = deviceID
+    }
 }
 
 /// Where a secret lives. The configuration never contains the secret itself.

@@ -10,7 +10,7 @@ extension BotCore {
     /// Records a meeting's new state and brings its jobs in line with it: reminders and the log
     /// request while it is planned; nothing once it is cancelled, declined or logged.
     func save(_ meeting: Meeting, at now: Date, _ decision: inout Decision) {
-        let before = decision.state.meetings.first { $0.id == meeting.id }
+        let before = decision.state.meeting(meeting.id)
         decision.record(.meetingSaved(meeting))
         if let before, before.startsAt != meeting.startsAt || !meeting.isUpcoming {
             withdrawConfirmations(of: meeting, at: now, &decision)
@@ -45,7 +45,7 @@ extension BotCore {
 
     /// Reminders to both members at each configured time before the meeting, then the log request.
     private func jobs(for meeting: Meeting, after now: Date) -> [(ScheduledJob.Kind, Date)] {
-        guard let pair = roster.pairs.first(where: { $0.id == meeting.pairID }) else { return [] }
+        guard let pair = roster.pair(id: meeting.pairID) else { return [] }
         var result: [(ScheduledJob.Kind, Date)] = []
         for offset in schedule.meetingReminders.sorted(by: >) {
             for personID in [pair.mentorID, pair.menteeID] {
@@ -74,14 +74,14 @@ extension BotCore {
     /// Every job due by `now`, soonest first. After downtime this catches up: what still makes
     /// sense is sent, what no longer does is skipped with its reason.
     func runDueJobs(at now: Date, _ decision: inout Decision) {
-        while let job = decision.state.jobs.first, job.dueAt <= now {
+        while let job = decision.state.nextJob, job.dueAt <= now {
             run(job, at: now, &decision)
         }
     }
 
     private func run(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
-        guard let meeting = decision.state.meetings.first(where: { $0.id == job.kind.meetingID }),
+        guard let meeting = decision.state.meeting(job.kind.meetingID),
               let person = roster.person(matrixID: job.kind.matrixID) else {
             return finish(.skipped(reason: "the meeting or the person is no longer in the programme"))
         }

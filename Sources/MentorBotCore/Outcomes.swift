@@ -29,7 +29,7 @@ extension BotCore {
             save(meeting, at: now, &decision)
             askToConfirm(meeting, plannedBy: person, at: now, &decision)
         case "meeting_confirmed":
-            guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }),
+            guard var meeting = decision.state.meeting(progress.parameters["meeting"]),
                   case .yesNo(let confirmed)? = answers["confirmed"] else { return }
             meeting.status = confirmed ? .confirmed : .declined
             save(meeting, at: now, &decision)
@@ -37,7 +37,7 @@ extension BotCore {
                 tell(planner, confirmed ? "bot.meeting.confirmed" : "bot.meeting.declined", about: meeting, &decision)
             }
         case "meeting_changed":
-            guard var meeting = decision.state.meetings.first(where: { $0.id == progress.parameters["meeting"] }) else { return }
+            guard var meeting = decision.state.meeting(progress.parameters["meeting"]) else { return }
             if case .dateTime(let local)? = answers["new_time"], let startsAt = instant(local, in: timeZone(of: person)) {
                 meeting.startsAt = startsAt
                 meeting.timeZone = person.timeZone
@@ -58,7 +58,7 @@ extension BotCore {
             // The meeting the log was asked for, or else the one planned for that day, if any.
             guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"] else { return }
             let zone = timeZone(of: person)
-            let asked = decision.state.meetings.first { $0.id == progress.parameters["meeting"] && $0.status != .logged }
+            let asked = decision.state.meeting(progress.parameters["meeting"]).flatMap { $0.status == .logged ? nil : $0 }
             if var meeting = asked ?? decision.state.meetings.first(where: {
                 $0.pairID == pair.id && $0.status != .cancelled && $0.status != .logged && isoDay($0.startsAt, in: zone) == day
             }) {
@@ -99,7 +99,7 @@ extension BotCore {
 
     /// The pair a dialog is about: chosen (or the only one) when it started.
     func pair(_ parameters: [String: String]) -> Pair? {
-        parameters["pair"].flatMap { id in roster.pairs.first { $0.id == id } }
+        parameters["pair"].flatMap(roster.pair(id:))
     }
 
     /// The pairs an answer record belongs to: the one it was about, or all of the person's.
@@ -108,13 +108,13 @@ extension BotCore {
     }
 
     func partner(of person: Person, in pairID: String) -> Person? {
-        guard let pair = roster.pairs.first(where: { $0.id == pairID }) else { return nil }
+        guard let pair = roster.pair(id: pairID) else { return nil }
         return roster.person(id: pair.partnerID(of: person.id))
     }
 
     /// For someone with several pairs, "{partner}" is the pair's name rather than "your mentee".
     func partnerName(_ pairID: String, for person: Person) -> [String: String] {
-        guard roster.pairs(of: person).count > 1, let name = roster.pairs.first(where: { $0.id == pairID })?.knownAs else { return [:] }
+        guard roster.pairs(of: person).count > 1, let name = roster.pair(id: pairID)?.knownAs else { return [:] }
         return ["partner": name]
     }
 

@@ -1,20 +1,41 @@
 /// Who takes part: coordinators (one or more of them backups), mentors, mentees, and the pairs.
 public struct Roster: Sendable, Equatable {
-    public var people: [Person]
-    public var pairs: [Pair]
+    public var people: [Person] { didSet { index() } }
+    public var pairs: [Pair] { didSet { index() } }
+    // Lookups by id: a programme of 10,000 pairs asks them for every message and every job.
+    private var peopleByMatrixID: [String: Int] = [:]
+    private var peopleByID: [String: Int] = [:]
+    private var pairsByPerson: [String: [Int]] = [:]
+    private var pairsByID: [String: Int] = [:]
 
     public init(people: [Person], pairs: [Pair]) {
         self.people = people
         self.pairs = pairs
+        index()
     }
 
-    public func person(matrixID: String) -> Person? { people.first { $0.matrixID == matrixID } }
+    private mutating func index() {
+        peopleByMatrixID = Dictionary(people.enumerated().map { ($1.matrixID, $0) }, uniquingKeysWith: { first, _ in first })
+        peopleByID = Dictionary(people.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        pairsByID = Dictionary(pairs.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        pairsByPerson = [:]
+        for (offset, pair) in pairs.enumerated() {
+            pairsByPerson[pair.mentorID, default: []].append(offset)
+            if pair.menteeID != pair.mentorID { pairsByPerson[pair.menteeID, default: []].append(offset) }
+        }
+    }
 
-    public func person(id: String) -> Person? { people.first { $0.id == id } }
+    public static func == (lhs: Roster, rhs: Roster) -> Bool { lhs.people == rhs.people && lhs.pairs == rhs.pairs }
+
+    public func person(matrixID: String) -> Person? { peopleByMatrixID[matrixID].map { people[$0] } }
+
+    public func person(id: String) -> Person? { peopleByID[id].map { people[$0] } }
+
+    public func pair(id: String) -> Pair? { pairsByID[id].map { pairs[$0] } }
 
     /// The pairs someone belongs to. A mentor may have several mentees; each pair stays apart.
     public func pairs(of person: Person) -> [Pair] {
-        pairs.filter { $0.mentorID == person.id || $0.menteeID == person.id }
+        (pairsByPerson[person.id] ?? []).map { pairs[$0] }
     }
 
     public var coordinators: [Person] { people.filter { $0.role == .coordinator } }

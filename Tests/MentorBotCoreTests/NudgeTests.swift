@@ -150,6 +150,6 @@ import Testing
         let fixture = Self.planned(day: "monday", time: "10:00")
         let restored = try JSONDecoder().decode(BotState.self, from: JSONEncoder().encode(fixture.state))
         #expect(restored.jobs == fixture.state.jobs)
-        #expect(restored.jobs.map(\.dueAt) == restored.jobs.map(\.dueAt).sorted())
+        #expect(restored.jobs.map(\.dueAt) == restored.jobs.map(\.dueAt).sorted(by: >))
     }
 }
