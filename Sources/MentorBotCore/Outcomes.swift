@@ -54,8 +54,8 @@ extension BotCore {
                 if let partner = partner(of: person, in: meeting.pairID) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
             }
         case "meeting_logged":
-            // The meeting planned for that day, if any, is now logged rather than pending.
-            // The meeting the log was asked for, or else the one planned for that day, if any.
+            // The meeting the log was asked for, or else the one planned for that day, if any, is
+            // now logged rather than pending.
             guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"] else { return }
             let zone = timeZone(of: person)
             let asked = decision.state.meeting(progress.parameters["meeting"]).flatMap { $0.status == .logged ? nil : $0 }
