@@ -285,6 +285,9 @@ public struct DateWording: Sendable {
         return format(date, "HHmm")
     }
 
+    /// "January 2027": the month an instant falls in, in this time zone.
+    public func month(of instant: Date) -> String { format(instant, "LLLLy") }
+
     /// The day and the time of an instant, in this time zone.
     public func dayAndTime(of instant: Date) -> (day: String, time: String) {
         (format(instant, "EEEEdMMMM"), format(instant, "HHmm"))

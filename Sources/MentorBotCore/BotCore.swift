@@ -112,6 +112,7 @@ public struct BotCore: Sendable {
                 if person.role != .coordinator { begin(Self.onboarding, for: person, at: now, &decision) }
             }
         }
+        planRoutine(at: now, &decision)
     }
 
     private func request(_ action: RoomRequest.Action, _ decision: inout Decision) {

@@ -54,11 +54,15 @@ public struct BotState: Codable, Sendable, Equatable {
     /// were scheduled in (the earlier-scheduled one nearer the end).
     public var jobs: [ScheduledJob] = []
 
+    /// One-off jobs of a pair's life (the end notice, the closing questions) that already ran or
+    /// were skipped, so that a restart does not plan them again.
+    public var finishedOnce: Set<ScheduledJob.Kind> = []
+
     /// The next job due, if any.
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
-        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -84,6 +88,7 @@ public struct BotState: Codable, Sendable, Equatable {
         indexMeetings()
         tickets = try c.decodeIfPresent([SupportTicket].self, forKey: .tickets) ?? []
         jobs = try c.decodeIfPresent([ScheduledJob].self, forKey: .jobs) ?? []
+        finishedOnce = try c.decodeIfPresent(Set<ScheduledJob.Kind>.self, forKey: .finishedOnce) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
@@ -201,8 +206,8 @@ public struct BotState: Codable, Sendable, Equatable {
         case .jobFinished(let jobID, let outcome, let at):
             guard let index = jobs.lastIndex(where: { $0.id == jobID }) else { break }
             let job = jobs.remove(at: index)
-            if outcome == .done {
-                let who = job.kind.matrixID
+            if job.kind.happensOnce { finishedOnce.insert(job.kind) }
+            if outcome == .done, let who = job.kind.matrixID {
                 people[who, default: PersonState()].reachedOutAt.append(at)
                 if people[who]!.reachedOutAt.count > Self.reachOutMemory { people[who]!.reachedOutAt.removeFirst() }
             }

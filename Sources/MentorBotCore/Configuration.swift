@@ -55,11 +55,14 @@ public struct Programme: Sendable, Equatable {
     /// Told to anyone who uses the safety word. Default 112, the emergency number across the EU.
     public var emergencyNumber: String
     public var schedule: Schedule
+    public var cadence: Cadence
 
-    public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112", schedule: Schedule = Schedule()) {
+    public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112", schedule: Schedule = Schedule(),
+                cadence: Cadence = Cadence()) {
         self.defaultLanguage = defaultLanguage
         self.timeZone = timeZone
         self.emergencyNumber = emergencyNumber
         self.schedule = schedule
+        self.cadence = cadence
     }
 }

@@ -106,7 +106,8 @@ public struct ConfigurationLoader {
         let programme = Programme(defaultLanguage: try language(map.required("default_language")),
                                   timeZone: try timeZone(map.required("time_zone")),
                                   emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112",
-                                  schedule: try map.optional("reminders").map { try schedule($0, problems: problems) } ?? Schedule())
+                                  schedule: try map.optional("reminders").map { try schedule($0, problems: problems) } ?? Schedule(),
+                                  cadence: try map.optional("cadence").map { try cadence($0, problems: problems) } ?? Cadence())
         _ = problems.attempt { try map.finish() }
         return programme
     }
@@ -146,6 +147,63 @@ public struct ConfigurationLoader {
         }
         _ = problems.attempt { try map.finish() }
         return schedule
+    }
+
+    /// `programme.cadence`: every key optional, the DOMAIN.md timings as defaults. Periods are
+    /// whole days ("14d"), weeks ("2w") or months ("1mo"); "off" turns a nudge off.
+    func cadence(_ value: YAMLValue, problems: ProblemCollector) throws -> Cadence {
+        let map = try value.mapping()
+        var cadence = Cadence()
+        func period(_ key: String, canBeOff: Bool) -> CalendarPeriod?? {
+            guard let field = map.optional(key) else { return nil }
+            return problems.attempt { () throws -> CalendarPeriod? in
+                let text = try field.string().trimmingCharacters(in: .whitespaces).lowercased()
+                if text == "off" {
+                    guard canBeOff else { throw field.problem("\(key) cannot be off") }
+                    return nil
+                }
+                guard let period = Self.calendarPeriod(text) else {
+                    throw field.problem("\"\(text)\" is not a period like 14d, 2w or 1mo\(canBeOff ? " (or off)" : "")")
+                }
+                return period
+            }
+        }
+        if let value = period("mentor_first_checkin", canBeOff: true) { cadence.mentorFirstCheckIn = value }
+        if let value = period("mentor_checkin_every", canBeOff: false), let value { cadence.mentorCheckInEvery = value }
+        if let value = period("mentee_checkin_every", canBeOff: true) { cadence.menteeCheckInEvery = value }
+        if let value = period("no_meeting_after", canBeOff: true) { cadence.noMeetingAfter = value }
+        if let value = period("tell_coordinator_after", canBeOff: false), let value { cadence.tellCoordinatorAfter = value }
+        if let value = period("book_next_after", canBeOff: true) { cadence.bookNextAfter = value }
+        if let value = period("pair_length", canBeOff: false), let value { cadence.pairLength = value }
+        if let value = period("tell_coordinator_before_end", canBeOff: false), let value { cadence.tellCoordinatorBeforeEnd = value }
+        if let value = period("closure_before_end", canBeOff: false), let value { cadence.closureBeforeEnd = value }
+        if let target = map.optional("meetings_per_month") {
+            _ = problems.attempt {
+                let value = try target.int()
+                guard (0...31).contains(value) else { throw target.problem("between 0 (no target) and 31") }
+                cadence.meetingsPerMonth = value
+            }
+        }
+        if let time = map.optional("time_of_day") {
+            _ = problems.attempt {
+                let text = try time.string()
+                let parts = text.split(separator: ":").compactMap { Int($0) }
+                guard parts.count == 2, (0...23).contains(parts[0]), (0...59).contains(parts[1]) else {
+                    throw time.problem("\"\(text)\" is not a time like 10:00")
+                }
+                cadence.timeOfDay = parts[0] * 60 + parts[1]
+            }
+        }
+        _ = problems.attempt { try map.finish() }
+        return cadence
+    }
+
+    static func calendarPeriod(_ text: String) -> CalendarPeriod? {
+        for (suffix, months, days) in [("mo", 1, 0), ("w", 0, 7), ("d", 0, 1)] where text.hasSuffix(suffix) {
+            guard let amount = Int(text.dropLast(suffix.count)), amount > 0 else { return nil }
+            return CalendarPeriod(months: amount * months, days: amount * days)
+        }
+        return nil
     }
 
     func roster(_ value: YAMLValue, programme: Programme, problems: ProblemCollector) throws -> Roster {
@@ -215,9 +273,17 @@ public struct ConfigurationLoader {
             return start
         }
         let knownAs = problems.attempt { try map.optional("known_as")?.nonEmptyString() } ?? nil
+        let end = problems.attempt { () throws -> String? in
+            guard let field = map.optional("end") else { return nil }
+            let end = try field.nonEmptyString()
+            guard Self.isISODate(end) else { throw field.problem("\"\(end)\" is not a date like 2026-09-01") }
+            // ISO dates compare as text.
+            if let start, end <= start { throw field.problem("the end (\(end)) must come after the start (\(start))") }
+            return end
+        } ?? nil
         _ = problems.attempt { try map.finish() }
         guard let id, let mentor, let mentee, let start else { return nil }
-        return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start, knownAs: knownAs)
+        return Pair(id: id, mentorID: mentor, menteeID: mentee, startDate: start, knownAs: knownAs, endDate: end)
     }
 
     static func isISODate(_ text: String) -> Bool {

@@ -80,16 +80,17 @@ extension BotCore {
     }
 
     private func run(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
+        guard job.kind.meetingID != nil else { return runRoutine(job, at: now, &decision) }
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
         guard let meeting = decision.state.meeting(job.kind.meetingID),
-              let person = roster.person(matrixID: job.kind.matrixID) else {
+              let person = job.kind.matrixID.flatMap(roster.person(matrixID:)) else {
             return finish(.skipped(reason: "the meeting or the person is no longer in the programme"))
         }
         switch job.kind {
         case .meetingReminder:
             guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting is no longer planned")) }
             guard now < meeting.startsAt else { return finish(.skipped(reason: "the meeting had already begun")) }
-        case .logRequest, .logReminder:
+        default:
             guard meeting.status != .logged else { return finish(.skipped(reason: "the meeting was logged")) }
             guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting did not take place as planned")) }
         }
@@ -107,7 +108,7 @@ extension BotCore {
                 "when": when, "place": meeting.place, "form": localizer.text("option.form.\(meeting.form)", in: language),
             ]) { own, _ in own }
             say(Prompt(key: "bot.nudge.meeting", parameters: parameters), to: person, &decision)
-        case .logRequest, .logReminder:
+        default:
             say(Prompt(key: "bot.nudge.log", parameters: ["when": when]), to: person, &decision)
             begin("log_meeting", for: person, at: now, parameters: ["pair": meeting.pairID, "meeting": meeting.id], &decision)
             if case .logRequest = job.kind {

@@ -65,6 +65,7 @@ extension BotCore {
                 meeting.status = .logged
                 save(meeting, at: now, &decision)
             }
+            meetingLogged(in: pair, at: now, &decision)
         case "support_requested":
             let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
             decision.record(.ticketOpened(SupportTicket(

@@ -73,13 +73,16 @@ public struct Pair: Sendable, Equatable {
     /// How its members know this pair (the mentee's first name, say). Shown only to the two of
     /// them, and only to ask someone with several pairs which one they mean.
     public var knownAs: String?
+    /// ISO date the pair is planned to end; nil: the programme's usual length after the start.
+    public var endDate: String?
 
-    public init(id: String, mentorID: String, menteeID: String, startDate: String, knownAs: String? = nil) {
+    public init(id: String, mentorID: String, menteeID: String, startDate: String, knownAs: String? = nil, endDate: String? = nil) {
         self.id = id
         self.mentorID = mentorID
         self.menteeID = menteeID
         self.startDate = startDate
         self.knownAs = knownAs
+        self.endDate = endDate
     }
 
     /// The other member of the pair.

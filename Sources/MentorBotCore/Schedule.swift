@@ -30,26 +30,132 @@ public struct Schedule: Sendable, Equatable {
     }
 }
 
+/// A stretch of calendar time: whole days or whole months, counted on the local calendar so that
+/// "monthly from 15 January" lands on the 15th of each month at the same clock time.
+public struct CalendarPeriod: Sendable, Equatable {
+    public var months: Int
+    public var days: Int
+
+    public init(months: Int, days: Int) {
+        self.months = months
+        self.days = days
+    }
+
+    public static func days(_ count: Int) -> CalendarPeriod { CalendarPeriod(months: 0, days: count) }
+    public static func months(_ count: Int) -> CalendarPeriod { CalendarPeriod(months: count, days: 0) }
+
+    /// `start` moved on by this period `times` times, counted from `start` itself (so that the
+    /// 31st stays the 31st where a month has one, rather than drifting to the 28th for good).
+    public func after(_ start: Date, times: Int = 1, in calendar: Calendar) -> Date {
+        let moved = DateComponents(month: months * times, day: days * times)
+        return calendar.date(byAdding: moved, to: start) ?? start
+    }
+
+    /// Roughly how long, for comparisons only.
+    public var approximateSeconds: TimeInterval { TimeInterval(months * 30 + days) * 86_400 }
+}
+
+/// The rhythm of a pair (DOMAIN.md: coordinator follow-up and meeting frequency), per programme.
+/// A nil period turns that nudge off for programmes that do it another way (by phone, say).
+public struct Cadence: Sendable, Equatable {
+    /// The mentor's first check-in, counted from the pair's start, then one every `mentorCheckInEvery`.
+    public var mentorFirstCheckIn: CalendarPeriod?
+    public var mentorCheckInEvery: CalendarPeriod
+    /// The mentee's check-ins, the first one this long after the start.
+    public var menteeCheckInEvery: CalendarPeriod?
+    /// Meetings a month the programme hopes for; coordinators get a monthly list of pairs below it.
+    public var meetingsPerMonth: Int
+    /// No meeting logged for this long: the pair is invited to plan one...
+    public var noMeetingAfter: CalendarPeriod?
+    /// ...and if nothing is planned or logged this long after the invitation, the coordinators hear.
+    public var tellCoordinatorAfter: CalendarPeriod
+    /// After a logged meeting with nothing planned next, the mentee is invited to plan one this
+    /// much later (the mentor was asked in the log itself).
+    public var bookNextAfter: CalendarPeriod?
+    /// A pair without its own `end` ends this long after its start (DOMAIN.md: usually 6 months).
+    public var pairLength: CalendarPeriod
+    /// Before the end: the coordinators are told, then both members get the closing questions.
+    public var tellCoordinatorBeforeEnd: CalendarPeriod
+    public var closureBeforeEnd: CalendarPeriod
+    /// Local time (minutes after midnight) at which these nudges go out.
+    public var timeOfDay: Int
+
+    public init(mentorFirstCheckIn: CalendarPeriod? = .days(14), mentorCheckInEvery: CalendarPeriod = .months(1),
+                menteeCheckInEvery: CalendarPeriod? = .months(1), meetingsPerMonth: Int = 2,
+                noMeetingAfter: CalendarPeriod? = .days(21), tellCoordinatorAfter: CalendarPeriod = .days(7),
+                bookNextAfter: CalendarPeriod? = .days(1), pairLength: CalendarPeriod = .months(6),
+                tellCoordinatorBeforeEnd: CalendarPeriod = .days(28), closureBeforeEnd: CalendarPeriod = .days(14),
+                timeOfDay: Int = 10 * 60) {
+        self.mentorFirstCheckIn = mentorFirstCheckIn
+        self.mentorCheckInEvery = mentorCheckInEvery
+        self.menteeCheckInEvery = menteeCheckInEvery
+        self.meetingsPerMonth = meetingsPerMonth
+        self.noMeetingAfter = noMeetingAfter
+        self.tellCoordinatorAfter = tellCoordinatorAfter
+        self.bookNextAfter = bookNextAfter
+        self.pairLength = pairLength
+        self.tellCoordinatorBeforeEnd = tellCoordinatorBeforeEnd
+        self.closureBeforeEnd = closureBeforeEnd
+        self.timeOfDay = timeOfDay
+    }
+}
+
 /// Something the bot will do at a given time. Jobs live in the journal like everything else, so
 /// a restart neither loses nor repeats them.
 public struct ScheduledJob: Codable, Sendable, Equatable {
-    public enum Kind: Codable, Sendable, Equatable {
+    public enum Kind: Codable, Sendable, Hashable {
         /// "You meet on ... at ...", to one member of the pair.
         case meetingReminder(meetingID: String, matrixID: String)
         /// After the meeting: the mentor is asked to log it.
         case logRequest(meetingID: String, matrixID: String)
         /// The one reminder when the meeting is still not logged.
         case logReminder(meetingID: String, matrixID: String)
+        /// A member's regular check-in (the next one is scheduled when this one runs).
+        case checkIn(pairID: String, matrixID: String)
+        /// No meeting logged for a while: both members are invited to plan one.
+        case meetingGap(pairID: String)
+        /// Still nothing some days after that invitation: the coordinators are told.
+        case meetingGapNotice(pairID: String)
+        /// That invitation, to one member.
+        case gapInvite(pairID: String, matrixID: String)
+        /// After a logged meeting with nothing planned: "would you like to plan the next one?"
+        case bookNext(pairID: String, matrixID: String)
+        /// The pair's end is near: the coordinators are told.
+        case pairEnding(pairID: String)
+        /// The closing questions, to one member of an ending pair.
+        case closure(pairID: String, matrixID: String)
+        /// First of the month: the coordinators get the pairs that met less than the target.
+        case monthlyReview
 
-        var meetingID: String {
+        var meetingID: String? {
             switch self {
             case .meetingReminder(let id, _), .logRequest(let id, _), .logReminder(let id, _): id
+            default: nil
             }
         }
 
-        var matrixID: String {
+        var pairID: String? {
             switch self {
-            case .meetingReminder(_, let who), .logRequest(_, let who), .logReminder(_, let who): who
+            case .checkIn(let id, _), .meetingGap(let id), .meetingGapNotice(let id), .gapInvite(let id, _), .bookNext(let id, _),
+                 .pairEnding(let id), .closure(let id, _): id
+            default: nil
+            }
+        }
+
+        /// The person it reaches out to; nil for what goes to the coordinators' room.
+        var matrixID: String? {
+            switch self {
+            case .meetingReminder(_, let who), .logRequest(_, let who), .logReminder(_, let who), .checkIn(_, let who),
+                 .gapInvite(_, let who), .bookNext(_, let who), .closure(_, let who): who
+            case .meetingGap, .meetingGapNotice, .pairEnding, .monthlyReview: nil
+            }
+        }
+
+        /// Happens once in a pair's life: once run (or skipped), it is not planned again.
+        var happensOnce: Bool {
+            switch self {
+            case .pairEnding, .closure: true
+            default: false
             }
         }
     }

@@ -20,14 +20,19 @@ struct CoreFixture {
         bot: BotAccount(userID: bot, credential: .accessToken(.environment("T")), deviceID: "D"),
         dataDirectory: "/tmp/unused", dialogsDirectory: repoRoot.appendingPathComponent("Dialogs").path,
         coordinatorsRoom: "#coordinators:test",
-        programme: Programme(defaultLanguage: "en", timeZone: "Europe/Brussels"),
+        programme: Programme(defaultLanguage: "en", timeZone: "Europe/Brussels", cadence: withoutRoutine),
         roster: Roster(
             people: [
                 Person(id: "C1", matrixID: coordinator, role: .coordinator, language: "en", timeZone: "Europe/Brussels"),
                 Person(id: "M1", matrixID: mentor, role: .mentor, language: "fr", timeZone: "Europe/Brussels"),
                 Person(id: "E1", matrixID: mentee, role: .mentee, language: "en", timeZone: "Europe/Brussels"),
             ],
-            pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01")]))
+            pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01", endDate: "2028-12-31")]))
+
+    /// No check-ins, quiet-pair invitations or monthly review, and (with the far end date above)
+    /// no closure: tests of one feature see only its messages. CadenceTests turn them on.
+    static let withoutRoutine = Cadence(mentorFirstCheckIn: nil, menteeCheckInEvery: nil, meetingsPerMonth: 0,
+                                        noMeetingAfter: nil, bookNextAfter: nil)
 
     let core: BotCore
     init(configuration: Configuration = CoreFixture.configuration) {

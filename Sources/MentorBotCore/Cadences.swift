@@ -1,0 +1,304 @@
+import Dialogs
+import Foundation
+
+/// The rhythm that keeps pairs meeting (DOMAIN.md): regular check-ins for each member, an
+/// invitation when a pair goes quiet and a word to the coordinators if that changes nothing, an
+/// invitation to book the next meeting after each one, the closing questions as the pair's end
+/// nears, and a monthly list of pairs below the meeting target. All of it as durable jobs, so
+/// the same rules for people's hours, stop and consent apply as for meeting reminders.
+extension BotCore {
+    var cadence: Cadence { configuration.programme.cadence }
+
+    var programmeZone: TimeZone { TimeZone(identifier: configuration.programme.timeZone) ?? .gmt }
+
+    func calendar(in zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
+    /// `iso` ("2027-01-15") at the programme's nudge time, in `zone`.
+    func nudgeTime(on iso: String, in zone: TimeZone) -> Date? {
+        let parts = iso.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return calendar(in: zone).date(from: DateComponents(
+            year: parts[0], month: parts[1], day: parts[2], hour: cadence.timeOfDay / 60, minute: cadence.timeOfDay % 60))
+    }
+
+    /// The first moment the pair is over: the start of its end day, in the programme's zone.
+    func end(of pair: Pair) -> Date {
+        let calendar = calendar(in: programmeZone)
+        if let end = pair.endDate, let instant = nudgeTime(on: end, in: programmeZone) {
+            return calendar.startOfDay(for: instant)
+        }
+        let start = nudgeTime(on: pair.startDate, in: programmeZone).map(calendar.startOfDay(for:)) ?? .distantPast
+        return cadence.pairLength.after(start, in: calendar)
+    }
+
+    func hasEnded(_ pair: Pair, at now: Date) -> Bool { now >= end(of: pair) }
+
+    // MARK: - Planning
+
+    /// Gives every running pair its routine jobs, at each start, so that pairs added to the roster
+    /// are picked up and a changed end date moves what depends on it. Jobs already pending stay
+    /// as they are; one-off jobs that already ran are not repeated.
+    func planRoutine(at now: Date, _ decision: inout Decision) {
+        var pending: [ScheduledJob.Kind: ScheduledJob] = [:]
+        for job in decision.state.jobs { pending[job.kind] = job }
+        let lastMet = lastMeetingDays(in: decision.state)
+        for pair in roster.pairs where !hasEnded(pair, at: now) {
+            for person in [roster.person(id: pair.mentorID), roster.person(id: pair.menteeID)].compactMap({ $0 }) {
+                let kind = ScheduledJob.Kind.checkIn(pairID: pair.id, matrixID: person.matrixID)
+                if pending[kind] == nil, let due = nextCheckIn(of: person, in: pair, after: now) {
+                    schedule(kind, at: due, &decision)
+                }
+            }
+            if pending[.meetingGap(pairID: pair.id)] == nil && pending[.meetingGapNotice(pairID: pair.id)] == nil,
+               let due = gapCheck(for: pair, lastMet: lastMet[pair.id], in: decision.state) {
+                schedule(.meetingGap(pairID: pair.id), at: max(due, now), &decision)
+            }
+            let end = end(of: pair)
+            var oneOffs: [(ScheduledJob.Kind, Date)] = [
+                (.pairEnding(pairID: pair.id), before(end, by: cadence.tellCoordinatorBeforeEnd, in: programmeZone)),
+            ]
+            for person in [roster.person(id: pair.mentorID), roster.person(id: pair.menteeID)].compactMap({ $0 }) {
+                oneOffs.append((.closure(pairID: pair.id, matrixID: person.matrixID),
+                                before(end, by: cadence.closureBeforeEnd, in: timeZone(of: person))))
+            }
+            for (kind, due) in oneOffs where !decision.state.finishedOnce.contains(kind) {
+                let due = max(due, now)
+                if let job = pending[kind] {
+                    guard job.dueAt != due, job.dueAt > now else { continue }
+                    decision.record(.jobFinished(jobID: job.id, outcome: .skipped(reason: "the pair's end date changed"), at: now))
+                }
+                schedule(kind, at: due, &decision)
+            }
+        }
+        if cadence.meetingsPerMonth > 0 && pending[.monthlyReview] == nil && !roster.pairs.isEmpty {
+            schedule(.monthlyReview, at: firstOfNextMonth(after: now), &decision)
+        }
+    }
+
+    /// `period` before `instant`, on the local calendar, at the programme's nudge time.
+    private func before(_ instant: Date, by period: CalendarPeriod, in zone: TimeZone) -> Date {
+        let calendar = calendar(in: zone)
+        let day = calendar.date(byAdding: DateComponents(month: -period.months, day: -period.days), to: instant) ?? instant
+        return calendar.date(bySettingHour: cadence.timeOfDay / 60, minute: cadence.timeOfDay % 60, second: 0, of: day) ?? day
+    }
+
+    func schedule(_ kind: ScheduledJob.Kind, at dueAt: Date, _ decision: inout Decision) {
+        decision.record(.jobScheduled(ScheduledJob(id: decision.nextID("job-"), kind: kind, dueAt: dueAt)))
+    }
+
+    /// The next check-in after `now`: counted from the pair's start (so that a late run does not
+    /// shift every later one), and none once the closing questions are near.
+    func nextCheckIn(of person: Person, in pair: Pair, after now: Date) -> Date? {
+        let zone = timeZone(of: person)
+        guard let start = nudgeTime(on: pair.startDate, in: zone) else { return nil }
+        let calendar = calendar(in: zone)
+        let first: Date, every: CalendarPeriod
+        switch person.role {
+        case .mentor:
+            guard let period = cadence.mentorFirstCheckIn else { return nil }
+            (first, every) = (period.after(start, in: calendar), cadence.mentorCheckInEvery)
+        case .mentee:
+            guard let period = cadence.menteeCheckInEvery else { return nil }
+            (first, every) = (period.after(start, in: calendar), period)
+        case .coordinator:
+            return nil
+        }
+        let lastUseful = before(end(of: pair), by: cadence.closureBeforeEnd, in: zone)
+        var times = 0
+        var due = first
+        while due <= now {
+            times += 1
+            due = every.after(first, times: times, in: calendar)
+        }
+        return due < lastUseful ? due : nil
+    }
+
+    /// The day of each pair's latest logged meeting, from the logs themselves (a meeting can be
+    /// logged without having been planned through the bot).
+    func lastMeetingDays(in state: BotState) -> [String: String] {
+        var days: [String: String] = [:]
+        for record in state.records where record.dialogID == "log_meeting" {
+            guard case .date(let day)? = record.answers["date"] else { continue }
+            for pairID in record.pairIDs where days[pairID].map({ $0 < day }) ?? true { days[pairID] = day }
+        }
+        return days
+    }
+
+    /// When to look whether a pair has gone quiet: the set time after its latest meeting, its
+    /// start, or the day the bot began to follow it, whichever is latest.
+    private func gapCheck(for pair: Pair, lastMet: String?, in state: BotState) -> Date? {
+        guard let period = cadence.noMeetingAfter else { return nil }
+        let watchedSince = state.firstStartedAt.map { isoDay($0, in: programmeZone) } ?? pair.startDate
+        let since = [pair.startDate, lastMet ?? "", watchedSince].max() ?? pair.startDate
+        return nudgeTime(on: since, in: programmeZone).map { period.after($0, in: calendar(in: programmeZone)) }
+    }
+
+    private func firstOfNextMonth(after now: Date) -> Date {
+        let calendar = calendar(in: programmeZone)
+        let month = calendar.dateComponents([.year, .month], from: now)
+        let first = calendar.date(from: DateComponents(year: month.year, month: (month.month ?? 1) + 1, day: 1,
+                                                       hour: cadence.timeOfDay / 60, minute: cadence.timeOfDay % 60))
+        return first ?? now.addingTimeInterval(30 * 86_400)
+    }
+
+    /// A meeting was logged: the quiet-pair check counts from it, and the mentee is invited to
+    /// book the next one (the mentor was asked in the log itself).
+    func meetingLogged(in pair: Pair, at now: Date, _ decision: inout Decision) {
+        for job in decision.state.jobs {
+            switch job.kind {
+            case .meetingGap(pair.id), .meetingGapNotice(pair.id):
+                decision.record(.jobFinished(jobID: job.id, outcome: .skipped(reason: "a meeting was logged"), at: now))
+            default: continue
+            }
+        }
+        guard !hasEnded(pair, at: now) else { return }
+        // Logging counts as a sign of life even for a meeting some weeks back.
+        let today = isoDay(now, in: programmeZone)
+        let lastMet = max(lastMeetingDays(in: decision.state)[pair.id] ?? today, today)
+        if let due = gapCheck(for: pair, lastMet: lastMet, in: decision.state) {
+            schedule(.meetingGap(pairID: pair.id), at: due, &decision)
+        }
+        if let period = cadence.bookNextAfter, let mentee = roster.person(id: pair.menteeID) {
+            let zone = timeZone(of: mentee)
+            let due = nudgeTime(on: isoDay(period.after(now, in: calendar(in: zone)), in: zone), in: zone) ?? now
+            schedule(.bookNext(pairID: pair.id, matrixID: mentee.matrixID), at: due, &decision)
+        }
+    }
+
+    // MARK: - Running
+
+    /// Runs a cadence job: a message or dialog for one person, or a notice for the coordinators.
+    func runRoutine(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
+        func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
+        if job.kind == .monthlyReview {
+            reviewMonth(before: now, &decision)
+            schedule(.monthlyReview, at: firstOfNextMonth(after: now), &decision)
+            return finish(.done)
+        }
+        guard let pairID = job.kind.pairID, let pair = roster.pair(id: pairID) else {
+            return finish(.skipped(reason: "the pair is no longer in the programme"))
+        }
+        guard !hasEnded(pair, at: now) else { return finish(.skipped(reason: "the pair has ended")) }
+        switch job.kind {
+        case .meetingGap:
+            if let upcoming = nextMeeting(of: pair, after: now, in: decision.state),
+               let due = gapCheck(for: pair, lastMet: isoDay(upcoming.startsAt, in: programmeZone), in: decision.state) {
+                schedule(.meetingGap(pairID: pair.id), at: due, &decision)
+                return finish(.skipped(reason: "a meeting is planned"))
+            }
+            for member in [pair.mentorID, pair.menteeID].compactMap(roster.person(id:)) {
+                schedule(.gapInvite(pairID: pair.id, matrixID: member.matrixID), at: now, &decision)
+            }
+            schedule(.meetingGapNotice(pairID: pair.id),
+                     at: cadence.tellCoordinatorAfter.after(now, in: calendar(in: programmeZone)), &decision)
+            return finish(.done)
+        case .meetingGapNotice:
+            let lastMet = lastMeetingDays(in: decision.state)[pair.id]
+            guard nextMeeting(of: pair, after: now, in: decision.state) == nil else {
+                if let due = gapCheck(for: pair, lastMet: nextMeeting(of: pair, after: now, in: decision.state)
+                    .map { isoDay($0.startsAt, in: programmeZone) }, in: decision.state) {
+                    schedule(.meetingGap(pairID: pair.id), at: due, &decision)
+                }
+                return finish(.skipped(reason: "a meeting was planned after the invitation"))
+            }
+            let since = lastMet ?? pair.startDate
+            let days = nudgeTime(on: since, in: programmeZone).map {
+                calendar(in: programmeZone).dateComponents([.day], from: calendar(in: programmeZone).startOfDay(for: $0), to: now).day ?? 0
+            } ?? 0
+            tellCoordinators(key: "summary.no_meeting", parameters: ["pair": pair.id, "days": String(days)], &decision)
+            // Still quiet: the same invitation and notice again after another stretch.
+            if let period = cadence.noMeetingAfter {
+                schedule(.meetingGap(pairID: pair.id), at: period.after(now, in: calendar(in: programmeZone)), &decision)
+            }
+            return finish(.done)
+        case .pairEnding:
+            let language = configuration.programme.defaultLanguage
+            let wording = DateWording(language: language, timeZone: programmeZone)
+            let end = end(of: pair)
+            let closure = before(end, by: cadence.closureBeforeEnd, in: programmeZone)
+            tellCoordinators(key: "summary.pair_ending", parameters: [
+                "pair": pair.id, "end": wording.dayAndTime(of: end).day, "closure": wording.dayAndTime(of: max(closure, now)).day,
+            ], &decision)
+            return finish(.done)
+        default:
+            break
+        }
+        // What is left reaches one person: their stop, consent and hours apply.
+        guard let matrixID = job.kind.matrixID, let person = roster.person(matrixID: matrixID) else {
+            return finish(.skipped(reason: "the person is no longer in the programme"))
+        }
+        let known = decision.state.person(person.matrixID)
+        let next = { () -> Date? in
+            guard case .checkIn = job.kind else { return nil }
+            return self.nextCheckIn(of: person, in: pair, after: max(now, job.dueAt))
+        }
+        guard !known.stopped else {
+            if let due = next() { schedule(job.kind, at: due, &decision) }
+            return finish(.skipped(reason: "they said stop"))
+        }
+        let purpose = switch job.kind {
+        case .checkIn, .closure: "checkins"
+        default: "meetings"
+        }
+        guard known.consents?[purpose] == true else {
+            if let due = next() { schedule(job.kind, at: due, &decision) }
+            return finish(.skipped(reason: purpose == "checkins" ? "no consent to check-ins" : "no consent to meeting reminders"))
+        }
+        if case .bookNext = job.kind, nextMeeting(of: pair, after: now, in: decision.state) != nil {
+            return finish(.skipped(reason: "the next meeting is already planned"))
+        }
+        if let later = heldUntil(for: person, at: now, in: decision.state) {
+            return decision.record(.jobDeferred(jobID: job.id, until: later))
+        }
+        switch job.kind {
+        case .checkIn:
+            let dialog = person.role == .mentor ? "mentor_checkin" : "mentee_checkin"
+            begin(dialog, for: person, at: now, parameters: ["pair": pair.id], &decision)
+            if let due = next() { schedule(job.kind, at: due, &decision) }
+        case .closure:
+            begin("closure", for: person, at: now, parameters: ["pair": pair.id], &decision)
+        case .gapInvite:
+            say(Prompt(key: "bot.nudge.no_meeting", parameters: partnerName(pair.id, for: person)), to: person, &decision)
+        case .bookNext:
+            say(Prompt(key: "bot.nudge.book_next", parameters: partnerName(pair.id, for: person)), to: person, &decision)
+        default:
+            break
+        }
+        finish(.done)
+    }
+
+    /// The pairs that logged fewer meetings than the target in the month before `now`.
+    private func reviewMonth(before now: Date, _ decision: inout Decision) {
+        let calendar = calendar(in: programmeZone)
+        guard let monthStart = calendar.date(byAdding: .month, value: -1, to: calendar.startOfDay(for: now)) else { return }
+        let (first, last) = (isoDay(monthStart, in: programmeZone), isoDay(now.addingTimeInterval(-86_400), in: programmeZone))
+        var met: [String: Int] = [:]
+        for record in decision.state.records where record.dialogID == "log_meeting" {
+            guard case .date(let day)? = record.answers["date"], day >= first, day <= last else { continue }
+            for pairID in record.pairIDs { met[pairID, default: 0] += 1 }
+        }
+        // Only pairs that ran the whole month: a pair matched on the 20th is not behind.
+        let below = roster.pairs.filter { pair in
+            pair.startDate <= first && end(of: pair) > now && met[pair.id, default: 0] < cadence.meetingsPerMonth
+        }
+        guard !below.isEmpty else { return }
+        let language = configuration.programme.defaultLanguage
+        tellCoordinators(key: "summary.below_target", parameters: [
+            "month": DateWording(language: language, timeZone: programmeZone).month(of: monthStart),
+            "target": String(cadence.meetingsPerMonth),
+            "pairs": below.map { "\($0.id) (\(met[$0.id, default: 0]))" }.joined(separator: ", "),
+        ], &decision)
+    }
+
+    /// A notice for the coordinators' room about a pair, by its pseudonymous reference only.
+    func tellCoordinators(key: String, parameters: [String: String], _ decision: inout Decision) {
+        let language = configuration.programme.defaultLanguage
+        let (body, html) = composer.compose(lines: [localizer.text(key, in: language, parameters)], in: language)
+        decision.record(.messageQueued(OutboxMessage(
+            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
+    }
+}
