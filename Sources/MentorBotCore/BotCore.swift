@@ -357,6 +357,14 @@ public struct BotCore: Sendable {
             say(Prompt(key: "bot.dialog.unavailable"), to: person, &decision)
             return
         }
+        // Asked again about what is already open (a log reminder while the log waits for an
+        // answer): the open question is repeated rather than a second copy started or queued.
+        if let open = known.dialog, open.dialogID == dialogID,
+           parameters.allSatisfy({ key, value in open.parameters[key] == value }) {
+            repeatQuestion(of: person, intro: nil, now: now, &decision)
+            return
+        }
+        if known.queuedDialogs.contains(QueuedDialog(dialogID: dialogID, parameters: parameters)) { return }
         if known.dialog != nil {
             decision.record(.dialogQueued(matrixID: person.matrixID, QueuedDialog(dialogID: dialogID, parameters: parameters)))
             return

@@ -37,6 +37,12 @@ extension BotCore {
 
     func hasEnded(_ pair: Pair, at now: Date) -> Bool { now >= end(of: pair) }
 
+    /// From a week before the closing questions, routine nudges about meeting again or checking
+    /// in would only crowd them out.
+    func isClosing(_ pair: Pair, at now: Date) -> Bool {
+        now >= before(end(of: pair), by: cadence.closureBeforeEnd, in: programmeZone).addingTimeInterval(-7 * 86_400)
+    }
+
     // MARK: - Planning
 
     /// Gives every running pair its routine jobs, at each start, so that pairs added to the roster
@@ -107,7 +113,8 @@ extension BotCore {
         case .coordinator:
             return nil
         }
-        let lastUseful = before(end(of: pair), by: cadence.closureBeforeEnd, in: zone)
+        // A check-in in the week before the closing questions would ask the same things twice.
+        let lastUseful = before(end(of: pair), by: cadence.closureBeforeEnd, in: zone).addingTimeInterval(-7 * 86_400)
         var times = 0
         var due = first
         while due <= now {
@@ -183,6 +190,12 @@ extension BotCore {
             return finish(.skipped(reason: "the pair is no longer in the programme"))
         }
         guard !hasEnded(pair, at: now) else { return finish(.skipped(reason: "the pair has ended")) }
+        switch job.kind {
+        case .meetingGap, .meetingGapNotice, .gapInvite, .bookNext:
+            if isClosing(pair, at: now) { return finish(.skipped(reason: "the pair is about to close")) }
+        default:
+            break
+        }
         switch job.kind {
         case .meetingGap:
             if let upcoming = nextMeeting(of: pair, after: now, in: decision.state),

@@ -13,6 +13,8 @@ public struct Rehearsal {
     public static let defaultStart = Date(timeIntervalSince1970: 1_795_424_400)
 
     public let core: BotCore
+    /// The programme's time zone, in which `:until` times are read and transcripts show times.
+    public var zone: TimeZone { core.programmeZone }
     public private(set) var state = BotState()
     public private(set) var now: Date
     private var eventCounter = 0
@@ -31,7 +33,8 @@ public struct Rehearsal {
                     Person(id: "M1", matrixID: Self.mentor, role: .mentor, language: mentorLanguage, timeZone: timeZone),
                     Person(id: "E1", matrixID: Self.mentee, role: .mentee, language: menteeLanguage, timeZone: timeZone),
                 ],
-                pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01")]))
+                // Matched on the rehearsal's first day, so that its cadence starts there too.
+                pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-23")]))
         core = BotCore(configuration: configuration, library: library)
         now = start
     }
@@ -95,12 +98,31 @@ public struct Rehearsal {
         return deliver()
     }
 
+    /// Lets time pass up to `target` as the daemon would see it: a tick at each hour and at each
+    /// moment a job is due. Returns what everyone received, each with the time it was sent.
+    public mutating func run(until target: Date) -> [Line] {
+        var received: [Line] = []
+        while now < target {
+            var next = min(target, now.addingTimeInterval(3_600))
+            if let due = state.nextJob?.dueAt, due > now, due < next { next = due }
+            let sentAt = next
+            received += wait(next.timeIntervalSince(now)).map { line in
+                var line = line
+                line.sentAt = sentAt
+                return line
+            }
+        }
+        return received
+    }
+
     /// One message someone received.
     public struct Line: Equatable, Sendable {
         /// "mentor", "mentee", "coordinator" or "coordinators' room".
         public var recipient: String
         public var body: String
         public var notifies: [String]
+        /// Set when time was run forward (`:until`), so that a transcript shows when each went out.
+        public var sentAt: Date?
     }
 
     private mutating func handle(_ input: Input) {
@@ -158,7 +180,7 @@ public enum RehearsalScript {
         for (index, raw) in script.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
-            emit(render(try step(line, number: index + 1, &rehearsal), after: line))
+            emit(render(try step(line, number: index + 1, &rehearsal), after: line, zone: rehearsal.zone))
         }
         return out
     }
@@ -167,6 +189,12 @@ public enum RehearsalScript {
         if line == ":consent" {
             rehearsal.consentToEverything()
             return []
+        }
+        if line.hasPrefix(":until ") {
+            guard let target = localTime(String(line.dropFirst(7)), in: rehearsal.zone), target >= rehearsal.now else {
+                throw Problem(line: number, message: "\":until\" takes a local time like 2026-12-07 10:00, not before the current one")
+            }
+            return rehearsal.run(until: target)
         }
         if line.hasPrefix(":wait ") {
             guard let seconds = duration(String(line.dropFirst(6))) else {
@@ -183,17 +211,36 @@ public enum RehearsalScript {
         return rehearsal.say(text, as: who)
     }
 
+    /// "2026-12-07 10:00" in the rehearsal's time zone.
+    static func localTime(_ text: String, in zone: TimeZone) -> Date? {
+        let numbers = text.split(whereSeparator: { " -:".contains($0) }).compactMap { Int($0) }
+        guard numbers.count == 5 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: numbers[0], month: numbers[1], day: numbers[2], hour: numbers[3], minute: numbers[4]))
+    }
+
+    /// Times in transcripts: the same in every language, so that transcripts compare across them.
+    static func stamp(_ date: Date, in zone: TimeZone) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = "EEE d MMM yyyy HH:mm"
+        return formatter.string(from: date)
+    }
+
     static func duration(_ text: String) -> TimeInterval? {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
         guard let unit = text.last.flatMap({ units[$0] }), let amount = Double(text.dropLast()) else { return nil }
         return amount * unit
     }
 
-    public static func render(_ lines: [Rehearsal.Line], after input: String) -> String {
+    public static func render(_ lines: [Rehearsal.Line], after input: String, zone: TimeZone = .gmt) -> String {
         var text = "> \(input)\n"
         for line in lines {
             let ping = line.notifies.isEmpty ? "" : " (notifies \(line.notifies.joined(separator: ", ")))"
-            text += "  [\(line.recipient)\(ping)]\n"
+            let time = line.sentAt.map { " · \(stamp($0, in: zone))" } ?? ""
+            text += "  [\(line.recipient)\(ping)\(time)]\n"
             text += line.body.split(separator: "\n", omittingEmptySubsequences: false).map { "    \($0)\n" }.joined()
         }
         return text

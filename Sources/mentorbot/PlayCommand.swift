@@ -12,6 +12,7 @@ struct PlayCommand: ParsableCommand {
         discussion: """
             Type what a person would write. Lines starting with "mentor:", "mentee:" or "coordinator:" speak as \
             that person; other lines speak as --as. ":wait 2d" moves the clock (to see timeouts and expiry), \
+            ":until 2027-01-07 12:00" runs it forward hour by hour and shows when each message goes out, \
             ":react 2️⃣" reacts to the last question, ":begin closure" starts any dialog, ":consent" answers \
             onboarding for both. The same lines make a golden-transcript script (Tests/Golden).
             """)
@@ -60,7 +61,8 @@ struct PlayCommand: ParsableCommand {
             let spoken = line.hasPrefix(":") || ["mentor:", "mentee:", "coordinator:"].contains(where: line.hasPrefix)
                 ? line : "\(`as`): \(line)"
             do {
-                write(RehearsalScript.render(try RehearsalScript.step(spoken, number: number, &rehearsal), after: spoken))
+                write(RehearsalScript.render(try RehearsalScript.step(spoken, number: number, &rehearsal), after: spoken,
+                                             zone: rehearsal.zone))
             } catch {
                 FileHandle.standardError.write(Data("\(error)\n".utf8))
             }

@@ -30,7 +30,8 @@ import Testing
         #expect(configuration.roster.people.count == 4)
         #expect(configuration.roster.people.first { $0.id == "C2" }?.isBackup == true)
         #expect(configuration.roster.people.first { $0.id == "E1" }?.timeZone == "Europe/Brussels")
-        #expect(configuration.roster.pairs == [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01", knownAs: "Amal")])
+        #expect(configuration.roster.pairs == [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-01", knownAs: "Amal", endDate: "2027-05-01")])
+        #expect(configuration.programme.cadence == Cadence(), "the example shows the defaults")
     }
 
     @Test func remindersAreReadWithTheirDefaultsAndBadValuesAreReported() throws {

@@ -12,7 +12,7 @@ import Testing
     static let folder = CoreFixture.repoRoot.appendingPathComponent("Tests/Golden")
     static let languages = ["en", "fr", "ar"]
     static let scripts = ["onboarding", "mentor_checkin", "mentee_checkin", "meetings", "log_meeting", "support",
-                          "wellbeing", "closure", "words_everywhere", "reminders"]
+                          "wellbeing", "closure", "words_everywhere", "reminders", "six_months"]
 
     static var cases: [(String, String)] { scripts.flatMap { script in languages.map { (script, $0) } } }
 
