@@ -177,6 +177,7 @@ public struct BotCore: Sendable {
 
     private func receive(_ text: InboundText, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(text.eventID) else { return }
+        if receiveInCoordinatorsRoom(text, &decision) { return }
         var scratch = decision
         guard let person = speaker(text.sender, roomID: text.roomID, sentAt: text.sentAt, &scratch) else { return }
         decision = scratch

@@ -54,6 +54,9 @@ public struct BotState: Codable, Sendable, Equatable {
     /// were scheduled in (the earlier-scheduled one nearer the end).
     public var jobs: [ScheduledJob] = []
 
+    /// Pairs a coordinator paused (a hard time, a holiday, a safeguarding concern).
+    public var pausedPairs: Set<String> = []
+
     /// One-off jobs of a pair's life (the end notice, the closing questions) that already ran or
     /// were skipped, so that a restart does not plan them again.
     public var finishedOnce: Set<ScheduledJob.Kind> = []
@@ -62,7 +65,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
-        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -89,6 +92,7 @@ public struct BotState: Codable, Sendable, Equatable {
         tickets = try c.decodeIfPresent([SupportTicket].self, forKey: .tickets) ?? []
         jobs = try c.decodeIfPresent([ScheduledJob].self, forKey: .jobs) ?? []
         finishedOnce = try c.decodeIfPresent(Set<ScheduledJob.Kind>.self, forKey: .finishedOnce) ?? []
+        pausedPairs = try c.decodeIfPresent(Set<String>.self, forKey: .pausedPairs) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
@@ -195,6 +199,10 @@ public struct BotState: Codable, Sendable, Equatable {
             nextSequence += 1
         case .personRequested, .safetyWordUsed:
             break
+        case .pairPaused(let pairID, _, _):
+            pausedPairs.insert(pairID)
+        case .pairResumed(let pairID, _, _):
+            pausedPairs.remove(pairID)
         case .jobScheduled(let job):
             insert(job)
             nextSequence += 1

@@ -190,6 +190,26 @@ extension BotCore {
             return finish(.skipped(reason: "the pair is no longer in the programme"))
         }
         guard !hasEnded(pair, at: now) else { return finish(.skipped(reason: "the pair has ended")) }
+        if decision.state.pausedPairs.contains(pair.id) && job.kind != .pairEnding(pairID: pair.id) {
+            // The rhythm goes on underneath, so that resuming needs no catching up; the closing
+            // questions wait for the pause to end (or for the pair to end).
+            switch job.kind {
+            case .closure:
+                let tomorrow = calendar(in: programmeZone).date(byAdding: .day, value: 1, to: now) ?? now.addingTimeInterval(86_400)
+                return decision.record(.jobDeferred(jobID: job.id, until: tomorrow))
+            case .checkIn(_, let matrixID):
+                if let person = roster.person(matrixID: matrixID), let due = nextCheckIn(of: person, in: pair, after: now) {
+                    schedule(job.kind, at: due, &decision)
+                }
+            case .meetingGap:
+                if let period = cadence.noMeetingAfter {
+                    schedule(job.kind, at: period.after(now, in: calendar(in: programmeZone)), &decision)
+                }
+            default:
+                break
+            }
+            return finish(.skipped(reason: "the pair is paused"))
+        }
         switch job.kind {
         case .meetingGap, .meetingGapNotice, .gapInvite, .bookNext:
             if isClosing(pair, at: now) { return finish(.skipped(reason: "the pair is about to close")) }

@@ -38,6 +38,9 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case personRequested(matrixID: String, at: Date)
     /// The safety word: the coordinators were alerted at once.
     case safetyWordUsed(matrixID: String, at: Date)
+    /// A coordinator paused a pair: no routine messages to either member until it is resumed.
+    case pairPaused(pairID: String, by: String, at: Date)
+    case pairResumed(pairID: String, by: String, at: Date)
     case jobScheduled(ScheduledJob)
     /// Quiet hours or the daily limit hold a routine message back: same job, later.
     case jobDeferred(jobID: String, until: Date)

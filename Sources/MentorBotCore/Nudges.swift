@@ -94,6 +94,7 @@ extension BotCore {
             guard meeting.status != .logged else { return finish(.skipped(reason: "the meeting was logged")) }
             guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting did not take place as planned")) }
         }
+        guard !decision.state.pausedPairs.contains(meeting.pairID) else { return finish(.skipped(reason: "the pair is paused")) }
         let known = decision.state.person(person.matrixID)
         guard !known.stopped else { return finish(.skipped(reason: "they said stop")) }
         guard known.consents?["meetings"] == true else { return finish(.skipped(reason: "no consent to meeting reminders")) }

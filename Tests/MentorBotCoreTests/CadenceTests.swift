@@ -120,3 +120,56 @@ import Testing
         #expect(loader.problems(early).first?.keyPath == "roster.pairs[0].end")
     }
 }
+
+/// "pause P-001" and "resume P-001" in the coordinators' room.
+@Suite struct PausedPairTests {
+    @Test func aPausedPairGetsNoRoutineMessagesAndResumingBringsThemBack() {
+        var fixture = CadenceTests.fixture()
+        fixture.startAndConsent()
+        let reply = fixture.sayInCoordinatorsRoom("pause P-001")
+        #expect(reply.toCoordinators.bodies == [fixture.text("coordinator.paused", "en", ["pair": "P-001"])])
+        #expect(fixture.state.pausedPairs == ["P-001"])
+        let checkInDay = NudgeTests.at(NudgeTests.local(2027, 1, 29, 10), &fixture)
+        #expect(checkInDay.to(CoreFixture.mentor).isEmpty, "paused: no check-in")
+        let quietCheck = NudgeTests.at(NudgeTests.local(2027, 2, 5, 10), &fixture)
+        #expect(quietCheck.isEmpty, "paused: no invitation to plan a meeting")
+        // The safety word still gets through while paused.
+        let sos = fixture.say("sos", from: CoreFixture.mentee)
+        #expect(!sos.to(CoreFixture.mentee).isEmpty && !sos.toCoordinators.isEmpty)
+
+        #expect(fixture.sayInCoordinatorsRoom("RESUME p-001").toCoordinators.bodies
+                == [fixture.text("coordinator.resumed", "en", ["pair": "P-001"])])
+        #expect(fixture.state.pausedPairs.isEmpty)
+        let nextCheckIn = fixture.state.jobs.first { $0.kind == .checkIn(pairID: "P-001", matrixID: CoreFixture.mentor) }
+        #expect(nextCheckIn?.dueAt == NudgeTests.local(2027, 3, 1, 10) || nextCheckIn?.dueAt == NudgeTests.local(2027, 2, 28, 10))
+        let resumed = NudgeTests.at(nextCheckIn!.dueAt, &fixture)
+        #expect(resumed.to(CoreFixture.mentor).first?.body == fixture.text("checkin.welcome", "fr"))
+    }
+
+    @Test func meetingRemindersWaitOutAPauseToo() {
+        var fixture = CadenceTests.fixture()
+        fixture.startAndConsent()
+        NudgeTests.plan(&fixture, day: "18/01", time: "14:00")
+        fixture.sayInCoordinatorsRoom("pause P-001")
+        let dayBefore = NudgeTests.at(NudgeTests.local(2027, 1, 17, 14), &fixture)
+        #expect(dayBefore.isEmpty)
+    }
+
+    @Test func onlyCoordinatorsCanPauseAndOthersLearnNothing() {
+        var fixture = CadenceTests.fixture()
+        fixture.startAndConsent()
+        #expect(fixture.sayInCoordinatorsRoom("pause P-001", from: CoreFixture.mentor).isEmpty)
+        #expect(fixture.sayInCoordinatorsRoom("pause P-001", from: CoreFixture.stranger).isEmpty)
+        #expect(fixture.state.pausedPairs.isEmpty)
+        // Ordinary talk between coordinators gets no answer either.
+        #expect(fixture.sayInCoordinatorsRoom("shall we pause the pair of Tuesday?").isEmpty)
+    }
+
+    @Test func anUnknownPairIsNamedBackAndNothingIsPaused() {
+        var fixture = CadenceTests.fixture()
+        fixture.startAndConsent()
+        let reply = fixture.sayInCoordinatorsRoom("pause P-999")
+        #expect(reply.toCoordinators.bodies == [fixture.text("coordinator.no_pair", "en", ["pair": "P-999"])])
+        #expect(fixture.state.pausedPairs.isEmpty)
+    }
+}

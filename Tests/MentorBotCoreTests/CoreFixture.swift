@@ -108,6 +108,17 @@ struct CoreFixture {
     }
 }
 
+extension CoreFixture {
+    /// Someone writes in the coordinators' room; returns what the bot sends back.
+    @discardableResult
+    mutating func sayInCoordinatorsRoom(_ text: String, from sender: String = CoreFixture.coordinator) -> [OutboxMessage] {
+        now += 5
+        let id = nextEventID()
+        handle(.text(InboundText(eventID: id, roomID: "!coordinators", sender: sender, body: text, sentAt: now)))
+        return deliverAll()
+    }
+}
+
 extension [OutboxMessage] {
     var bodies: [String] { map(\.body) }
     func to(_ matrixID: String) -> [OutboxMessage] { filter { $0.target == .person(matrixID: matrixID) } }

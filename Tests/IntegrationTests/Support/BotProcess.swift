@@ -29,6 +29,10 @@ final class BotProcess: @unchecked Sendable {
             return chosen
                 .map { "    - {id: \($0.id), matrix_id: \"\($0.userID)\", language: \($0.language)}" }.joined(separator: "\n")
         }
+        // Matched today, whenever the tests run, so that the pair's rhythm starts from now.
+        let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Brussels")!,
+                                                formatOptions: [.withFullDate])
+        coordinatorsRoom = "#coordinators-\(UUID().uuidString.prefix(8).lowercased()):localhost"
         let yaml = """
         homeserver: \(homeserverURL ?? homeserver.url)
         bot:
@@ -36,7 +40,7 @@ final class BotProcess: @unchecked Sendable {
           access_token_file: \(tokenFile)
         data_directory: \(directory.appendingPathComponent("data").path)
         dialogs_directory: \(homeserver.repoRoot.appendingPathComponent("Dialogs").path)
-        coordinators_room: "#coordinators-\(UUID().uuidString.prefix(8).lowercased()):localhost"
+        coordinators_room: "\(coordinatorsRoom)"
         programme:
           default_language: en
           time_zone: Europe/Brussels
@@ -48,7 +52,7 @@ final class BotProcess: @unchecked Sendable {
           mentees:
         \(list("mentee"))
           pairs:
-        \(pairs.map { "    - {id: \($0.0), mentor: \($0.1), mentee: \($0.2), start: \"2026-11-01\"}" }.joined(separator: "\n"))
+        \(pairs.map { "    - {id: \($0.0), mentor: \($0.1), mentee: \($0.2), start: \"\(today)\"}" }.joined(separator: "\n"))
         """
         configPath = directory.appendingPathComponent("mentorbot.yaml").path
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -56,6 +60,8 @@ final class BotProcess: @unchecked Sendable {
     }
 
     var dataDirectory: URL { directory.appendingPathComponent("data") }
+    /// The alias of the coordinators' room the bot creates.
+    let coordinatorsRoom: String
 
     /// Seconds the running bot adds to its clock (see DaemonClock): how tests fast-forward it.
     var clockOffsetFile: URL { directory.appendingPathComponent("clock-offset") }
