@@ -26,7 +26,9 @@ let package = Package(
         .target(name: "DurableStore", dependencies: ["DedicatedThread"]),
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
-        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML"]),
+        // Danger and distress screening of every inbound text, from per-language phrase lists.
+        .target(name: "Safeguarding", dependencies: ["Dialogs", "StrictYAML"]),
+        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "Safeguarding"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
@@ -37,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "mentorbot",
             dependencies: [
-                "MentorBotDaemon",
+                "MentorBotDaemon", "Safeguarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,19 +51,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "mentorbot-bench",
-            dependencies: ["MatrixClient", "MentorBotCore", "DurableStore", "Dialogs"],
+            dependencies: ["MatrixClient", "MentorBotCore", "DurableStore", "Dialogs", "Safeguarding"],
             path: "bench/ReplyLatency"
         ),
         // The scheduler at 10,000 pairs and 100,000 pending jobs: start-up, memory, firing rate.
         .executableTarget(
             name: "mentorbot-scheduler-bench",
-            dependencies: ["MentorBotCore", "DurableStore", "Dialogs"],
+            dependencies: ["MentorBotCore", "DurableStore", "Dialogs", "Safeguarding"],
             path: "bench/Scheduler"
         ),
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs"]),
+        .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "Safeguarding"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs", "Safeguarding"]),
     ]
 )

@@ -2,6 +2,7 @@
 # Reply-latency benchmark through a throw-away local Synapse: an echo-bot baseline and mentorbot,
 # with 1 and 20 simulated users. Prints a Markdown table. ROUNDS (default 20) messages per user.
 # First, without a homeserver, the scheduler at PAIRS (default 10,000) pairs, RUNS (default 5) runs.
+# Last, the safety-alert latency. ALERTS_ONLY=1 runs only that.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -9,8 +10,10 @@ export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release --product mentorbot
 swift build -c release --product mentorbot-bench
 swift build -c release --product mentorbot-scheduler-bench
-echo "== Scheduler: ${PAIRS:-10000} pairs, 10 jobs each"
-.build/release/mentorbot-scheduler-bench "$(pwd)" "${PAIRS:-10000}" "${RUNS:-5}"
+if [ "${ALERTS_ONLY:-0}" != 1 ]; then
+  echo "== Scheduler: ${PAIRS:-10000} pairs, 10 jobs each"
+  .build/release/mentorbot-scheduler-bench "$(pwd)" "${PAIRS:-10000}" "${RUNS:-5}"
+fi
 echo "== Reply latency"
 HS_DIR=$(mktemp -d /tmp/mentorbot-bench.XXXXXX)
 trap 'scripts/synapse.sh stop "$HS_DIR" >/dev/null 2>&1 || true; rm -rf "$HS_DIR"' EXIT

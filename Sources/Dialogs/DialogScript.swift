@@ -68,6 +68,10 @@ public struct DialogScript: Sendable, Equatable {
     public static let providedFields = ["role"]
 
     /// Is this dialog meant for someone with this role ("mentor", "mentee", "coordinator")?
+    /// A safety check or a report of a concern: it runs whatever the person has or has not
+    /// agreed to, because keeping people safe does not wait for consent questions.
+    public var isSafeguarding: Bool { outcome == "safety_checked" || outcome == "concern_reported" }
+
     public func isFor(role: String) -> Bool {
         audience.rawValue == role || (audience == .anyone && role != Audience.coordinator.rawValue)
     }

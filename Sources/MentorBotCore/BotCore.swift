@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Safeguarding
 import StrictYAML
 
 /// The deterministic heart of the bot: given the state, one input and the time, it decides what
@@ -9,6 +10,8 @@ public struct BotCore: Sendable {
     public let configuration: Configuration
     public let library: DialogLibrary
     public let localizer: Localizer
+    /// Danger and distress phrases, every language: every inbound text passes through it first.
+    public let screener: Screener
     let composer: MessageComposer
 
     /// Message keys the core says itself; `mentorbot check` insists they exist in every catalog.
@@ -19,14 +22,30 @@ public struct BotCore: Sendable {
         "bot.continue.resumed", "bot.continue.nothing", "bot.person.requested", "bot.safety.reply",
         "bot.consent.first", "bot.consent.missing", "bot.pair.none", "bot.pair.which", "bot.meeting.none", "bot.meeting.confirmed",
         "bot.meeting.declined", "bot.meeting.moved", "bot.meeting.cancelled", "bot.support.received",
-        "bot.nudge.meeting", "bot.nudge.log",
+        "bot.nudge.meeting", "bot.nudge.log", "bot.nudge.no_meeting", "bot.nudge.book_next",
+        "coordinator.paused", "coordinator.resumed", "coordinator.no_pair", "coordinator.help", "coordinator.inbox.title",
+        "coordinator.inbox.empty", "coordinator.inbox.incident", "coordinator.inbox.ticket", "coordinator.show.alerts",
+        "coordinator.show.phrase", "coordinator.show.outcome", "coordinator.show.ticket", "coordinator.show.their_words",
+        "coordinator.unknown_reference", "coordinator.already", "coordinator.acknowledged", "coordinator.note_needed",
+        "coordinator.resolved", "coordinator.ticket_updated", "coordinator.closed", "coordinator.already_closed",
+        "coordinator.pairs.line", "coordinator.pairs.none", "coordinator.pairs.paused", "coordinator.pairs.ended",
+        "status.open", "status.acknowledged", "status.resolved", "status.inProgress", "status.referred",
+        "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.acknowledged", "bot.incident.backup",
+        "bot.support.inProgress", "bot.support.referred", "bot.support.resolved",
+        "severity.urgent", "severity.high", "summary.field.what",
+        "category.safety_word", "category.threat", "category.trafficker_seen", "category.documents_taken",
+        "category.debt_or_work_pressure", "category.violence_at_home", "category.self_harm", "category.crisis",
+        "category.mentor_misconduct",
         "partner.mentor", "partner.mentee", "role.mentor", "role.mentee",
-        "summary.stuck", "summary.person_request", "summary.safety",
+        "summary.stuck", "summary.person_request",
+        "summary.no_meeting", "summary.pair_ending", "summary.below_target", "summary.incident", "summary.incident_more",
+        "summary.incident_unsafe", "summary.incident_unacknowledged", "summary.incident_reminder", "summary.ticket_overdue",
     ]
 
     /// What the core can do with a completed dialog's answers (`outcome:` in a script).
     public static let outcomes: Set<String> = [
         "consent", "meeting_planned", "meeting_confirmed", "meeting_changed", "meeting_logged", "support_requested",
+        "safety_checked", "concern_reported",
     ]
     /// The purposes onboarding asks consent for, each saved as `consent_<purpose>`.
     public static let consentPurposes: Set<String> = ["checkins", "meetings", "evaluation"]
@@ -52,9 +71,10 @@ public struct BotCore: Sendable {
         return problems
     }
 
-    public init(configuration: Configuration, library: DialogLibrary) {
+    public init(configuration: Configuration, library: DialogLibrary, screener: Screener) {
         self.configuration = configuration
         self.library = library
+        self.screener = screener
         self.localizer = Localizer(catalogs: library.catalogs, defaultLanguage: configuration.programme.defaultLanguage)
         self.composer = MessageComposer(localizer: localizer)
     }
@@ -177,7 +197,7 @@ public struct BotCore: Sendable {
 
     private func receive(_ text: InboundText, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(text.eventID) else { return }
-        if receiveInCoordinatorsRoom(text, &decision) { return }
+        if receiveInCoordinatorsRoom(text, at: now, &decision) { return }
         var scratch = decision
         guard let person = speaker(text.sender, roomID: text.roomID, sentAt: text.sentAt, &scratch) else { return }
         decision = scratch
@@ -189,7 +209,13 @@ public struct BotCore: Sendable {
 
         // The safety word works in every language, in every state, even after "stop".
         if localizer.matchesInAnyLanguage(words, meaning: "safety") {
-            raiseSafetyAlert(for: person, at: text.sentAt, &decision)
+            raiseIncident(for: person, category: .safetyWord, phrase: nil, askIfSafe: false, at: text.sentAt, &decision)
+            return
+        }
+        // Danger and distress in any words, any language, any state: an incident at once, and
+        // "are you safe right now?". Coordinators discuss cases in their own rooms, not screened.
+        if person.role != .coordinator, let hit = screener.screen(text.body, language: language) {
+            raiseIncident(for: person, category: hit.category, phrase: hit.phrase, askIfSafe: true, at: text.sentAt, &decision)
             return
         }
         if means("stop") {
@@ -269,6 +295,7 @@ public struct BotCore: Sendable {
 
     private func receive(_ reaction: InboundReaction, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(reaction.eventID) else { return }
+        if receiveReactionInCoordinatorsRoom(reaction, at: now, &decision) { return }
         var scratch = decision
         guard let person = speaker(reaction.sender, roomID: reaction.roomID, sentAt: reaction.sentAt, &scratch) else { return }
         let known = scratch.state.person(person.matrixID)
@@ -313,17 +340,6 @@ public struct BotCore: Sendable {
     }
 
     // MARK: - Safety and people
-
-    /// The safety word: an alert that notifies every coordinator at once, and the emergency number
-    /// for the person. The full incident handling (acknowledgement, re-escalation) builds on this.
-    private func raiseSafetyAlert(for person: Person, at time: Date, _ decision: inout Decision) {
-        decision.record(.safetyWordUsed(matrixID: person.matrixID, at: time))
-        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]),
-            to: person, &decision)
-        let zone = TimeZone(identifier: configuration.programme.timeZone) ?? .gmt
-        let (day, clock) = DateWording(language: configuration.programme.defaultLanguage, timeZone: zone).dayAndTime(of: time)
-        tellCoordinators(key: "summary.safety", about: person, extra: ["time": "\(day) \(clock)"], urgent: true, &decision)
-    }
 
     // MARK: - Dialogs
 
@@ -370,7 +386,8 @@ public struct BotCore: Sendable {
             decision.record(.dialogQueued(matrixID: person.matrixID, QueuedDialog(dialogID: dialogID, parameters: parameters)))
             return
         }
-        if dialogID != Self.onboarding && person.role != .coordinator && known.consents == nil {
+        // Reporting a concern never waits for the welcome questions.
+        if dialogID != Self.onboarding && !script.isSafeguarding && person.role != .coordinator && known.consents == nil {
             say(Prompt(key: "bot.consent.first"), to: person, &decision)
             begin(Self.onboarding, for: person, at: now, &decision)
             return
@@ -430,7 +447,7 @@ public struct BotCore: Sendable {
         return true
     }
 
-    private func apply(_ turn: DialogTurn, of runner: DialogRunner, for person: Person, at time: Date, _ decision: inout Decision) {
+    func apply(_ turn: DialogTurn, of runner: DialogRunner, for person: Person, at time: Date, _ decision: inout Decision) {
         switch turn {
         case .continuing(let progress, let prompts), .retry(let progress, let prompts):
             decision.record(.dialogMoved(matrixID: person.matrixID, progress: progress))

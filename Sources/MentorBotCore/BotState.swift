@@ -54,6 +54,10 @@ public struct BotState: Codable, Sendable, Equatable {
     /// were scheduled in (the earlier-scheduled one nearer the end).
     public var jobs: [ScheduledJob] = []
 
+    public var incidents: [Incident] = []
+    /// Pairs a coordinator closed before their end date, with when.
+    public var closedPairs: [String: Date] = [:]
+
     /// Pairs a coordinator paused (a hard time, a holiday, a safeguarding concern).
     public var pausedPairs: Set<String> = []
 
@@ -65,7 +69,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
-        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -93,11 +97,18 @@ public struct BotState: Codable, Sendable, Equatable {
         jobs = try c.decodeIfPresent([ScheduledJob].self, forKey: .jobs) ?? []
         finishedOnce = try c.decodeIfPresent(Set<ScheduledJob.Kind>.self, forKey: .finishedOnce) ?? []
         pausedPairs = try c.decodeIfPresent(Set<String>.self, forKey: .pausedPairs) ?? []
+        incidents = try c.decodeIfPresent([Incident].self, forKey: .incidents) ?? []
+        closedPairs = try c.decodeIfPresent([String: Date].self, forKey: .closedPairs) ?? [:]
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
 
     public func person(_ matrixID: String) -> PersonState { people[matrixID] ?? PersonState() }
+
+    public func incident(_ reference: String) -> Incident? { incidents.first { $0.reference == reference } }
+
+    /// The person's incident not yet resolved, if any: routine messages to them wait meanwhile.
+    public func openIncident(of matrixID: String) -> Incident? { incidents.last { $0.matrixID == matrixID && $0.isOpen } }
 
     public func meeting(_ id: String?) -> Meeting? { id.flatMap { meetingIndex[$0] }.map { meetings[$0] } }
 
@@ -149,6 +160,9 @@ public struct BotState: Codable, Sendable, Equatable {
             outbox.append(message)
             nextSequence += 1
         case .messageSent(let transactionID, let eventID):
+            if let index = incidents.lastIndex(where: { $0.alertTransactionIDs.contains(transactionID) }) {
+                incidents[index].alertEventIDs.append(eventID)
+            }
             if let message = outbox.first(where: { $0.transactionID == transactionID }), let who = message.questionFor {
                 people[who]?.dialog?.questionEventID = eventID
             }
@@ -199,6 +213,38 @@ public struct BotState: Codable, Sendable, Equatable {
             nextSequence += 1
         case .personRequested, .safetyWordUsed:
             break
+        case .incidentRaised(let incident):
+            incidents.append(incident)
+            nextSequence += 1
+        case .incidentAlerted(let reference, let transactionID, _):
+            guard let index = incidents.firstIndex(where: { $0.reference == reference }) else { break }
+            incidents[index].alertsSent += 1
+            incidents[index].alertTransactionIDs.append(transactionID)
+        case .incidentEscalated(let reference, let severity, _):
+            guard let index = incidents.firstIndex(where: { $0.reference == reference }) else { break }
+            incidents[index].severity = max(incidents[index].severity, severity)
+        case .incidentAcknowledged(let reference, let by, let at):
+            guard let index = incidents.firstIndex(where: { $0.reference == reference }), incidents[index].status == .open else { break }
+            incidents[index].status = .acknowledged
+            incidents[index].acknowledgedBy = by
+            incidents[index].acknowledgedAt = at
+        case .incidentResolved(let reference, let by, let at, let outcome):
+            guard let index = incidents.firstIndex(where: { $0.reference == reference }) else { break }
+            incidents[index].status = .resolved
+            incidents[index].resolvedBy = by
+            incidents[index].resolvedAt = at
+            incidents[index].outcome = outcome
+            if incidents[index].acknowledgedBy == nil {
+                incidents[index].acknowledgedBy = by
+                incidents[index].acknowledgedAt = at
+            }
+        case .ticketUpdated(let reference, let status, _, let at, let note):
+            guard let index = tickets.firstIndex(where: { $0.reference == reference }) else { break }
+            tickets[index].status = status
+            tickets[index].updatedAt = at
+            if let note { tickets[index].note = note }
+        case .pairClosed(let pairID, _, let at):
+            closedPairs[pairID] = at
         case .pairPaused(let pairID, _, _):
             pausedPairs.insert(pairID)
         case .pairResumed(let pairID, _, _):

@@ -26,6 +26,11 @@ extension BotCore {
     }
 
     /// The first moment the pair is over: the start of its end day, in the programme's zone.
+    func end(of pair: Pair, in state: BotState) -> Date {
+        min(end(of: pair), state.closedPairs[pair.id] ?? .distantFuture)
+    }
+
+    /// The planned end, from the configuration.
     func end(of pair: Pair) -> Date {
         let calendar = calendar(in: programmeZone)
         if let end = pair.endDate, let instant = nudgeTime(on: end, in: programmeZone) {
@@ -35,7 +40,7 @@ extension BotCore {
         return cadence.pairLength.after(start, in: calendar)
     }
 
-    func hasEnded(_ pair: Pair, at now: Date) -> Bool { now >= end(of: pair) }
+    func hasEnded(_ pair: Pair, at now: Date, in state: BotState) -> Bool { now >= end(of: pair, in: state) }
 
     /// From a week before the closing questions, routine nudges about meeting again or checking
     /// in would only crowd them out.
@@ -52,7 +57,7 @@ extension BotCore {
         var pending: [ScheduledJob.Kind: ScheduledJob] = [:]
         for job in decision.state.jobs { pending[job.kind] = job }
         let lastMet = lastMeetingDays(in: decision.state)
-        for pair in roster.pairs where !hasEnded(pair, at: now) {
+        for pair in roster.pairs where !hasEnded(pair, at: now, in: decision.state) {
             for person in [roster.person(id: pair.mentorID), roster.person(id: pair.menteeID)].compactMap({ $0 }) {
                 let kind = ScheduledJob.Kind.checkIn(pairID: pair.id, matrixID: person.matrixID)
                 if pending[kind] == nil, let due = nextCheckIn(of: person, in: pair, after: now) {
@@ -162,7 +167,7 @@ extension BotCore {
             default: continue
             }
         }
-        guard !hasEnded(pair, at: now) else { return }
+        guard !hasEnded(pair, at: now, in: decision.state) else { return }
         // Logging counts as a sign of life even for a meeting some weeks back.
         let today = isoDay(now, in: programmeZone)
         let lastMet = max(lastMeetingDays(in: decision.state)[pair.id] ?? today, today)
@@ -181,6 +186,12 @@ extension BotCore {
     /// Runs a cadence job: a message or dialog for one person, or a notice for the coordinators.
     func runRoutine(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
+        switch job.kind {
+        case .incidentEscalation(let reference): return escalate(job, reference: reference, at: now, &decision)
+        case .incidentReminder(let reference): return remindUnresolved(job, reference: reference, at: now, &decision)
+        case .ticketReminder(let reference): return remindOpenTicket(job, reference: reference, at: now, &decision)
+        default: break
+        }
         if job.kind == .monthlyReview {
             reviewMonth(before: now, &decision)
             schedule(.monthlyReview, at: firstOfNextMonth(after: now), &decision)
@@ -189,7 +200,7 @@ extension BotCore {
         guard let pairID = job.kind.pairID, let pair = roster.pair(id: pairID) else {
             return finish(.skipped(reason: "the pair is no longer in the programme"))
         }
-        guard !hasEnded(pair, at: now) else { return finish(.skipped(reason: "the pair has ended")) }
+        guard !hasEnded(pair, at: now, in: decision.state) else { return finish(.skipped(reason: "the pair has ended")) }
         if decision.state.pausedPairs.contains(pair.id) && job.kind != .pairEnding(pairID: pair.id) {
             // The rhythm goes on underneath, so that resuming needs no catching up; the closing
             // questions wait for the pause to end (or for the pair to end).
@@ -265,6 +276,14 @@ extension BotCore {
             return finish(.skipped(reason: "the person is no longer in the programme"))
         }
         let known = decision.state.person(person.matrixID)
+        if let reason = routineHold(for: person.matrixID, in: decision.state) {
+            if case .closure = job.kind {
+                let tomorrow = calendar(in: programmeZone).date(byAdding: .day, value: 1, to: now) ?? now.addingTimeInterval(86_400)
+                return decision.record(.jobDeferred(jobID: job.id, until: tomorrow))
+            }
+            if case .checkIn = job.kind, let due = nextCheckIn(of: person, in: pair, after: now) { schedule(job.kind, at: due, &decision) }
+            return finish(.skipped(reason: reason))
+        }
         let next = { () -> Date? in
             guard case .checkIn = job.kind else { return nil }
             return self.nextCheckIn(of: person, in: pair, after: max(now, job.dueAt))

@@ -56,13 +56,47 @@ public struct Programme: Sendable, Equatable {
     public var emergencyNumber: String
     public var schedule: Schedule
     public var cadence: Cadence
+    public var safety: SafetySettings
 
     public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112", schedule: Schedule = Schedule(),
-                cadence: Cadence = Cadence()) {
+                cadence: Cadence = Cadence(), safety: SafetySettings = SafetySettings()) {
         self.defaultLanguage = defaultLanguage
         self.timeZone = timeZone
         self.emergencyNumber = emergencyNumber
         self.schedule = schedule
         self.cadence = cadence
+        self.safety = safety
+    }
+}
+
+/// Who is told what when a safety incident is raised, and how it escalates (`programme.safety`).
+public struct SafetySettings: Sendable, Equatable {
+    /// The programme's own number (on call), told with the emergency number; optional.
+    public var programmePhone: String?
+    /// The national helpline (anti-trafficking, violence, crisis), told too; optional.
+    public var helpline: String?
+    /// What the person is promised: someone gets in touch within this time.
+    public var contactWithin: TimeInterval
+    /// An alert nobody acknowledged within this time is sent again, and the backup coordinators
+    /// get a direct message...
+    public var acknowledgeWithin: TimeInterval
+    /// ...up to this many times.
+    public var reAlerts: Int
+    /// Acknowledged but not resolved within this time: a reminder, repeated at this interval.
+    public var resolveWithin: TimeInterval
+    /// A support request not resolved this long after it was opened (or last reminded) is
+    /// brought up again in the coordinators' room.
+    public var remindOpenSupportAfter: TimeInterval
+
+    public init(programmePhone: String? = nil, helpline: String? = nil, contactWithin: TimeInterval = 3_600,
+                acknowledgeWithin: TimeInterval = 600, reAlerts: Int = 3, resolveWithin: TimeInterval = 86_400,
+                remindOpenSupportAfter: TimeInterval = 3 * 86_400) {
+        self.remindOpenSupportAfter = remindOpenSupportAfter
+        self.programmePhone = programmePhone
+        self.helpline = helpline
+        self.contactWithin = contactWithin
+        self.acknowledgeWithin = acknowledgeWithin
+        self.reAlerts = reAlerts
+        self.resolveWithin = resolveWithin
     }
 }

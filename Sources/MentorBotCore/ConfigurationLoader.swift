@@ -107,7 +107,8 @@ public struct ConfigurationLoader {
                                   timeZone: try timeZone(map.required("time_zone")),
                                   emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112",
                                   schedule: try map.optional("reminders").map { try schedule($0, problems: problems) } ?? Schedule(),
-                                  cadence: try map.optional("cadence").map { try cadence($0, problems: problems) } ?? Cadence())
+                                  cadence: try map.optional("cadence").map { try cadence($0, problems: problems) } ?? Cadence(),
+                                  safety: try map.optional("safety").map { try safety($0, problems: problems) } ?? SafetySettings())
         _ = problems.attempt { try map.finish() }
         return programme
     }
@@ -125,9 +126,10 @@ public struct ConfigurationLoader {
                 return [try DialogLoader.loadDuration(list)]
             } ?? schedule.meetingReminders
         }
-        schedule.meetingLength = duration("meeting_length") ?? schedule.meetingLength
-        schedule.logRequestAfterEnd = duration("log_request_after_end") ?? schedule.logRequestAfterEnd
-        schedule.logReminderAfter = duration("log_reminder_after") ?? schedule.logReminderAfter
+        for (key, field) in [("meeting_length", \Schedule.meetingLength), ("log_request_after_end", \.logRequestAfterEnd),
+                             ("log_reminder_after", \.logReminderAfter)] {
+            if let value = duration(key) { schedule[keyPath: field] = value }
+        }
         if let quiet = map.optional("quiet_hours") {
             _ = problems.attempt {
                 let text = try quiet.string()
@@ -198,6 +200,30 @@ public struct ConfigurationLoader {
         return cadence
     }
 
+    /// `programme.safety`: contacts told to a person in danger, and the escalation timings.
+    func safety(_ value: YAMLValue, problems: ProblemCollector) throws -> SafetySettings {
+        let map = try value.mapping()
+        var safety = SafetySettings()
+        func duration(_ key: String) -> TimeInterval? {
+            problems.attempt { try map.optional(key).map(DialogLoader.loadDuration) } ?? nil
+        }
+        safety.programmePhone = problems.attempt { try map.optional("programme_phone")?.nonEmptyString() } ?? nil
+        safety.helpline = problems.attempt { try map.optional("helpline")?.nonEmptyString() } ?? nil
+        for (key, field) in [("contact_within", \SafetySettings.contactWithin), ("acknowledge_within", \.acknowledgeWithin),
+                             ("resolve_within", \.resolveWithin), ("remind_open_support_after", \.remindOpenSupportAfter)] {
+            if let value = duration(key) { safety[keyPath: field] = value }
+        }
+        if let count = map.optional("re_alerts") {
+            _ = problems.attempt {
+                let value = try count.int()
+                guard (1...20).contains(value) else { throw count.problem("between 1 and 20: an alert nobody took must be repeated") }
+                safety.reAlerts = value
+            }
+        }
+        _ = problems.attempt { try map.finish() }
+        return safety
+    }
+
     static func calendarPeriod(_ text: String) -> CalendarPeriod? {
         for (suffix, months, days) in [("mo", 1, 0), ("w", 0, 7), ("d", 0, 1)] where text.hasSuffix(suffix) {
             guard let amount = Int(text.dropLast(suffix.count)), amount > 0 else { return nil }
@@ -246,9 +272,10 @@ public struct ConfigurationLoader {
         let language = problems.attempt { try map.optional("language").map(self.language) ?? programme.defaultLanguage }
         let zone = problems.attempt { try map.optional("time_zone").map(timeZone) ?? programme.timeZone }
         let backup = problems.attempt { role == .coordinator ? try map.optional("backup")?.bool() ?? false : false }
+        let onDuty = problems.attempt { role == .coordinator ? try map.optional("on_duty")?.bool() ?? false : false }
         _ = problems.attempt { try map.finish() }
-        guard let id, let matrixID, let language, let zone, let backup else { return nil }
-        return Person(id: id, matrixID: matrixID, role: role, language: language, timeZone: zone, isBackup: backup)
+        guard let id, let matrixID, let language, let zone, let backup, let onDuty else { return nil }
+        return Person(id: id, matrixID: matrixID, role: role, language: language, timeZone: zone, isBackup: backup, isOnDuty: onDuty)
     }
 
     func pair(_ value: YAMLValue, people: [Person], declaredIDs: Set<String>, problems: ProblemCollector) throws -> Pair? {

@@ -1,59 +1,221 @@
 import Dialogs
 import Foundation
+import Safeguarding
 
 /// What coordinators write in the coordinators' room: a command word in their language (or
-/// English) and a pair's reference, such as "pause P-001". Anyone else writing there gets no
-/// answer at all, so that trying teaches nothing about the programme.
+/// English), then a reference and sometimes a note: "ack I-001", "resolve I-001 called her, safe
+/// at a friend's", "pause P-001". Anyone else writing there gets no answer at all, so that trying
+/// teaches nothing; ordinary talk between coordinators gets none either.
 extension BotCore {
     enum CoordinatorCommand: Equatable {
-        case pause(pairID: String)
-        case resume(pairID: String)
-        case unknownPair(reference: String)
+        case help, inbox, pairs
+        case show(String)
+        case acknowledge(String)
+        case resolve(String, note: String)
+        case inProgress(String)
+        case refer(String, note: String?)
+        case pause(String)
+        case resume(String)
+        case close(String)
     }
 
-    /// The command in `text`, or nil for ordinary conversation between coordinators.
+    /// The command words, by catalog meaning: each works in the coordinator's language and English.
+    static let commandMeanings: [(String, @Sendable (String?, String?) -> CoordinatorCommand?)] = [
+        ("help", { _, _ in .help }), ("inbox", { _, _ in .inbox }), ("pairs", { _, _ in .pairs }),
+        ("show", { ref, _ in ref.map { .show($0) } }), ("ack", { ref, _ in ref.map { .acknowledge($0) } }),
+        ("resolve", { ref, note in ref.map { .resolve($0, note: note ?? "") } }),
+        ("in_progress", { ref, _ in ref.map { .inProgress($0) } }), ("refer", { ref, note in ref.map { .refer($0, note: note) } }),
+        ("pause_pair", { ref, _ in ref.map { .pause($0) } }), ("resume_pair", { ref, _ in ref.map { .resume($0) } }),
+        ("close_pair", { ref, _ in ref.map { .close($0) } }),
+    ]
+
+    /// The command in `text`, or nil for ordinary conversation.
     func coordinatorCommand(_ text: String, language: String) -> CoordinatorCommand? {
-        let words = TextNormalizer.normalize(text).split(separator: " ").map(String.init)
-        guard words.count == 2 else { return nil }
-        let reference = words[1]
-        let pair = roster.pairs.first { TextNormalizer.normalize($0.id) == reference }
-        let make: (String) -> CoordinatorCommand
-        if localizer.matches(words[0], meaning: "pause_pair", in: language) {
-            make = { .pause(pairID: $0) }
-        } else if localizer.matches(words[0], meaning: "resume_pair", in: language) {
-            make = { .resume(pairID: $0) }
-        } else {
-            return nil
+        let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2).map(String.init)
+        guard let first = parts.first else { return nil }
+        let reference = parts.count > 1 ? parts[1].trimmingCharacters(in: .punctuationCharacters).uppercased() : nil
+        let note = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : nil
+        // A reference looks like one ("I-001", "S-002", "P-014"): "show me the list" is conversation.
+        guard reference.map({ $0.contains("-") && $0.count <= 12 }) ?? true else { return nil }
+        for (meaning, make) in Self.commandMeanings where localizer.matches(first, meaning: meaning, in: language) {
+            let takesReference = !["help", "inbox", "pairs"].contains(meaning)
+            guard takesReference == (reference != nil), takesReference || note == nil else { return nil }
+            return make(reference, note)
         }
-        return pair.map { make($0.id) } ?? .unknownPair(reference: text.split(separator: " ").last.map(String.init) ?? reference)
+        return nil
     }
 
-    /// Handles a message in the coordinators' room; false if it was not for the bot.
-    func receiveInCoordinatorsRoom(_ text: InboundText, _ decision: inout Decision) -> Bool {
-        guard text.roomID == decision.state.coordinatorsRoomID, let firstStart = decision.state.firstStartedAt,
-              text.sentAt >= firstStart, !decision.state.hasHandled(text.eventID) else { return false }
-        guard let coordinator = roster.person(matrixID: text.sender), coordinator.role == .coordinator else { return true }
+    /// Handles a message in the coordinators' room; false if it was not in that room.
+    func receiveInCoordinatorsRoom(_ text: InboundText, at now: Date, _ decision: inout Decision) -> Bool {
+        guard text.roomID == decision.state.coordinatorsRoomID else { return false }
+        guard let firstStart = decision.state.firstStartedAt, text.sentAt >= firstStart,
+              let coordinator = roster.person(matrixID: text.sender), coordinator.role == .coordinator else { return true }
         let language = language(of: coordinator, in: decision.state)
         guard let command = coordinatorCommand(text.body, language: language) else { return true }
         decision.record(.inboundHandled(eventID: text.eventID))
-        let reply: (String, [String: String])
-        switch command {
-        case .pause(let pairID):
-            if !decision.state.pausedPairs.contains(pairID) {
-                decision.record(.pairPaused(pairID: pairID, by: coordinator.id, at: text.sentAt))
-            }
-            reply = ("coordinator.paused", ["pair": pairID])
-        case .resume(let pairID):
-            if decision.state.pausedPairs.contains(pairID) {
-                decision.record(.pairResumed(pairID: pairID, by: coordinator.id, at: text.sentAt))
-            }
-            reply = ("coordinator.resumed", ["pair": pairID])
-        case .unknownPair(let reference):
-            reply = ("coordinator.no_pair", ["pair": reference])
-        }
-        let (body, html) = composer.compose(lines: [localizer.text(reply.0, in: language, reply.1)], in: language)
+        let lines = run(command, by: coordinator, at: now, &decision)
+        let texts = lines.map { localizer.text($0.0, in: language, $0.1) }
+        let (body, html) = composer.compose(lines: texts, in: language)
         decision.record(.messageQueued(OutboxMessage(
             transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
         return true
+    }
+
+    /// A reaction to a safety alert, by a coordinator, takes the incident on.
+    func receiveReactionInCoordinatorsRoom(_ reaction: InboundReaction, at now: Date, _ decision: inout Decision) -> Bool {
+        guard reaction.roomID == decision.state.coordinatorsRoomID else { return false }
+        guard let coordinator = roster.person(matrixID: reaction.sender), coordinator.role == .coordinator,
+              let incident = decision.state.incidents.last(where: { $0.alertEventIDs.contains(reaction.relatesTo) }) else { return true }
+        decision.record(.inboundHandled(eventID: reaction.eventID))
+        guard acknowledge(incident.reference, by: coordinator, at: now, &decision) else { return true }
+        tellCoordinators(key: "coordinator.acknowledged", parameters: ["reference": incident.reference, "who": coordinator.matrixID],
+                         &decision)
+        return true
+    }
+
+    /// Carries out a command; returns the reply, as catalog keys with their parameters.
+    private func run(_ command: CoordinatorCommand, by coordinator: Person, at now: Date,
+                     _ decision: inout Decision) -> [(String, [String: String])] {
+        switch command {
+        case .help:
+            return [("coordinator.help", [:])]
+        case .inbox:
+            let incidents = decision.state.incidents.filter(\.isOpen).map { incidentLine($0, decision.state) }
+            let tickets = decision.state.tickets.filter { $0.status != .resolved }.map { ticketLine($0) }
+            return (incidents + tickets).isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + incidents + tickets
+        case .pairs:
+            return roster.pairs.map { pairLine($0, decision.state, at: now) }
+        case .show(let reference):
+            if let incident = decision.state.incident(reference) {
+                var lines = [incidentLine(incident, decision.state), ("coordinator.show.alerts", ["count": String(incident.alertsSent)])]
+                if let phrase = incident.phrase { lines.append(("coordinator.show.phrase", ["phrase": phrase])) }
+                if let outcome = incident.outcome { lines.append(("coordinator.show.outcome", ["note": outcome])) }
+                return lines
+            }
+            if let ticket = decision.state.tickets.first(where: { $0.reference == reference }) {
+                let language = configuration.programme.defaultLanguage
+                var lines = [ticketLine(ticket), ("coordinator.show.ticket", [
+                    "urgency": localizer.text("support_request.urgency.\(ticket.urgency)", in: language),
+                    "for_whom": localizer.text("support_request.for_whom.\(ticket.forWhom)", in: language),
+                ])]
+                if !ticket.description.isEmpty { lines.append(("coordinator.show.their_words", ["text": ticket.description])) }
+                if let note = ticket.note { lines.append(("coordinator.show.outcome", ["note": note])) }
+                return lines
+            }
+            return [("coordinator.unknown_reference", ["reference": reference])]
+        case .acknowledge(let reference):
+            guard let incident = decision.state.incident(reference) else { return [("coordinator.unknown_reference", ["reference": reference])] }
+            guard acknowledge(reference, by: coordinator, at: now, &decision) else {
+                return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]
+            }
+            return [("coordinator.acknowledged", ["reference": reference, "who": coordinator.matrixID])]
+        case .resolve(let reference, let note):
+            guard !note.isEmpty else { return [("coordinator.note_needed", ["reference": reference])] }
+            if let incident = decision.state.incident(reference) {
+                guard incident.isOpen else {
+                    return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]
+                }
+                decision.record(.incidentResolved(reference: reference, by: coordinator.id, at: now, outcome: note))
+                if let person = roster.person(matrixID: incident.matrixID), decision.state.person(person.matrixID).dialog?.dialogID == Self.safetyCheck {
+                    decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: Self.safetyCheck, reason: .withdrawn))
+                }
+                return [("coordinator.resolved", ["reference": reference])]
+            }
+            return updateTicket(reference, to: .resolved, note: note, by: coordinator, at: now, &decision)
+        case .inProgress(let reference):
+            return updateTicket(reference, to: .inProgress, note: nil, by: coordinator, at: now, &decision)
+        case .refer(let reference, let note):
+            return updateTicket(reference, to: .referred, note: note, by: coordinator, at: now, &decision)
+        case .pause(let pairID), .resume(let pairID), .close(let pairID):
+            guard let pair = roster.pairs.first(where: { $0.id.uppercased() == pairID }) else {
+                return [("coordinator.no_pair", ["pair": pairID])]
+            }
+            switch command {
+            case .pause:
+                if !decision.state.pausedPairs.contains(pair.id) {
+                    decision.record(.pairPaused(pairID: pair.id, by: coordinator.id, at: now))
+                }
+                return [("coordinator.paused", ["pair": pair.id])]
+            case .resume:
+                if decision.state.pausedPairs.contains(pair.id) {
+                    decision.record(.pairResumed(pairID: pair.id, by: coordinator.id, at: now))
+                }
+                return [("coordinator.resumed", ["pair": pair.id])]
+            default:
+                return closePair(pair, by: coordinator, at: now, &decision)
+            }
+        }
+    }
+
+    /// A pair ends now: the closing questions go to both (to any who agreed to questions), and
+    /// every routine job of the pair finds it ended.
+    private func closePair(_ pair: Pair, by coordinator: Person, at now: Date, _ decision: inout Decision) -> [(String, [String: String])] {
+        guard !hasEnded(pair, at: now, in: decision.state) else { return [("coordinator.already_closed", ["pair": pair.id])] }
+        decision.record(.pairClosed(pairID: pair.id, by: coordinator.id, at: now))
+        if decision.state.pausedPairs.contains(pair.id) { decision.record(.pairResumed(pairID: pair.id, by: coordinator.id, at: now)) }
+        for member in [pair.mentorID, pair.menteeID].compactMap(roster.person(id:)) where decision.state.person(member.matrixID).consents?["checkins"] == true {
+            begin("closure", for: member, at: now, parameters: ["pair": pair.id], &decision)
+        }
+        return [("coordinator.closed", ["pair": pair.id])]
+    }
+
+    private func updateTicket(_ reference: String, to status: SupportTicket.Status, note: String?, by coordinator: Person, at now: Date,
+                              _ decision: inout Decision) -> [(String, [String: String])] {
+        guard let ticket = decision.state.tickets.first(where: { $0.reference == reference }) else {
+            return [("coordinator.unknown_reference", ["reference": reference])]
+        }
+        let language = configuration.programme.defaultLanguage
+        guard ticket.status != .resolved else {
+            return [("coordinator.already", ["reference": reference, "status": localizer.text("status.resolved", in: language)])]
+        }
+        decision.record(.ticketUpdated(reference: reference, status: status, by: coordinator.id, at: now, note: note))
+        if let requester = roster.person(id: ticket.personID) {
+            say(Prompt(key: "bot.support.\(status.rawValue)", parameters: ["reference": reference]), to: requester, &decision)
+        }
+        return [("coordinator.ticket_updated", ["reference": reference, "status": localizer.text("status.\(status.rawValue)", in: language)])]
+    }
+
+    private func incidentLine(_ incident: Incident, _ state: BotState) -> (String, [String: String]) {
+        let language = configuration.programme.defaultLanguage
+        let time = DateWording(language: language, timeZone: programmeZone).dayAndTime(of: incident.raisedAt)
+        return ("coordinator.inbox.incident", [
+            "reference": incident.reference, "severity": localizer.text("severity.\(incident.severity.rawValue)", in: language),
+            "category": categoryName(incident.category), "pair": incident.pairIDs.joined(separator: ", "),
+            "time": "\(time.day) \(time.time)", "status": statusName(incident, state),
+        ])
+    }
+
+    private func statusName(_ incident: Incident, _ state: BotState) -> String {
+        let language = configuration.programme.defaultLanguage
+        let who = incident.acknowledgedBy.flatMap(roster.person(id:))?.matrixID ?? incident.acknowledgedBy ?? ""
+        return localizer.text("status.\(incident.status.rawValue)", in: language, ["who": who])
+    }
+
+    private func ticketLine(_ ticket: SupportTicket) -> (String, [String: String]) {
+        let language = configuration.programme.defaultLanguage
+        let since = DateWording(language: language, timeZone: programmeZone).dayAndTime(of: ticket.updatedAt ?? ticket.openedAt).day
+        return ("coordinator.inbox.ticket", [
+            "reference": ticket.reference, "area": localizer.text("option.area.\(ticket.area)", in: language),
+            "pair": ticket.pairIDs.joined(separator: ", "), "status": localizer.text("status.\(ticket.status.rawValue)", in: language),
+            "time": since,
+        ])
+    }
+
+    /// One pair at a glance: last meeting, next check-ins, paused or closed.
+    private func pairLine(_ pair: Pair, _ state: BotState, at now: Date) -> (String, [String: String]) {
+        let language = configuration.programme.defaultLanguage
+        let wording = DateWording(language: language, timeZone: programmeZone)
+        let none = localizer.text("coordinator.pairs.none", in: language)
+        let last = lastMeetingDays(in: state)[pair.id].flatMap { wording.day($0) } ?? none
+        func next(_ personID: String) -> String {
+            guard let person = roster.person(id: personID) else { return none }
+            let due = state.jobs.first { $0.kind == .checkIn(pairID: pair.id, matrixID: person.matrixID) }?.dueAt
+            return due.map { wording.dayAndTime(of: $0).day } ?? none
+        }
+        var flags = ""
+        if hasEnded(pair, at: now, in: state) { flags = localizer.text("coordinator.pairs.ended", in: language) }
+        else if state.pausedPairs.contains(pair.id) { flags = localizer.text("coordinator.pairs.paused", in: language) }
+        return ("coordinator.pairs.line", ["pair": pair.id, "last": last, "mentor": next(pair.mentorID), "mentee": next(pair.menteeID),
+                                           "flags": flags])
     }
 }

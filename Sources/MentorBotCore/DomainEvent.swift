@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Safeguarding
 
 /// Everything that changes the bot's state, as written to the journal. The state is exactly the
 /// fold of these events, so replaying the journal after a crash rebuilds it. Inbound message
@@ -36,11 +37,23 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case ticketOpened(SupportTicket)
     /// "Talk to a person": a non-urgent request passed to the coordinators.
     case personRequested(matrixID: String, at: Date)
-    /// The safety word: the coordinators were alerted at once.
+    /// Written by versions before safety incidents; no longer recorded (the incident events say
+    /// it all), kept so that an older journal still replays.
     case safetyWordUsed(matrixID: String, at: Date)
     /// A coordinator paused a pair: no routine messages to either member until it is resumed.
     case pairPaused(pairID: String, by: String, at: Date)
     case pairResumed(pairID: String, by: String, at: Date)
+    /// A safety incident: raised, alerted (first alert and repeats), made more urgent,
+    /// acknowledged and resolved, each with who and when.
+    case incidentRaised(Incident)
+    case incidentAlerted(reference: String, transactionID: String, at: Date)
+    case incidentEscalated(reference: String, severity: Severity, at: Date)
+    case incidentAcknowledged(reference: String, by: String, at: Date)
+    case incidentResolved(reference: String, by: String, at: Date, outcome: String)
+    /// A support request moved on (in progress, referred, resolved), by a coordinator.
+    case ticketUpdated(reference: String, status: SupportTicket.Status, by: String, at: Date, note: String?)
+    /// A coordinator closed a pair early; its end is now.
+    case pairClosed(pairID: String, by: String, at: Date)
     case jobScheduled(ScheduledJob)
     /// Quiet hours or the daily limit hold a routine message back: same job, later.
     case jobDeferred(jobID: String, until: Date)

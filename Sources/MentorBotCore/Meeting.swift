@@ -59,6 +59,9 @@ public struct SupportTicket: Codable, Sendable, Equatable {
     public var description: String
     public var status: Status
     public var openedAt: Date
+    /// The last change by a coordinator, and their note ("referred to the housing office").
+    public var updatedAt: Date?
+    public var note: String?
 
     public init(reference: String, personID: String, pairIDs: [String], area: String, urgency: String, forWhom: String,
                 description: String, status: Status, openedAt: Date) {

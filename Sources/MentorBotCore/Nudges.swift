@@ -95,6 +95,7 @@ extension BotCore {
             guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting did not take place as planned")) }
         }
         guard !decision.state.pausedPairs.contains(meeting.pairID) else { return finish(.skipped(reason: "the pair is paused")) }
+        if let reason = routineHold(for: person.matrixID, in: decision.state) { return finish(.skipped(reason: reason)) }
         let known = decision.state.person(person.matrixID)
         guard !known.stopped else { return finish(.skipped(reason: "they said stop")) }
         guard known.consents?["meetings"] == true else { return finish(.skipped(reason: "no consent to meeting reminders")) }

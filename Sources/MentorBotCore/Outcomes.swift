@@ -66,6 +66,10 @@ extension BotCore {
                 save(meeting, at: now, &decision)
             }
             meetingLogged(in: pair, at: now, &decision)
+        case "safety_checked":
+            safetyChecked(answers, for: person, at: now, &decision)
+        case "concern_reported":
+            concernReported(answers, for: person, at: now, &decision)
         case "support_requested":
             let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
             decision.record(.ticketOpened(SupportTicket(
@@ -74,6 +78,7 @@ extension BotCore {
                 forWhom: answers["for_whom"]?.canonical ?? "me", description: answers["description"]?.canonical ?? "",
                 status: .open, openedAt: now)))
             say(Prompt(key: "bot.support.received", parameters: ["reference": reference]), to: person, &decision)
+            schedule(.ticketReminder(reference: reference), at: now.addingTimeInterval(safety.remindOpenSupportAfter), &decision)
             headingExtra["reference"] = reference
         default:
             break

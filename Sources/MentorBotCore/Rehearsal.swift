@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Safeguarding
 
 /// The real core, played in memory without a homeserver: a coordinator, a mentor and a mentee
 /// in one pair, a clock that moves only when told, and a transcript of everything each of them
@@ -20,7 +21,7 @@ public struct Rehearsal {
     private var eventCounter = 0
     private var lastQuestionEvent: [String: String] = [:]
 
-    public init(library: DialogLibrary, mentorLanguage: String, menteeLanguage: String, programmeLanguage: String = "en",
+    public init(library: DialogLibrary, screener: Screener, mentorLanguage: String, menteeLanguage: String, programmeLanguage: String = "en",
                 timeZone: String = "Europe/Brussels", start: Date = Rehearsal.defaultStart) {
         let configuration = Configuration(
             homeserver: "http://rehearsal.invalid",
@@ -35,7 +36,7 @@ public struct Rehearsal {
                 ],
                 // Matched on the rehearsal's first day, so that its cadence starts there too.
                 pairs: [Pair(id: "P-001", mentorID: "M1", menteeID: "E1", startDate: "2026-11-23")]))
-        core = BotCore(configuration: configuration, library: library)
+        core = BotCore(configuration: configuration, library: library, screener: screener)
         now = start
     }
 

@@ -39,6 +39,16 @@ public struct Roster: Sendable, Equatable {
     }
 
     public var coordinators: [Person] { people.filter { $0.role == .coordinator } }
+
+    /// Whom a first safety alert mentions.
+    public var onDuty: [Person] {
+        let marked = coordinators.filter(\.isOnDuty)
+        if !marked.isEmpty { return marked }
+        let regular = coordinators.filter { !$0.isBackup }
+        return regular.isEmpty ? coordinators : regular
+    }
+
+    public var backups: [Person] { coordinators.filter(\.isBackup) }
 }
 
 public struct Person: Sendable, Equatable {
@@ -52,14 +62,19 @@ public struct Person: Sendable, Equatable {
     public var timeZone: String
     /// A backup coordinator receives alerts nobody else answered.
     public var isBackup: Bool
+    /// The coordinator a safety alert mentions first (when nobody is marked, every coordinator
+    /// who is not a backup).
+    public var isOnDuty: Bool
 
-    public init(id: String, matrixID: String, role: Role, language: String, timeZone: String, isBackup: Bool = false) {
+    public init(id: String, matrixID: String, role: Role, language: String, timeZone: String, isBackup: Bool = false,
+                isOnDuty: Bool = false) {
         self.id = id
         self.matrixID = matrixID
         self.role = role
         self.language = language
         self.timeZone = timeZone
         self.isBackup = isBackup
+        self.isOnDuty = isOnDuty
     }
 }
 

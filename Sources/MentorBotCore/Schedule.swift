@@ -126,6 +126,12 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         case closure(pairID: String, matrixID: String)
         /// First of the month: the coordinators get the pairs that met less than the target.
         case monthlyReview
+        /// An alert nobody took on: repeat it and tell the backup coordinators.
+        case incidentEscalation(reference: String)
+        /// An incident taken on but not resolved: remind the coordinators.
+        case incidentReminder(reference: String)
+        /// A support request still not resolved: remind the coordinators.
+        case ticketReminder(reference: String)
 
         var meetingID: String? {
             switch self {
@@ -147,7 +153,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
             switch self {
             case .meetingReminder(_, let who), .logRequest(_, let who), .logReminder(_, let who), .checkIn(_, let who),
                  .gapInvite(_, let who), .bookNext(_, let who), .closure(_, let who): who
-            case .meetingGap, .meetingGapNotice, .pairEnding, .monthlyReview: nil
+            case .meetingGap, .meetingGapNotice, .pairEnding, .monthlyReview, .incidentEscalation, .incidentReminder, .ticketReminder: nil
             }
         }
 

@@ -36,7 +36,7 @@ public struct Daemon {
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
         let client = try await connect()
-        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library), store: store,
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), store: store,
                                  state: state, replayed: recovered.records.count, clock: DaemonClock.make(logger: logger),
                                  logger: logger)
         try await runtime.process(.started)

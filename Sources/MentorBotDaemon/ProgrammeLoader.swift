@@ -1,12 +1,14 @@
 import Dialogs
 import Foundation
 import MentorBotCore
+import Safeguarding
 import StrictYAML
 
 /// A configuration together with the dialogs it names, loaded and checked as one.
 public struct LoadedProgramme: Sendable {
     public let configuration: Configuration
     public let library: DialogLibrary
+    public let screener: Screener
     public let configurationFile: String
 }
 
@@ -23,6 +25,17 @@ public enum ProgrammeLoader {
         let dialogsPath = try ConfigurationLoader.dialogsDirectory(yaml: yaml, file: configurationPath, baseDirectory: base)
         let library = try DialogLibrary.load(directory: URL(fileURLWithPath: dialogsPath), skippingBroken: true)
         var problems = library.loadProblems + BotCore.problems(in: library)
+        // The phrase lists live beside the catalogs, one per language, each checked like them.
+        var screener = Screener(lists: [:])
+        do {
+            screener = try Screener.load(directory: URL(fileURLWithPath: dialogsPath).appendingPathComponent("safety"))
+        } catch let found as YAMLProblems {
+            problems += found.problems
+        }
+        for language in library.catalogs.keys.sorted() where screener.lists[language] == nil && !problems.contains(where: { $0.file.hasSuffix("safety/\(language).yaml") }) {
+            problems.append(YAMLProblem(file: "\(dialogsPath)/safety/\(language).yaml", line: 0, keyPath: "",
+                                        message: "missing: danger phrases must be screened in every language people use"))
+        }
         var configuration: Configuration?
         do {
             configuration = try ConfigurationLoader(supportedLanguages: Set(library.catalogs.keys))
@@ -33,7 +46,7 @@ public enum ProgrammeLoader {
             problems.insert(found, at: 0)
         }
         guard let configuration, problems.isEmpty else { throw YAMLProblems(problems) }
-        return LoadedProgramme(configuration: configuration, library: library, configurationFile: configurationPath)
+        return LoadedProgramme(configuration: configuration, library: library, screener: screener, configurationFile: configurationPath)
     }
 }
 

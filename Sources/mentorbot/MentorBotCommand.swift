@@ -7,7 +7,7 @@ struct MentorBotCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mentorbot",
         abstract: "A Matrix bot that supports mentoring programmes: check-ins, meetings, support and safety.",
-        subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self, ScreenCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dialogs
 import Foundation
 import MentorBotCore
+import Safeguarding
 import StrictYAML
 
 /// The offline runner for dialog authors: the real core, in memory, no homeserver.
@@ -26,8 +27,10 @@ struct PlayCommand: ParsableCommand {
 
     func run() throws {
         let library: DialogLibrary
+        let screener: Screener
         do {
             library = try DialogLibrary.load(directory: URL(fileURLWithPath: dialogs))
+            screener = try Screener.load(directory: URL(fileURLWithPath: dialogs).appendingPathComponent("safety"))
         } catch {
             FileHandle.standardError.write(Data("mentorbot play: \(error)\n".utf8))
             throw ExitCode(2)
@@ -45,7 +48,7 @@ struct PlayCommand: ParsableCommand {
             FileHandle.standardError.write(Data("mentorbot play: --as is mentor, mentee or coordinator\n".utf8))
             throw ExitCode(2)
         }
-        var rehearsal = Rehearsal(library: library, mentorLanguage: mentorLanguage,
+        var rehearsal = Rehearsal(library: library, screener: screener, mentorLanguage: mentorLanguage,
                                   menteeLanguage: menteeLanguage ?? mentorLanguage, programmeLanguage: programmeLanguage)
         let write: (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }
         write(RehearsalScript.render(rehearsal.start(), after: "(the bot starts)"))

@@ -24,13 +24,7 @@ extension IntegrationSuite {
             let (mentorRoom, seen) = try await programme.startAndOpenMentorRoom()
 
             // The coordinator joins the coordinators' room the bot created, and pauses the pair.
-            var room: String?
-            let deadline = Date().addingTimeInterval(30)
-            while room == nil && Date() < deadline {
-                room = try? await programme.coordinator.client.join(roomIdOrAlias: programme.process.coordinatorsRoom)
-                if room == nil { try await Task.sleep(for: .milliseconds(300)) }
-            }
-            let coordinatorsRoom = try #require(room, "the coordinator could not join the coordinators' room")
+            let coordinatorsRoom = try await programme.joinCoordinatorsRoom(programme.coordinator)
             let before = await programme.coordinator.bodies(from: bot, in: coordinatorsRoom).count
             try await programme.coordinator.say("pause P-001", in: coordinatorsRoom)
             let paused = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: before + 1)

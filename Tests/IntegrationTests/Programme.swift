@@ -35,23 +35,28 @@ struct Programme {
     let coordinator: ChatParticipant
     let mentor: ChatParticipant
     let mentee: ChatParticipant
+    /// A backup coordinator, alerted directly when nobody takes a safety alert on (if asked for).
+    let backup: ChatParticipant?
     let process: BotProcess
 
     init(exemptBot: Bool = true, mentorLanguage: String = "fr", menteeLanguage: String = "en", homeserverURL: String? = nil,
-         token: String? = nil) throws {
+         token: String? = nil, withBackup: Bool = false) throws {
         homeserver = try TestHomeserver.current()
         bot = try homeserver.register("bot")
         if exemptBot { try homeserver.exemptFromRateLimits(bot.userID) }
         coordinator = ChatParticipant(try homeserver.register("coord"), homeserver: homeserver)
         mentor = ChatParticipant(try homeserver.register("mentor"), homeserver: homeserver)
         mentee = ChatParticipant(try homeserver.register("mentee"), homeserver: homeserver)
+        backup = withBackup ? ChatParticipant(try homeserver.register("backup"), homeserver: homeserver) : nil
+        var members: [BotProcess.Member] = [
+            .init(id: "C1", userID: coordinator.account.userID, role: "coordinator", language: "en"),
+            .init(id: "M1", userID: mentor.account.userID, role: "mentor", language: mentorLanguage),
+            .init(id: "E1", userID: mentee.account.userID, role: "mentee", language: menteeLanguage),
+        ]
+        if let backup { members.append(.init(id: "C2", userID: backup.account.userID, role: "coordinator", language: "en", backup: true)) }
         process = try BotProcess(
             homeserver: homeserver, homeserverURL: homeserverURL, bot: bot, token: token,
-            members: [
-                .init(id: "C1", userID: coordinator.account.userID, role: "coordinator", language: "en"),
-                .init(id: "M1", userID: mentor.account.userID, role: "mentor", language: mentorLanguage),
-                .init(id: "E1", userID: mentee.account.userID, role: "mentee", language: menteeLanguage),
-            ],
+            members: members,
             pairs: [("P-001", "M1", "E1")])
     }
 
@@ -75,6 +80,16 @@ struct Programme {
             try await participant.waitForMessages(from: bot.userID, in: room, count: seen)
         }
         return (room, seen)
+    }
+
+    /// The coordinator joins the coordinators' room the bot created; returns its id.
+    func joinCoordinatorsRoom(_ participant: ChatParticipant) async throws -> String {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if let room = try? await participant.client.join(roomIdOrAlias: process.coordinatorsRoom) { return room }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        throw TestHomeserver.Missing(description: "\(participant.account.userID) could not join \(process.coordinatorsRoom) within 30 s")
     }
 
     /// Says `text` and waits for `replies` more bot messages; returns just those.

@@ -149,7 +149,10 @@ import Testing
         // The mentee's language is English; the French word for danger must work as well.
         let frenchWord = try #require(CoreFixture.library.catalogs["fr"]?.words["safety"]?.first { $0 != "sos" })
         let replies = fixture.say(frenchWord, from: CoreFixture.mentee)
-        #expect(replies.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.reply", "en", ["emergency": "112"])])
+        let toMentee = replies.to(CoreFixture.mentee).bodies
+        #expect(toMentee.first == fixture.text("bot.safety.reply", "en", ["emergency": "112"]))
+        #expect(toMentee.count == 2 && toMentee[1].hasPrefix(String(fixture.text("bot.safety.contact", "en").prefix(30))),
+                "who will be in touch, and by when")
         let alert = try #require(replies.toCoordinators.first)
         #expect(alert.kind == .text)
         #expect(alert.mentions == [CoreFixture.coordinator])
@@ -347,8 +350,8 @@ import Testing
         var fixture = CoreFixture()
         fixture.startAndConsent()
         let menu = fixture.say("menu", from: CoreFixture.mentee)
-        #expect(menu.first?.body.contains("4️⃣") == true)
-        #expect(menu.first?.body.contains("5️⃣") == false, "a mentee's menu has no meeting log or wellbeing")
+        #expect(menu.first?.body.contains("5️⃣") == true, "the fifth: a private report about the mentor")
+        #expect(menu.first?.body.contains("6️⃣") == false, "a mentee's menu has no meeting log or wellbeing")
         let next = fixture.say("4", from: CoreFixture.mentee)
         #expect(fixture.state.person(CoreFixture.mentee).dialog?.dialogID == "support_request")
         #expect(next.first?.body.hasPrefix(fixture.text("support_request.area", "en")) == true)

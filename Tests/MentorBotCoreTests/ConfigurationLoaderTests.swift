@@ -100,6 +100,18 @@ import Testing
             .first?.message.contains("is a mentee, not a mentor") == true)
     }
 
+    @Test func safetySettingsAndWhoIsOnDutyAreRead() throws {
+        let configuration = try load(Self.example)
+        #expect(configuration.programme.safety.programmePhone == "+32 2 000 00 00")
+        #expect(configuration.programme.safety.acknowledgeWithin == 600 && configuration.programme.safety.reAlerts == 3)
+        #expect(configuration.roster.onDuty.map(\.id) == ["C1"])
+        #expect(configuration.roster.backups.map(\.id) == ["C2"])
+        let bad = Self.example.replacingOccurrences(of: "re_alerts: 3", with: "re_alerts: 0")
+        #expect(problems(bad).first?.keyPath == "programme.safety.re_alerts")
+        let typo = Self.example.replacingOccurrences(of: "acknowledge_within: 10m", with: "acknowledge_within: soon")
+        #expect(problems(typo).first?.keyPath == "programme.safety.acknowledge_within")
+    }
+
     @Test func duplicateMatrixIDsAreRejected() {
         let yaml = Self.example.replacingOccurrences(of: "@mentee.one:example.org", with: "@mentor.one:example.org")
         #expect(problems(yaml).contains { $0.message.contains("already used on line") })

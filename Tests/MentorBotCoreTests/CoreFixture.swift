@@ -1,6 +1,7 @@
 import Dialogs
 import Foundation
 @testable import MentorBotCore
+import Safeguarding
 
 /// A small programme: one coordinator, a French-speaking mentor and an English-speaking mentee,
 /// driven through the pure core with a hand-moved clock.
@@ -8,6 +9,8 @@ struct CoreFixture {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let library: DialogLibrary = try! DialogLibrary.load(directory: repoRoot.appendingPathComponent("Dialogs"))
+    /// The shipped phrase lists; empty (and a failing ScreeningTests) if one cannot be read.
+    static let screener = (try? Screener.load(directory: repoRoot.appendingPathComponent("Dialogs/safety"))) ?? Screener(lists: [:])
 
     static let bot = "@mentorbot:test"
     static let coordinator = "@coord:test"
@@ -36,7 +39,7 @@ struct CoreFixture {
 
     let core: BotCore
     init(configuration: Configuration = CoreFixture.configuration) {
-        core = BotCore(configuration: configuration, library: Self.library)
+        core = BotCore(configuration: configuration, library: Self.library, screener: Self.screener)
     }
 
     /// The same programme where the mentor also has a second mentee, Sam (English), in pair P-002.

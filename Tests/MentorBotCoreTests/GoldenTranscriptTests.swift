@@ -19,7 +19,7 @@ import Testing
     @Test(arguments: cases)
     func theTranscriptMatchesItsGoldenFile(script: String, language: String) throws {
         let source = try String(contentsOf: Self.folder.appendingPathComponent("\(script).script"), encoding: .utf8)
-        var rehearsal = Rehearsal(library: CoreFixture.library, mentorLanguage: language, menteeLanguage: language)
+        var rehearsal = Rehearsal(library: CoreFixture.library, screener: CoreFixture.screener, mentorLanguage: language, menteeLanguage: language)
         let transcript = try RehearsalScript.play(source, on: &rehearsal)
         let golden = Self.folder.appendingPathComponent("\(script).\(language).txt")
         if ProcessInfo.processInfo.environment["MENTORBOT_UPDATE_GOLDEN"] == "1" {
@@ -46,7 +46,7 @@ import Testing
     func menteeAnswersNeverReachTheMentorInAnyTranscript(language: String) throws {
         for script in ["mentee_checkin", "support", "closure"] {
             let source = try String(contentsOf: Self.folder.appendingPathComponent("\(script).script"), encoding: .utf8)
-            var rehearsal = Rehearsal(library: CoreFixture.library, mentorLanguage: language, menteeLanguage: language)
+            var rehearsal = Rehearsal(library: CoreFixture.library, screener: CoreFixture.screener, mentorLanguage: language, menteeLanguage: language)
             _ = rehearsal.start()
             var toMentor: [Rehearsal.Line] = []
             for (number, line) in source.split(separator: "\n").enumerated() where !line.hasPrefix("#") {

@@ -126,10 +126,13 @@ func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProb
     /// outside dialogs, mention "stop", "later", "menu", "talk to a person" or the like.
     @Test func messagesThatEndAnExchangeOfferAWayOut() throws {
         let library = try DialogLibrary.load(directory: repoDialogs)
-        let wayOut = ["stop", "later", "menu", "person", "continue", "start", "plan", "change", "privacy", "help", "checkin"]
+        let wayOut = ["stop", "later", "menu", "person", "continue", "start", "plan", "change", "privacy", "help", "checkin", "support"]
         // Each is followed at once by a question, or is itself the way (the emergency number).
+        // The safety contacts are themselves the way out; the backup coordinators' alert is for staff.
         let followedByAQuestion: Set<String> = ["bot.help.dialog", "bot.continue.resumed", "bot.meeting.moved",
-                                                "bot.safety.reply", "bot.language.unknown", "bot.consent.first"]
+                                                "bot.safety.reply", "bot.language.unknown", "bot.consent.first",
+                                                "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.acknowledged",
+                                                "bot.incident.backup"]
         var keys = BotCore.applicationKeys.filter { $0.hasPrefix("bot.") && !followedByAQuestion.contains($0) }
         for script in library.scripts.values where script.keyword != nil {
             keys.append(script.steps[0].message)

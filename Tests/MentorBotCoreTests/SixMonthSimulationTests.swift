@@ -13,7 +13,7 @@ import Testing
     /// Every message sent while the clock ran forward, with its time.
     static func play(language: String) throws -> (lines: [Rehearsal.Line], core: BotCore) {
         let source = try String(contentsOf: GoldenTranscriptTests.folder.appendingPathComponent("six_months.script"), encoding: .utf8)
-        var rehearsal = Rehearsal(library: CoreFixture.library, mentorLanguage: language, menteeLanguage: language)
+        var rehearsal = Rehearsal(library: CoreFixture.library, screener: CoreFixture.screener, mentorLanguage: language, menteeLanguage: language)
         _ = rehearsal.start()
         var lines: [Rehearsal.Line] = []
         for (number, line) in source.split(separator: "\n").enumerated() where !line.hasPrefix("#") {

@@ -1,6 +1,7 @@
 import Dialogs
 import DurableStore
 import Foundation
+import Safeguarding
 import MentorBotCore
 
 /// What the bot itself spends on one incoming message, without the network: the core's decision
@@ -8,6 +9,7 @@ import MentorBotCore
 /// Twenty mentors each go through the check-in and back, repeatedly.
 func measureOwnProcessing(root: URL, messages: Int) async throws -> [Double] {
     let library = try DialogLibrary.load(directory: root.appendingPathComponent("Dialogs"))
+    let screener = try Screener.load(directory: root.appendingPathComponent("Dialogs/safety"))
     let mentorLines = (0..<20).map { "    - {id: M\($0), matrix_id: \"@m\($0):bench\", language: \($0 % 2 == 0 ? "en" : "fr")}" }
     let yaml = """
     homeserver: http://127.0.0.1
@@ -24,7 +26,7 @@ func measureOwnProcessing(root: URL, messages: Int) async throws -> [Double] {
     let configuration = try ConfigurationLoader(supportedLanguages: Set(library.catalogs.keys))
         .load(yaml: yaml, file: "bench.yaml", baseDirectory: root.path)
     let mentors = configuration.roster.people.filter { $0.role == .mentor }
-    let core = BotCore(configuration: configuration, library: library)
+    let core = BotCore(configuration: configuration, library: library, screener: screener)
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("own-\(UUID().uuidString)")
     let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
     var state = BotState()

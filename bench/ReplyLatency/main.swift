@@ -70,6 +70,10 @@ actor Person {
         while room == nil || (greeting && count == 0) { count += try await poll(bot) }
     }
 
+    func send(_ text: String, index: Int) async throws {
+        _ = try await client.send(roomId: room!, txnId: "s-\(UUID().uuidString)-\(index)", content: MessageContent(kind: .text, body: text, html: nil))
+    }
+
     /// Sends `rounds` messages one after another; returns each reply's latency in ms (nil = lost).
     func measure(_ bot: String, text: String, rounds: Int) async throws -> [Double?] {
         var latencies: [Double?] = []
@@ -83,6 +87,35 @@ actor Person {
         }
         return latencies
     }
+}
+
+/// Starts the release build of the daemon for a programme of `members` (all `role`: "mentors" or
+/// "mentees", all English) and one coordinator, in a fresh data directory.
+func launchMentorbot(bot: Account, coordinator: Account, role: String, members: [Account], coordinatorsRoom: String) throws -> Process {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    try bot.access_token.write(to: directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+    let prefix = role == "mentors" ? "M" : "E"
+    let lines = members.enumerated().map { "    - {id: \(prefix)\($0.offset), matrix_id: \"\($0.element.user_id)\", language: en}" }
+    let yaml = """
+    homeserver: \(homeserver)
+    bot: {user_id: "\(bot.user_id)", access_token_file: \(directory.appendingPathComponent("token").path)}
+    data_directory: \(directory.appendingPathComponent("data").path)
+    dialogs_directory: \(root.appendingPathComponent("Dialogs").path)
+    coordinators_room: "\(coordinatorsRoom)"
+    programme: {default_language: en, time_zone: Europe/Brussels}
+    roster:
+      coordinators:
+        - {id: C1, matrix_id: "\(coordinator.user_id)"}
+      \(role):
+    \(lines.joined(separator: "\n"))
+    """
+    try yaml.write(to: directory.appendingPathComponent("mentorbot.yaml"), atomically: true, encoding: .utf8)
+    let process = Process()
+    process.executableURL = root.appendingPathComponent(".build/release/mentorbot")
+    process.arguments = ["run", "--config", directory.appendingPathComponent("mentorbot.yaml").path, "--log-level", "warning"]
+    try process.run()
+    return process
 }
 
 /// The baseline bot: answers every message at once, no store, no dialog. Same client library.
@@ -127,29 +160,8 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     var daemon: Process?
     var echo: Task<Void, Error>?
     if mentorbot {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try bot.access_token.write(to: dir.appendingPathComponent("token"), atomically: true, encoding: .utf8)
-        let mentors = accounts.enumerated().map { "    - {id: M\($0.offset), matrix_id: \"\($0.element.user_id)\", language: en}" }.joined(separator: "\n")
-        let yaml = """
-        homeserver: \(homeserver)
-        bot: {user_id: "\(bot.user_id)", access_token_file: \(dir.appendingPathComponent("token").path)}
-        data_directory: \(dir.appendingPathComponent("data").path)
-        dialogs_directory: \(root.appendingPathComponent("Dialogs").path)
-        coordinators_room: "#bench-\(UUID().uuidString.prefix(6).lowercased()):localhost"
-        programme: {default_language: en, time_zone: Europe/Brussels}
-        roster:
-          coordinators:
-            - {id: C1, matrix_id: "\(admin.user_id)"}
-          mentors:
-        \(mentors)
-        """
-        try yaml.write(to: dir.appendingPathComponent("mentorbot.yaml"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = root.appendingPathComponent(".build/release/mentorbot")
-        process.arguments = ["run", "--config", dir.appendingPathComponent("mentorbot.yaml").path, "--log-level", "warning"]
-        try process.run()
-        daemon = process
+        daemon = try launchMentorbot(bot: bot, coordinator: admin, role: "mentors", members: accounts,
+                                     coordinatorsRoom: "#bench-\(UUID().uuidString.prefix(6).lowercased()):localhost")
     } else {
         echo = echoBot(bot, people: accounts.map(\.user_id))
     }
@@ -172,28 +184,44 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     return Row(name: mentorbot ? "mentorbot" : "echo baseline", users: users, latencies: latencies, rssMB: rss)
 }
 
-let own = try await measureOwnProcessing(root: root, messages: 2_000).sorted()
-print("Own processing per incoming message (decide + journal with fsync), 2000 messages from 20 mentors:")
-print(String(format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(own, 0.5), percentile(own, 0.95), percentile(own, 0.99), own.last ?? 0))
+// ALERTS_ONLY=1 measures only the safety-alert latency (quicker, e.g. after changing the safety path).
+if ProcessInfo.processInfo.environment["ALERTS_ONLY"] != "1" {
+    let own = try await measureOwnProcessing(root: root, messages: 2_000).sorted()
+    print("Own processing per incoming message (decide + journal with fsync), 2000 messages from 20 mentors:")
+    print(String(format: "p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms\n", percentile(own, 0.5), percentile(own, 0.95), percentile(own, 0.99), own.last ?? 0))
 
-var rows: [Row] = []
-for users in [1, 20] {
-    rows.append(try await measure(users: users, mentorbot: false))
-    rows.append(try await measure(users: users, mentorbot: true))
-}
-print("| bot | users | replies | lost | p50 ms | p95 ms | p99 ms | max ms | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|---|")
-for row in rows {
-    let got = row.latencies.compactMap { $0 }.sorted()
-    let f = { (v: Double) in String(format: "%.1f", v) }
-    print("| \(row.name) | \(row.users) | \(got.count) | \(row.latencies.count - got.count) | \(f(percentile(got, 0.5))) | "
-        + "\(f(percentile(got, 0.95))) | \(f(percentile(got, 0.99))) | \(f(got.last ?? .nan)) | \(row.rssMB.map(f) ?? "-") |")
-}
-for users in [1, 20] {
-    let pair = rows.filter { $0.users == users }
-    let medians = pair.map { percentile($0.latencies.compactMap { $0 }.sorted(), 0.5) }
-    if medians.count == 2 {
-        print("\(users) user(s): mentorbot adds \(String(format: "%.1f", medians[1] - medians[0])) ms to the median reply "
-            + "(ratio \(String(format: "%.2f", medians[1] / medians[0])) against the echo baseline)")
+    var rows: [Row] = []
+    for users in [1, 20] {
+        rows.append(try await measure(users: users, mentorbot: false))
+        rows.append(try await measure(users: users, mentorbot: true))
+    }
+    print("| bot | users | replies | lost | p50 ms | p95 ms | p99 ms | max ms | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for row in rows {
+        let got = row.latencies.compactMap { $0 }.sorted()
+        let f = { (v: Double) in String(format: "%.1f", v) }
+        print("| \(row.name) | \(row.users) | \(got.count) | \(row.latencies.count - got.count) | \(f(percentile(got, 0.5))) | "
+            + "\(f(percentile(got, 0.95))) | \(f(percentile(got, 0.99))) | \(f(got.last ?? .nan)) | \(row.rssMB.map(f) ?? "-") |")
+    }
+    for users in [1, 20] {
+        let pair = rows.filter { $0.users == users }
+        let medians = pair.map { percentile($0.latencies.compactMap { $0 }.sorted(), 0.5) }
+        if medians.count == 2 {
+            print("\(users) user(s): mentorbot adds \(String(format: "%.1f", medians[1] - medians[0])) ms to the median reply "
+                + "(ratio \(String(format: "%.2f", medians[1] / medians[0])) against the echo baseline)")
+        }
     }
 }
+
+let alerts = try await measureAlertLatency(rounds: max(rounds, 20))
+let baselineSorted = alerts.baseline.sorted(), alertSorted = alerts.mentorbot.sorted()
+print("\nSafety alert latency (the safety word sent by a mentee's client until the alert is seen by the coordinator's client):")
+print("| path | alerts | lost | p50 ms | p95 ms | p99 ms | max ms |")
+print("|---|---|---|---|---|---|---|")
+for (name, values, lost) in [("direct message, no bot (baseline)", baselineSorted, 0), ("mentorbot alert", alertSorted, alerts.lost)] {
+    let f = { (v: Double) in String(format: "%.1f", v) }
+    print("| \(name) | \(values.count) | \(lost) | \(f(percentile(values, 0.5))) | \(f(percentile(values, 0.95))) | "
+        + "\(f(percentile(values, 0.99))) | \(f(values.last ?? .nan)) |")
+}
+print(String(format: "alert p99 %.1f ms (target under 1000 ms); median ratio against the baseline %.2f",
+             percentile(alertSorted, 0.99), percentile(alertSorted, 0.5) / percentile(baselineSorted, 0.5)))

@@ -1,6 +1,7 @@
 import Dialogs
 import DurableStore
 import Foundation
+import Safeguarding
 import MentorBotCore
 
 // The scheduler at programme scale: 10,000 pairs (20,000 people) with 100,000 pending jobs
@@ -44,6 +45,7 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 let library = try DialogLibrary.load(directory: root.appendingPathComponent("Dialogs"))
+let screener = try Screener.load(directory: root.appendingPathComponent("Dialogs/safety"))
 var people = [Person(id: "C1", matrixID: "@c:bench", role: .coordinator, language: "en", timeZone: "Europe/Brussels")]
 var pairs: [Pair] = []
 for index in 0..<pairCount {
@@ -57,7 +59,7 @@ let configuration = Configuration(
     homeserver: "http://bench.invalid", bot: BotAccount(userID: "@bot:bench", credential: .accessToken(.environment("X")), deviceID: "B"),
     dataDirectory: "", dialogsDirectory: "", coordinatorsRoom: "#c:bench",
     programme: Programme(defaultLanguage: "en", timeZone: "Europe/Brussels"), roster: Roster(people: people, pairs: pairs))
-let core = BotCore(configuration: configuration, library: library)
+let core = BotCore(configuration: configuration, library: library, screener: screener)
 
 // Monday 4 January 2027, 09:00 in Brussels.
 let start = Date(timeIntervalSince1970: 1_799_049_600)

@@ -14,6 +14,7 @@ final class BotProcess: @unchecked Sendable {
         var userID: String
         var role: String
         var language: String
+        var backup = false
     }
 
     init(homeserver: TestHomeserver, homeserverURL: String? = nil, bot: TestHomeserver.Account, token: String? = nil,
@@ -27,7 +28,8 @@ final class BotProcess: @unchecked Sendable {
             let chosen = members.filter { $0.role == role }
             if chosen.isEmpty { return "    []" }
             return chosen
-                .map { "    - {id: \($0.id), matrix_id: \"\($0.userID)\", language: \($0.language)}" }.joined(separator: "\n")
+                .map { "    - {id: \($0.id), matrix_id: \"\($0.userID)\", language: \($0.language)\($0.backup ? ", backup: true" : "")}" }
+                .joined(separator: "\n")
         }
         // Matched today, whenever the tests run, so that the pair's rhythm starts from now.
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "Europe/Brussels")!,

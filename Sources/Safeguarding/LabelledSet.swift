@@ -1,0 +1,73 @@
+import Foundation
+
+/// Sentences labelled by hand ("threat | They said they will kill me"; "ok | ..." for ordinary
+/// ones), to measure a phrase list: how many danger statements it catches, and how many ordinary
+/// sentences it would raise an alarm for.
+public struct LabelledSet: Sendable {
+    public struct Item: Sendable {
+        /// A danger category, or nil for an ordinary sentence.
+        public let category: DangerCategory?
+        public let sentence: String
+        public let line: Int
+    }
+
+    public struct Problem: Error, CustomStringConvertible {
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    public let items: [Item]
+
+    public init(text: String) throws {
+        var items: [Item] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            guard let bar = line.firstIndex(of: "|") else {
+                throw Problem(line: index + 1, message: "write \"category | sentence\" (or \"ok | sentence\")")
+            }
+            let label = line[..<bar].trimmingCharacters(in: .whitespaces)
+            let sentence = line[line.index(after: bar)...].trimmingCharacters(in: .whitespaces)
+            guard label == "ok" || DangerCategory(rawValue: label) != nil else {
+                throw Problem(line: index + 1, message: "unknown label \"\(label)\" (ok or one of: \(DangerCategory.screened.map(\.rawValue).joined(separator: ", ")))")
+            }
+            items.append(Item(category: DangerCategory(rawValue: label), sentence: sentence, line: index + 1))
+        }
+        self.items = items
+    }
+
+    public struct Evaluation: Sendable {
+        public let dangerCount: Int
+        public let ordinaryCount: Int
+        /// Danger sentences nothing caught: each one is a danger a coordinator would not hear of.
+        public let missed: [Item]
+        /// Caught, but under another category than the label.
+        public let otherCategory: [(Item, ScreeningResult)]
+        public let falseAlarms: [(Item, ScreeningResult)]
+
+        public var recall: Double { Double(dangerCount - missed.count) / Double(max(dangerCount, 1)) }
+        public var falseAlarmRate: Double { Double(falseAlarms.count) / Double(max(ordinaryCount, 1)) }
+
+        public var summary: String {
+            String(format: "recall %.1f%% (%d of %d danger sentences; %d under another category), false alarms %.1f%% (%d of %d ordinary sentences)",
+                   recall * 100, dangerCount - missed.count, dangerCount, otherCategory.count,
+                   falseAlarmRate * 100, falseAlarms.count, ordinaryCount)
+        }
+    }
+
+    public func evaluate(with screener: Screener, language: String) -> Evaluation {
+        var missed: [Item] = [], other: [(Item, ScreeningResult)] = [], alarms: [(Item, ScreeningResult)] = []
+        for item in items {
+            let result = screener.screen(item.sentence, language: language)
+            switch (item.category, result) {
+            case (nil, let result?): alarms.append((item, result))
+            case (_?, nil): missed.append(item)
+            case (let expected?, let result?) where result.category != expected: other.append((item, result))
+            default: break
+            }
+        }
+        return Evaluation(dangerCount: items.filter { $0.category != nil }.count, ordinaryCount: items.filter { $0.category == nil }.count,
+                          missed: missed, otherCategory: other, falseAlarms: alarms)
+    }
+}

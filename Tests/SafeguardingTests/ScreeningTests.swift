@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import Safeguarding
+
+/// Screening against the shipped phrase lists and the labelled sentences in Labelled/: every
+/// explicit danger statement must be caught in every language; false alarms are counted and
+/// printed per language, so that tuning a list shows its cost.
+@Suite struct ScreeningTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let loaded = Result { try PhraseList.loadAll(directory: repoRoot.appendingPathComponent("Dialogs/safety")) }
+    static let lists: [String: PhraseList] = (try? loaded.get()) ?? [:]
+    static let screener = Screener(lists: lists)
+    static let labelledFolder = repoRoot.appendingPathComponent("Tests/SafeguardingTests/Labelled")
+
+    static func labelled(_ language: String) throws -> LabelledSet {
+        try LabelledSet(text: String(contentsOf: labelledFolder.appendingPathComponent("\(language).txt"), encoding: .utf8))
+    }
+
+    static var languages: [String] { lists.keys.sorted() }
+
+    @Test func everyLanguageHasAPhraseListAndALabelledSet() throws {
+        _ = try Self.loaded.get()
+        let catalogs = try FileManager.default.contentsOfDirectory(atPath: Self.repoRoot.appendingPathComponent("Dialogs/locales").path)
+            .filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+        #expect(Self.languages == catalogs, "a phrase list for every catalog language")
+        for language in catalogs {
+            let set = try Self.labelled(language)
+            #expect(set.items.filter { $0.category != nil }.count >= 20, "\(language): at least 20 danger sentences")
+            #expect(set.items.filter { $0.category == nil }.count >= 20, "\(language): at least 20 ordinary sentences")
+        }
+    }
+
+    @Test(arguments: languages)
+    func everyExplicitDangerStatementIsCaught(language: String) throws {
+        let result = try Self.labelled(language).evaluate(with: Self.screener, language: language)
+        print("screening \(language): \(result.summary)")
+        #expect(result.missed.isEmpty, "\(language): missed \(result.missed.map { "line \($0.line): \($0.sentence)" }.joined(separator: "; "))")
+    }
+
+    @Test func phrasesMatchWithWildcardsGapsAndSlips() throws {
+        let list = try PhraseList.load(yaml: """
+            language: xx
+            categories:
+              threat: [threat* me, "took ... passport", "*traffick*", "please help me !with"]
+              trafficker_seen: [x1]
+              documents_taken: [x2]
+              debt_or_work_pressure: [x3]
+              violence_at_home: [x4]
+              self_harm: [x5]
+              crisis: [x6]
+              mentor_misconduct: [x7]
+            """, file: "xx.yaml")
+        let screener = Screener(lists: ["xx": list])
+        #expect(screener.screen("He THREATENED me!", language: "xx")?.phrase == "threat* me")
+        #expect(screener.screen("they took my old passport", language: "xx")?.phrase == "took ... passport")
+        #expect(screener.screen("they took my old red blue passport", language: "xx") == nil, "at most three words between")
+        #expect(screener.screen("they took my pasport", language: "xx")?.phrase == "took ... passport", "one slip in long words")
+        #expect(screener.screen("they tok my passport", language: "xx") == nil, "short words must match exactly")
+        #expect(screener.screen("antitrafficking day", language: "xx")?.category == .threat)
+        #expect(screener.screen("please help me", language: "xx") != nil)
+        #expect(screener.screen("please help me with my CV", language: "xx") == nil)
+        #expect(screener.screen("", language: "xx") == nil)
+    }
+
+    @Test func badPhraseListsAreReportedWithFileLineAndCategory() {
+        func problems(_ yaml: String) -> String {
+            do {
+                _ = try PhraseList.load(yaml: yaml, file: "bad.yaml")
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        let unknown = problems("language: xx\ncategories:\n  thret: [a b]\n")
+        #expect(unknown.contains("bad.yaml") && unknown.contains("bad.yaml:3") && unknown.contains("unknown category \"thret\""))
+        #expect(unknown.contains("missing category \"threat\""))
+        let gapAtEnd = problems("language: xx\ncategories:\n  threat: [\"took ...\"]\n")
+        #expect(gapAtEnd.contains("goes between words"))
+        let lonely = problems("language: xx\ncategories:\n  threat: [\"a*\"]\n")
+        #expect(lonely.contains("is not a word"))
+    }
+}
