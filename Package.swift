@@ -26,7 +26,8 @@ let package = Package(
         .target(name: "DurableStore", dependencies: ["DedicatedThread"]),
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
-        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML"]),
+        // DurableStore for its snapshot protocol only: the state says how it is cut into segments.
+        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "DurableStore"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
@@ -61,7 +62,7 @@ let package = Package(
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "DurableStore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs"]),
     ]
 )
