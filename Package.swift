@@ -28,7 +28,8 @@ let package = Package(
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
         // Danger and distress screening of every inbound text, from per-language phrase lists.
         .target(name: "Safeguarding", dependencies: ["Dialogs", "StrictYAML"]),
-        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "Safeguarding"]),
+        // DurableStore for its snapshot protocol only: the state says how it is cut into segments.
+        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "Safeguarding", "DurableStore"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
@@ -64,7 +65,7 @@ let package = Package(
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "Safeguarding"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "Safeguarding", "DurableStore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs", "Safeguarding"]),
     ]
 )

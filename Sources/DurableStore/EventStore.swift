@@ -11,11 +11,12 @@ public struct RecoveredState<Record: Sendable, Snapshot: Sendable>: Sendable {
 
 /// A durable, event-sourced store in one data directory:
 /// - `journal.jsonl`: one record per line, each with its sequence number (readable, diffable);
-/// - `snapshot.json`: the application state and the last sequence number it covers;
+/// - `snapshot.json`: the application state and the last sequence number it covers, written and
+///   read in segments, one per line (see `SnapshotFile`), so that memory stays near the state's size;
 /// - `lock`: held with flock by the one process using the directory, holding its pid.
 /// `append` returns only when its records are on disk (fsync). Concurrent appends share one
 /// fsync (group commit). Everything blocking runs on the store's own thread.
-public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable> {
+public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot & Sendable> {
     public let directory: URL
     private let lane = DedicatedThread(name: "event-store")
     private let journal: JournalFile
@@ -31,11 +32,6 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable
     struct Line: Codable {
         var seq: Int
         var record: Record
-    }
-
-    struct SnapshotFile: Codable {
-        var lastSequence: Int
-        var state: Snapshot
     }
 
     init(directory: URL, journal: JournalFile, nextSequence: Int) {
@@ -57,7 +53,7 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable
                 try? FileManager.default.removeItem(atPath: paths.snapshotTemporary)
                 repairs.append("removed a snapshot left half-written by a crash (\(paths.snapshotTemporary))")
             }
-            let snapshot = try readSnapshot(paths)
+            let snapshot = try SnapshotFile<Snapshot>.read(paths.snapshot)
             let scan = try JournalScanner<Line>(path: paths.journal).scan(after: snapshot?.lastSequence ?? 0)
             if let torn = scan.tornLine {
                 repairs.append("dropped a torn last line at \(paths.journal):\(torn) (a write cut short by a crash)")
@@ -71,15 +67,6 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable
         } catch {
             lock.release()
             throw error
-        }
-    }
-
-    private static func readSnapshot(_ paths: StorePaths) throws -> SnapshotFile? {
-        guard let data = try FileIO.readAll(paths.snapshot) else { return nil }
-        do {
-            return try JSONDecoder.store.decode(SnapshotFile.self, from: data)
-        } catch {
-            throw StoreError.corruptSnapshot(file: paths.snapshot, reason: "cannot be decoded: \(error)")
         }
     }
 
@@ -135,15 +122,11 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: Codable & Sendable
     public func writeSnapshot(_ snapshot: Snapshot) async throws {
         guard !isClosed else { throw StoreError.closed }
         await drain()
-        let file = SnapshotFile(lastSequence: nextSequence - 1, state: snapshot)
-        let data = try JSONEncoder.store.encode(file)
+        let lastSequence = nextSequence - 1
         let paths = StorePaths(directory: directory)
         let journal = self.journal
         try await lane.run {
-            let fd = try FileIO.open(paths.snapshotTemporary, O_WRONLY | O_CREAT | O_TRUNC)
-            defer { Glibc.close(fd) }
-            try FileIO.writeAll(fd, data, path: paths.snapshotTemporary)
-            try FileIO.fsync(fd, path: paths.snapshotTemporary)
+            try SnapshotFile.write(snapshot, lastSequence: lastSequence, to: paths.snapshotTemporary)
             try FileIO.check(rename(paths.snapshotTemporary, paths.snapshot), "rename", paths.snapshot)
             try FileIO.fsyncDirectory(paths.directory)
             try journal.truncate()

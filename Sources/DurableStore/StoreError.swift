@@ -6,7 +6,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case locked(directory: String, holderPID: String)
     /// A journal line that is not the last cannot be read: real corruption, not a torn write.
     case corruptJournal(file: String, line: Int, reason: String)
-    case corruptSnapshot(file: String, reason: String)
+    /// The snapshot cannot be read; `line` is where, when the file is in lines.
+    case corruptSnapshot(file: String, line: Int?, reason: String)
     /// A system call failed.
     case io(operation: String, path: String, errno: Int32)
     case closed
@@ -19,8 +20,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corruptJournal(let file, let line, let reason):
             "\(file):\(line): the journal is damaged (\(reason)). Nothing was changed. Restore the data directory "
                 + "from a backup, or move this file aside after keeping a copy for investigation"
-        case .corruptSnapshot(let file, let reason):
-            "\(file): the snapshot is damaged (\(reason)). Nothing was changed. Restore it from a backup"
+        case .corruptSnapshot(let file, let line, let reason):
+            "\(file)\(line.map { ":\($0)" } ?? ""): the snapshot is damaged (\(reason)). Nothing was changed. "
+                + "Restore it from a backup"
         case .io(let operation, let path, let code):
             "\(operation) \(path) failed: \(String(cString: strerror(code)))"
         case .closed:

@@ -116,6 +116,12 @@ public struct BotState: Codable, Sendable, Equatable {
         meetingIndex = Dictionary(meetings.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Replaces the meetings and rebuilds their index (a snapshot read back in segments).
+    mutating func restoreMeetings(_ meetings: [Meeting]) {
+        self.meetings = meetings
+        indexMeetings()
+    }
+
     /// Enough to count a day's messages against any sensible daily limit.
     static let reachOutMemory = 20
 

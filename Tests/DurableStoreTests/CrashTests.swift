@@ -46,9 +46,10 @@ import Testing
     }
 
     static func verify(_ directory: URL, confirmed: Int) async throws -> Int {
-        let (store, recovered) = try EventStore<Int, Int>.open(directory: directory)
+        let (store, recovered) = try EventStore<Int, [Int]>.open(directory: directory)
         await store.close()
-        let covered = recovered.snapshot ?? -1
+        let covered = recovered.snapshot?.last ?? -1
+        #expect(recovered.snapshot ?? [] == Array(0..<(covered + 1)), "the snapshot holds every index it covers, in order")
         let expected = Array((covered + 1)..<(covered + 1 + recovered.records.count))
         #expect(recovered.records == expected, "records after the snapshot run on without gaps or duplicates")
         let highest = recovered.records.last ?? covered

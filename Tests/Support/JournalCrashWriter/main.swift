@@ -6,7 +6,8 @@ import Foundation
 // process at any moment and check that every confirmed record survived.
 //
 // usage: journal-crash-writer DIRECTORY [SNAPSHOT_EVERY]
-// The snapshot is the highest index it covers; the journal holds the indices after it.
+// The snapshot is every index it covers (0, 1, 2, ...), one per line of the snapshot file, so that a
+// kill can land in the middle of writing one; the journal holds the indices after it.
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -22,8 +23,8 @@ func report(_ line: String) {
 }
 
 do {
-    let (store, recovered) = try EventStore<Int, Int>.open(directory: directory)
-    var next = max(recovered.snapshot ?? -1, recovered.records.last ?? -1) + 1
+    let (store, recovered) = try EventStore<Int, [Int]>.open(directory: directory)
+    var next = max(recovered.snapshot?.last ?? -1, recovered.records.last ?? -1) + 1
     var sinceSnapshot = 0
     while true {
         let batch = Array(next..<(next + 1 + next % 3))
@@ -32,7 +33,7 @@ do {
         sinceSnapshot += batch.count
         report("\(next - 1)")
         if snapshotEvery > 0, sinceSnapshot >= snapshotEvery {
-            try await store.writeSnapshot(next - 1)
+            try await store.writeSnapshot(Array(0..<next))
             sinceSnapshot = 0
             report("snapshot \(next - 1)")
         }
