@@ -1,11 +1,13 @@
 import Foundation
 
 /// Folds what people type into one comparable form: case, accents, surrounding punctuation and
-/// spaces, Arabic and Persian letter variants and digits. "  Oui ! " and "oui" compare equal.
+/// spaces, Arabic and Persian letter variants, vowel marks and digits. "  Oui ! " and "oui" compare equal.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
         var folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-        folded = String(folded.unicodeScalars.map { Character(unifiedLetter($0)) })
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: folded.unicodeScalars.filter { !isIgnorable($0) }.map(unifiedLetter))
+        folded = String(scalars)
         let trimSet = CharacterSet.whitespacesAndNewlines.union(.punctuationCharacters).union(.symbols)
             .subtracting(CharacterSet(charactersIn: "?"))
         let trimmed = folded.trimmingCharacters(in: trimSet)
@@ -22,7 +24,19 @@ public enum TextNormalizer {
         case 0x06A9: "\u{0643}"                  // keheh -> kaf
         case 0x0622, 0x0623, 0x0625: "\u{0627}"  // alef with madda/hamza -> bare alef
         case 0x0629: "\u{0647}"                  // teh marbuta -> heh
+        case 0x0624: "\u{0648}"                  // waw with hamza -> waw
+        case 0x0626: "\u{064A}"                  // yeh with hamza -> yeh
         default: scalar
+        }
+    }
+
+    /// Marks that change nothing for matching: Arabic vowel marks (harakat, shadda, tanween,
+    /// superscript alef), the tatweel that only stretches a letter, and the Persian zero-width
+    /// non-joiner some keyboards put inside words and others do not.
+    static func isIgnorable(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x064B...0x065F, 0x0670, 0x0640, 0x200C: true
+        default: false
         }
     }
 }

@@ -5,18 +5,23 @@ import Dialogs
 /// Its words must appear in this order in a message. `word*` matches any word starting with
 /// "word", `*word` any word ending with it, `*word*` any word containing it (for languages that
 /// attach "and", "the" or "my" to the word); `...` allows up to three other words in between. A
-/// slip of one letter is forgiven in words of five letters or more, and everything is compared
+/// slip of one letter (not the first) is forgiven in words of six letters or more and stems of eight
+/// or more, and everything is compared
 /// after the same folding as the bot's other words (case, accents, Arabic and Persian letters).
 public struct Phrase: Sendable, Equatable {
+    /// Letters are compared as Unicode scalars of folded text: exact, cheap, and the same on both
+    /// sides because phrases and messages are folded alike.
+    typealias Letters = [Unicode.Scalar]
+
     enum Token: Sendable, Equatable {
-        case word(String)
-        case prefix(String)
-        case suffix(String)
-        case contains(String)
+        case word(Letters)
+        case prefix(Letters)
+        case suffix(Letters)
+        case contains(Letters)
         case gap
         /// `!word`: the next word is not this one (or there is none), e.g. "please help me !with",
         /// so that "please help me with my CV" stays an ordinary request.
-        case notFollowedBy(String)
+        case notFollowedBy(Letters)
     }
 
     public let text: String
@@ -42,7 +47,7 @@ public struct Phrase: Sendable, Equatable {
                 guard word.count >= 2, !tokens.isEmpty else {
                     return .failure(PhraseError(text: text, reason: "\"\(raw)\" must follow a word and name a word of two letters or more"))
                 }
-                tokens.append(.notFollowedBy(word))
+                tokens.append(.notFollowedBy(Array(word.unicodeScalars)))
                 continue
             }
             let starts = raw.hasPrefix("*"), ends = raw.hasSuffix("*")
@@ -51,7 +56,8 @@ public struct Phrase: Sendable, Equatable {
             guard core.count >= (wildcard ? 2 : 1), !core.contains(" "), !core.contains("*") else {
                 return .failure(PhraseError(text: text, reason: "\"\(raw)\" is not a word (a wildcard needs at least two letters, and * goes only at a word's ends)"))
             }
-            tokens.append(starts && ends ? .contains(core) : starts ? .suffix(core) : ends ? .prefix(core) : .word(core))
+            let letters = Array(core.unicodeScalars)
+            tokens.append(starts && ends ? .contains(letters) : starts ? .suffix(letters) : ends ? .prefix(letters) : .word(letters))
         }
         guard tokens.contains(where: { if case .word = $0 { true } else if case .prefix = $0 { true } else if case .suffix = $0 { true } else if case .contains = $0 { true } else { false } }) else { return .failure(PhraseError(text: text, reason: "a phrase needs words")) }
         guard tokens.first != .gap, tokens.last != .gap,
@@ -63,19 +69,38 @@ public struct Phrase: Sendable, Equatable {
     }
 
     /// Does the phrase occur in these folded words?
-    func occurs(in words: [String]) -> Bool {
-        guard !words.isEmpty else { return false }
-        for start in words.indices where matches(tokens[0], words[start]) {
-            if match(from: 1, at: start + 1, in: words) { return true }
+    func occurs(in words: [ScreenedWord]) -> Bool {
+        words.indices.contains { occurs(in: words, at: $0) }
+    }
+
+    /// Does the phrase occur starting at word `start`?
+    func occurs(in words: [ScreenedWord], at start: Int) -> Bool {
+        matches(tokens[0], words[start]) && match(from: 1, at: start + 1, in: words)
+    }
+
+    /// The letter every match starts with, when there is one (a slip is never forgiven on the first
+    /// letter): lets the screener try only the phrases that can start at a given word.
+    var firstLetter: Unicode.Scalar? {
+        switch tokens[0] {
+        case .word(let word), .prefix(let word): word.first
+        default: nil
         }
-        return false
+    }
+
+    /// The writing system of the first word: a phrase in Arabic letters cannot start at a word in
+    /// Latin ones.
+    var firstScript: Script {
+        switch tokens[0] {
+        case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): Script(of: letters.first)
+        default: .other
+        }
     }
 
     /// Tokens from `index` on match the words from `position` on.
-    private func match(from index: Int, at position: Int, in words: [String]) -> Bool {
+    private func match(from index: Int, at position: Int, in words: [ScreenedWord]) -> Bool {
         guard index < tokens.count else { return true }
         if case .notFollowedBy(let word) = tokens[index] {
-            guard position >= words.count || words[position] != word else { return false }
+            guard position >= words.count || words[position].letters != word else { return false }
             return match(from: index + 1, at: position, in: words)
         }
         if tokens[index] == .gap {
@@ -91,21 +116,40 @@ public struct Phrase: Sendable, Equatable {
         return match(from: index + 1, at: position + 1, in: words)
     }
 
-    private func matches(_ token: Token, _ word: String) -> Bool {
+    private func matches(_ token: Token, _ word: ScreenedWord) -> Bool {
+        let letters = word.letters
         switch token {
-        case .word(let expected): word == expected || Self.oneSlipApart(word, expected)
-        case .prefix(let start): word.hasPrefix(start) || (start.count >= 5 && Self.oneSlipApart(String(word.prefix(start.count)), start))
-        case .suffix(let end): word.hasSuffix(end)
-        case .contains(let part): word.contains(part)
-        case .gap, .notFollowedBy: true
+        case .word(let expected):
+            return letters == expected || (expected.count >= Self.slipWordLength && Self.oneSlipApart(letters, expected))
+        case .prefix(let stem):
+            if letters.starts(with: stem) { return true }
+            guard stem.count >= Self.slipStemLength, letters.first == stem.first else { return false }
+            // The stem may have lost or gained a letter: compare it with the word's start of each length.
+            return (stem.count - 1...stem.count + 1).contains { length in
+                length <= letters.count && Self.oneSlipApart(Array(letters.prefix(length)), stem)
+            }
+        case .suffix(let end):
+            return letters.count >= end.count && letters.suffix(end.count).elementsEqual(end)
+        case .contains(let part):
+            guard letters.count >= part.count, let first = part.first else { return false }
+            return (0...(letters.count - part.count)).contains { offset in
+                letters[offset] == first && letters[offset..<offset + part.count].elementsEqual(part)
+            }
+        case .gap, .notFollowedBy:
+            return true
         }
     }
 
-    /// One letter added, removed, replaced or two swapped, in words of five letters or more:
-    /// "pasport", "threatend". Shorter words must match exactly ("hit" is not "hot").
-    static func oneSlipApart(_ a: String, _ b: String) -> Bool {
-        guard a.count >= 5, b.count >= 5, abs(a.count - b.count) <= 1, a != b else { return false }
-        let x = Array(a), y = Array(b)
+    /// A slip is forgiven in a word of at least this many letters, and in a `word*` stem of at
+    /// least `slipStemLength`: shorter ones are too often another real word ("nackt" / "Nacht",
+    /// "menac*" / "ménage", "proxo" / "proxy"), and an alarm on an ordinary sentence costs trust.
+    static let slipWordLength = 6
+    static let slipStemLength = 8
+
+    /// One letter added, removed, replaced or two swapped, never the first letter (people rarely
+    /// mistype it, and other words differ there: "mourir" / "courir"): "pasport", "threatend".
+    static func oneSlipApart(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Bool {
+        guard abs(x.count - y.count) <= 1, x != y, x.first == y.first else { return false }
         if x.count == y.count {
             let differences = x.indices.filter { x[$0] != y[$0] }
             if differences.count == 1 { return true }
@@ -133,4 +177,30 @@ public struct Phrase: Sendable, Equatable {
 public struct PhraseError: Error, Sendable, Equatable {
     public let text: String
     public let reason: String
+}
+
+/// A word of a screened message, folded, as letters.
+struct ScreenedWord {
+    let letters: [Unicode.Scalar]
+    let script: Script
+
+    init(_ text: String) {
+        letters = Array(text.unicodeScalars)
+        script = Script(of: letters.first)
+    }
+}
+
+/// The writing system a word starts in, coarsely: enough to skip the phrases of other scripts.
+enum Script: Hashable, Sendable {
+    case latin, greek, cyrillic, arabic, other
+
+    init(of scalar: Unicode.Scalar?) {
+        switch scalar?.value ?? 0 {
+        case 0x41...0x24F: self = .latin
+        case 0x370...0x3FF, 0x1F00...0x1FFF: self = .greek
+        case 0x400...0x52F: self = .cyrillic
+        case 0x600...0x6FF, 0x750...0x77F, 0xFB50...0xFDFF, 0xFE70...0xFEFF: self = .arabic
+        default: self = .other
+        }
+    }
 }

@@ -95,9 +95,25 @@ public struct ScreeningResult: Sendable, Equatable {
 /// else, in any state, mid-dialog included.
 public struct Screener: Sendable {
     public let lists: [String: PhraseList]
+    /// Per language, the phrases by the letter they must start with, and those that can start
+    /// with any (`*word`): a message word is tried only against phrases that can start there.
+    private let byFirstLetter: [String: [Unicode.Scalar: [Phrase]]]
+    private let anyFirstLetter: [String: [Script: [Phrase]]]
 
     public init(lists: [String: PhraseList]) {
         self.lists = lists
+        var byFirstLetter: [String: [Unicode.Scalar: [Phrase]]] = [:], anyFirstLetter: [String: [Script: [Phrase]]] = [:]
+        for (language, list) in lists {
+            for phrase in list.phrases {
+                if let letter = phrase.firstLetter {
+                    byFirstLetter[language, default: [:]][letter, default: []].append(phrase)
+                } else {
+                    anyFirstLetter[language, default: [:]][phrase.firstScript, default: []].append(phrase)
+                }
+            }
+        }
+        self.byFirstLetter = byFirstLetter
+        self.anyFirstLetter = anyFirstLetter
     }
 
     /// The phrase lists in a folder (normally `Dialogs/safety`).
@@ -107,22 +123,28 @@ public struct Screener: Sendable {
 
     /// The most severe match, looking first in the person's language, then in every other list:
     /// people write in the language they are most at ease with when it matters, whatever their
-    /// setting says.
+    /// setting says. Among equally severe matches, the earliest in the list order wins.
     public func screen(_ text: String, language: String) -> ScreeningResult? {
-        let words = Self.words(text)
+        let words = Self.words(text).map(ScreenedWord.init)
         guard !words.isEmpty else { return nil }
         let order = [language] + lists.keys.sorted().filter { $0 != language }
-        var best: ScreeningResult?
-        for code in order {
-            guard let list = lists[code] else { continue }
-            for phrase in list.phrases where phrase.occurs(in: words) {
-                if best == nil || phrase.category.severity > best!.category.severity {
-                    best = ScreeningResult(category: phrase.category, phrase: phrase.text, language: code, line: phrase.line)
+        var best: (result: ScreeningResult, rank: Int)?
+        for (position, code) in order.enumerated() where lists[code] != nil {
+            for start in words.indices {
+                let word = words[start]
+                let candidates = (word.letters.first.flatMap { byFirstLetter[code]?[$0] } ?? []) + (anyFirstLetter[code]?[word.script] ?? [])
+                for phrase in candidates where phrase.occurs(in: words, at: start) {
+                    let rank = position * 1_000_000 + phrase.line
+                    let better = best.map { phrase.category.severity > $0.result.category.severity
+                        || (phrase.category.severity == $0.result.category.severity && rank < $0.rank) } ?? true
+                    if better {
+                        best = (ScreeningResult(category: phrase.category, phrase: phrase.text, language: code, line: phrase.line), rank)
+                    }
                 }
-                if best?.category.severity == .urgent { return best }
             }
+            if best?.result.category.severity == .urgent { return best?.result }
         }
-        return best
+        return best?.result
     }
 
     /// Folded words: the bot's usual folding, with punctuation inside the text as spaces.

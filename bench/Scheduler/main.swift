@@ -45,7 +45,8 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
 }
 
 let library = try DialogLibrary.load(directory: root.appendingPathComponent("Dialogs"))
-let screener = try Screener.load(directory: root.appendingPathComponent("Dialogs/safety"))
+// No text is screened here: the bench moves only the clock.
+let screener = Screener(lists: [:])
 var people = [Person(id: "C1", matrixID: "@c:bench", role: .coordinator, language: "en", timeZone: "Europe/Brussels")]
 var pairs: [Pair] = []
 for index in 0..<pairCount {
