@@ -20,7 +20,6 @@ extension IntegrationSuite {
             try programme.process.start()
             let (menteeRoom, seen) = try await programme.open(programme.mentee)
             let coordinatorsRoom = try await programme.joinCoordinatorsRoom(programme.coordinator)
-            let backupRoom = try await programme.backup!.acceptInvite(from: bot)
 
             // Mid check-in, in Arabic.
             let checkIn = try await programme.exchange(programme.mentee, in: menteeRoom, word("checkin", "ar"), replies: 2)
@@ -40,21 +39,27 @@ extension IntegrationSuite {
             #expect(!alert[roomBefore].contains(Self.arabicDanger), "never the mentee's words")
 
             // Nobody takes it on: ten minutes later (daemon clock), a repeat and the backup's message.
-            let backupBefore = await programme.backup!.bodies(from: bot, in: backupRoom).count
             try programme.process.setClock(to: Date().addingTimeInterval(10 * 60 + 2))
             let repeated = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: roomBefore + 2, timeout: 20)
             #expect(repeated[roomBefore + 1].contains("I-001"))
-            let backupMessages = try await programme.backup!.waitForMessages(from: bot, in: backupRoom, count: backupBefore + 1, timeout: 20)
-            #expect(backupMessages[backupBefore].hasPrefix(opening("bot.incident.backup", "en")))
+            // The backup joins the rooms the bot invited them to; the direct message is in their own.
+            let direct = try await programme.backup!.waitForMessage(from: bot, containing: opening("bot.incident.backup", "en"), timeout: 20)
+            #expect(direct.body.contains("I-001"))
+            #expect(await programme.backup!.bodies(from: bot, in: direct.room).allSatisfy { !$0.hasPrefix("SAFETY") },
+                    "a room of their own, not the coordinators' room")
 
             // Taken on, then resolved.
             let menteeBefore = await programme.mentee.bodies(from: bot, in: menteeRoom).count
+            let ackBefore = await programme.coordinator.bodies(from: bot, in: coordinatorsRoom).count
             try await programme.coordinator.say("ack I-001", in: coordinatorsRoom)
             let told = try await programme.mentee.waitForMessages(from: bot, in: menteeRoom, count: menteeBefore + 1, timeout: 20)
             #expect(told[menteeBefore] == shippedText.text("bot.safety.acknowledged", in: "ar", ["emergency": "112"]))
+            let taken = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: ackBefore + 1, timeout: 20)
+            #expect(taken[ackBefore].hasPrefix("I-001"))
+            let roomNow = ackBefore + 1
             try await programme.coordinator.say("resolve I-001 called her, safe at a friend's", in: coordinatorsRoom)
-            let resolved = try await programme.coordinator.waitForMessage(from: bot, containing: opening("coordinator.resolved", "en"), timeout: 20)
-            #expect(resolved.body.contains("I-001"))
+            let resolved = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: roomNow + 1, timeout: 20)
+            #expect(resolved.last == shippedText.text("coordinator.resolved", in: "en", ["reference": "I-001"]))
 
             // Routine messages resume: the mentee's monthly check-in comes on its day, in Arabic.
             var calendar = Calendar(identifier: .gregorian)
