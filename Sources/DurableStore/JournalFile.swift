@@ -50,24 +50,23 @@ struct JournalScanner<Line: Decodable & SequencedLine> {
     /// Lines whose sequence is above `covered` (the snapshot's), checking that sequence numbers
     /// run without gaps.
     func scan(after covered: Int) throws -> Result {
-        guard let data = try FileIO.readAll(path) else { return Result(lines: [], lastSequence: 0, validLength: 0) }
+        guard FileManager.default.fileExists(atPath: path) else { return Result(lines: [], lastSequence: 0, validLength: 0) }
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        // A chunk at a time: a long journal is never in memory twice (bytes and records).
+        var reader = LineReader(fd: fd, path: path, chunkSize: 64 * 1024)
         var result = Result(lines: [], lastSequence: 0, validLength: 0)
         var previous: Int?
-        var start = data.startIndex
-        var number = 0
         let decoder = JSONDecoder.store
-        while start < data.endIndex {
-            number += 1
-            let end = data[start...].firstIndex(of: 0x0A)
-            let isLast = end == nil || data.index(after: end!) == data.endIndex
-            let lineData = data[start..<(end ?? data.endIndex)]
+        while let (bytes, terminated) = try reader.nextLine() {
+            let number = reader.lineNumber
             let line: Line
             do {
-                guard end != nil else { throw CocoaError(.fileReadCorruptFile) }
-                line = try decoder.decode(Line.self, from: lineData)
+                guard terminated else { throw CocoaError(.fileReadCorruptFile) }
+                line = try decoder.decode(Line.self, from: bytes)
             } catch {
                 // A crash mid-write leaves at most the last line incomplete; anything else is damage.
-                if isLast {
+                if try reader.isAtEnd() {
                     result.tornLine = number
                     return result
                 }
@@ -84,8 +83,7 @@ struct JournalScanner<Line: Decodable & SequencedLine> {
             previous = line.seq
             result.lastSequence = line.seq
             if line.seq > covered { result.lines.append(line) }
-            start = data.index(after: end!)
-            result.validLength = start - data.startIndex
+            result.validLength += bytes.count + 1
         }
         return result
     }
