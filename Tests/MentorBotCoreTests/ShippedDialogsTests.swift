@@ -131,7 +131,7 @@ func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProb
         // The safety contacts are themselves the way out; the backup coordinators' alert is for staff.
         let followedByAQuestion: Set<String> = ["bot.help.dialog", "bot.continue.resumed", "bot.meeting.moved",
                                                 "bot.safety.reply", "bot.language.unknown", "bot.consent.first",
-                                                "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.acknowledged",
+                                                "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.acknowledged", "bot.safety.contact",
                                                 "bot.incident.backup"]
         var keys = BotCore.applicationKeys.filter { $0.hasPrefix("bot.") && !followedByAQuestion.contains($0) }
         for script in library.scripts.values where script.keyword != nil {
