@@ -19,10 +19,7 @@ extension BotCore {
 
     /// `iso` ("2027-01-15") at the programme's nudge time, in `zone`.
     func nudgeTime(on iso: String, in zone: TimeZone) -> Date? {
-        let parts = iso.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3 else { return nil }
-        return calendar(in: zone).date(from: DateComponents(
-            year: parts[0], month: parts[1], day: parts[2], hour: cadence.timeOfDay / 60, minute: cadence.timeOfDay % 60))
+        instant(String(format: "%@T%02d:%02d", iso, cadence.timeOfDay / 60, cadence.timeOfDay % 60), in: zone)
     }
 
     /// The first moment the pair is over: the start of its end day, in the programme's zone.
@@ -43,9 +40,9 @@ extension BotCore {
     func hasEnded(_ pair: Pair, at now: Date, in state: BotState) -> Bool { now >= end(of: pair, in: state) }
 
     /// From a week before the closing questions, routine nudges about meeting again or checking
-    /// in would only crowd them out.
-    func isClosing(_ pair: Pair, at now: Date) -> Bool {
-        now >= before(end(of: pair), by: cadence.closureBeforeEnd, in: programmeZone).addingTimeInterval(-7 * 86_400)
+    /// in would only crowd them out (or ask the same things twice).
+    func routineStops(for pair: Pair, in zone: TimeZone) -> Date {
+        before(end(of: pair), by: cadence.closureBeforeEnd, in: zone).addingTimeInterval(-7 * 86_400)
     }
 
     // MARK: - Planning
@@ -118,8 +115,7 @@ extension BotCore {
         case .coordinator:
             return nil
         }
-        // A check-in in the week before the closing questions would ask the same things twice.
-        let lastUseful = before(end(of: pair), by: cadence.closureBeforeEnd, in: zone).addingTimeInterval(-7 * 86_400)
+        let lastUseful = routineStops(for: pair, in: zone)
         var times = 0
         var due = first
         while due <= now {
@@ -186,12 +182,6 @@ extension BotCore {
     /// Runs a cadence job: a message or dialog for one person, or a notice for the coordinators.
     func runRoutine(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
-        switch job.kind {
-        case .incidentEscalation(let reference): return escalate(job, reference: reference, at: now, &decision)
-        case .incidentReminder(let reference): return remindUnresolved(job, reference: reference, at: now, &decision)
-        case .ticketReminder(let reference): return remindOpenTicket(job, reference: reference, at: now, &decision)
-        default: break
-        }
         if job.kind == .monthlyReview {
             reviewMonth(before: now, &decision)
             schedule(.monthlyReview, at: firstOfNextMonth(after: now), &decision)
@@ -201,17 +191,16 @@ extension BotCore {
             return finish(.skipped(reason: "the pair is no longer in the programme"))
         }
         guard !hasEnded(pair, at: now, in: decision.state) else { return finish(.skipped(reason: "the pair has ended")) }
-        if decision.state.pausedPairs.contains(pair.id) && job.kind != .pairEnding(pairID: pair.id) {
-            // The rhythm goes on underneath, so that resuming needs no catching up; the closing
-            // questions wait for the pause to end (or for the pair to end).
+        let person = job.kind.matrixID.flatMap(roster.person(matrixID:))
+        /// Skipped now, with the rhythm kept: the next check-in or quiet-pair check is planned, and
+        /// closing questions held back by a pause or an open incident wait a day and look again.
+        func skip(_ reason: String, holding: Bool) {
             switch job.kind {
-            case .closure:
+            case .closure where holding:
                 let tomorrow = calendar(in: programmeZone).date(byAdding: .day, value: 1, to: now) ?? now.addingTimeInterval(86_400)
                 return decision.record(.jobDeferred(jobID: job.id, until: tomorrow))
-            case .checkIn(_, let matrixID):
-                if let person = roster.person(matrixID: matrixID), let due = nextCheckIn(of: person, in: pair, after: now) {
-                    schedule(job.kind, at: due, &decision)
-                }
+            case .checkIn:
+                if let person, let due = nextCheckIn(of: person, in: pair, after: max(now, job.dueAt)) { schedule(job.kind, at: due, &decision) }
             case .meetingGap:
                 if let period = cadence.noMeetingAfter {
                     schedule(job.kind, at: period.after(now, in: calendar(in: programmeZone)), &decision)
@@ -219,11 +208,14 @@ extension BotCore {
             default:
                 break
             }
-            return finish(.skipped(reason: "the pair is paused"))
+            finish(.skipped(reason: reason))
+        }
+        if decision.state.pausedPairs.contains(pair.id) && job.kind != .pairEnding(pairID: pair.id) {
+            return skip("the pair is paused", holding: true)
         }
         switch job.kind {
         case .meetingGap, .meetingGapNotice, .gapInvite, .bookNext:
-            if isClosing(pair, at: now) { return finish(.skipped(reason: "the pair is about to close")) }
+            if now >= routineStops(for: pair, in: programmeZone) { return finish(.skipped(reason: "the pair is about to close")) }
         default:
             break
         }
@@ -241,22 +233,19 @@ extension BotCore {
                      at: cadence.tellCoordinatorAfter.after(now, in: calendar(in: programmeZone)), &decision)
             return finish(.done)
         case .meetingGapNotice:
-            let lastMet = lastMeetingDays(in: decision.state)[pair.id]
-            guard nextMeeting(of: pair, after: now, in: decision.state) == nil else {
-                if let due = gapCheck(for: pair, lastMet: nextMeeting(of: pair, after: now, in: decision.state)
-                    .map { isoDay($0.startsAt, in: programmeZone) }, in: decision.state) {
+            if let upcoming = nextMeeting(of: pair, after: now, in: decision.state) {
+                if let due = gapCheck(for: pair, lastMet: isoDay(upcoming.startsAt, in: programmeZone), in: decision.state) {
                     schedule(.meetingGap(pairID: pair.id), at: due, &decision)
                 }
                 return finish(.skipped(reason: "a meeting was planned after the invitation"))
             }
-            let since = lastMet ?? pair.startDate
-            let days = nudgeTime(on: since, in: programmeZone).map {
-                calendar(in: programmeZone).dateComponents([.day], from: calendar(in: programmeZone).startOfDay(for: $0), to: now).day ?? 0
-            } ?? 0
+            let calendar = calendar(in: programmeZone)
+            let since = nudgeTime(on: lastMeetingDays(in: decision.state)[pair.id] ?? pair.startDate, in: programmeZone)
+            let days = since.flatMap { calendar.dateComponents([.day], from: calendar.startOfDay(for: $0), to: now).day } ?? 0
             tellCoordinators(key: "summary.no_meeting", parameters: ["pair": pair.id, "days": String(days)], &decision)
             // Still quiet: the same invitation and notice again after another stretch.
             if let period = cadence.noMeetingAfter {
-                schedule(.meetingGap(pairID: pair.id), at: period.after(now, in: calendar(in: programmeZone)), &decision)
+                schedule(.meetingGap(pairID: pair.id), at: period.after(now, in: calendar), &decision)
             }
             return finish(.done)
         case .pairEnding:
@@ -271,34 +260,17 @@ extension BotCore {
         default:
             break
         }
-        // What is left reaches one person: their stop, consent and hours apply.
-        guard let matrixID = job.kind.matrixID, let person = roster.person(matrixID: matrixID) else {
-            return finish(.skipped(reason: "the person is no longer in the programme"))
-        }
+        // What is left reaches one person: an open incident, their stop, consent and hours apply.
+        guard let person else { return finish(.skipped(reason: "the person is no longer in the programme")) }
+        if let reason = routineHold(for: person.matrixID, in: decision.state) { return skip(reason, holding: true) }
         let known = decision.state.person(person.matrixID)
-        if let reason = routineHold(for: person.matrixID, in: decision.state) {
-            if case .closure = job.kind {
-                let tomorrow = calendar(in: programmeZone).date(byAdding: .day, value: 1, to: now) ?? now.addingTimeInterval(86_400)
-                return decision.record(.jobDeferred(jobID: job.id, until: tomorrow))
-            }
-            if case .checkIn = job.kind, let due = nextCheckIn(of: person, in: pair, after: now) { schedule(job.kind, at: due, &decision) }
-            return finish(.skipped(reason: reason))
-        }
-        let next = { () -> Date? in
-            guard case .checkIn = job.kind else { return nil }
-            return self.nextCheckIn(of: person, in: pair, after: max(now, job.dueAt))
-        }
-        guard !known.stopped else {
-            if let due = next() { schedule(job.kind, at: due, &decision) }
-            return finish(.skipped(reason: "they said stop"))
-        }
+        guard !known.stopped else { return skip("they said stop", holding: false) }
         let purpose = switch job.kind {
         case .checkIn, .closure: "checkins"
         default: "meetings"
         }
         guard known.consents?[purpose] == true else {
-            if let due = next() { schedule(job.kind, at: due, &decision) }
-            return finish(.skipped(reason: purpose == "checkins" ? "no consent to check-ins" : "no consent to meeting reminders"))
+            return skip(purpose == "checkins" ? "no consent to check-ins" : "no consent to meeting reminders", holding: false)
         }
         if case .bookNext = job.kind, nextMeeting(of: pair, after: now, in: decision.state) != nil {
             return finish(.skipped(reason: "the next meeting is already planned"))
@@ -310,7 +282,7 @@ extension BotCore {
         case .checkIn:
             let dialog = person.role == .mentor ? "mentor_checkin" : "mentee_checkin"
             begin(dialog, for: person, at: now, parameters: ["pair": pair.id], &decision)
-            if let due = next() { schedule(job.kind, at: due, &decision) }
+            if let due = nextCheckIn(of: person, in: pair, after: max(now, job.dueAt)) { schedule(job.kind, at: due, &decision) }
         case .closure:
             begin("closure", for: person, at: now, parameters: ["pair": pair.id], &decision)
         case .gapInvite:
@@ -348,8 +320,12 @@ extension BotCore {
 
     /// A notice for the coordinators' room about a pair, by its pseudonymous reference only.
     func tellCoordinators(key: String, parameters: [String: String], _ decision: inout Decision) {
-        let language = configuration.programme.defaultLanguage
-        let (body, html) = composer.compose(lines: [localizer.text(key, in: language, parameters)], in: language)
+        tellCoordinators(lines: [(key, parameters)], in: configuration.programme.defaultLanguage, &decision)
+    }
+
+    /// A notice of several catalog lines in the coordinators' room, in `language`.
+    func tellCoordinators(lines: [(String, [String: String])], in language: String, _ decision: inout Decision) {
+        let (body, html) = composer.compose(lines: lines.map { localizer.text($0.0, in: language, $0.1) }, in: language)
         decision.record(.messageQueued(OutboxMessage(
             transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
     }

@@ -53,11 +53,7 @@ extension BotCore {
         let language = language(of: coordinator, in: decision.state)
         guard let command = coordinatorCommand(text.body, language: language) else { return true }
         decision.record(.inboundHandled(eventID: text.eventID))
-        let lines = run(command, by: coordinator, at: now, &decision)
-        let texts = lines.map { localizer.text($0.0, in: language, $0.1) }
-        let (body, html) = composer.compose(lines: texts, in: language)
-        decision.record(.messageQueued(OutboxMessage(
-            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
+        tellCoordinators(lines: run(command, by: coordinator, at: now, &decision), in: language, &decision)
         return true
     }
 
@@ -84,7 +80,11 @@ extension BotCore {
             let tickets = decision.state.tickets.filter { $0.status != .resolved }.map { ticketLine($0) }
             return (incidents + tickets).isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + incidents + tickets
         case .pairs:
-            return roster.pairs.map { pairLine($0, decision.state, at: now) }
+            // Read once for every pair: the logs and the pending check-ins.
+            let lastMet = lastMeetingDays(in: decision.state)
+            var checkIns: [ScheduledJob.Kind: Date] = [:]
+            for job in decision.state.jobs { if case .checkIn = job.kind { checkIns[job.kind] = job.dueAt } }
+            return roster.pairs.map { pairLine($0, lastMet: lastMet[$0.id], checkIns: checkIns, decision.state, at: now) }
         case .show(let reference):
             if let incident = decision.state.incident(reference) {
                 var lines = [incidentLine(incident, decision.state), ("coordinator.show.alerts", ["count": String(incident.alertsSent)])]
@@ -202,20 +202,20 @@ extension BotCore {
     }
 
     /// One pair at a glance: last meeting, next check-ins, paused or closed.
-    private func pairLine(_ pair: Pair, _ state: BotState, at now: Date) -> (String, [String: String]) {
+    private func pairLine(_ pair: Pair, lastMet: String?, checkIns: [ScheduledJob.Kind: Date], _ state: BotState,
+                          at now: Date) -> (String, [String: String]) {
         let language = configuration.programme.defaultLanguage
         let wording = DateWording(language: language, timeZone: programmeZone)
         let none = localizer.text("coordinator.pairs.none", in: language)
-        let last = lastMeetingDays(in: state)[pair.id].flatMap { wording.day($0) } ?? none
         func next(_ personID: String) -> String {
-            guard let person = roster.person(id: personID) else { return none }
-            let due = state.jobs.first { $0.kind == .checkIn(pairID: pair.id, matrixID: person.matrixID) }?.dueAt
-            return due.map { wording.dayAndTime(of: $0).day } ?? none
+            guard let person = roster.person(id: personID),
+                  let due = checkIns[.checkIn(pairID: pair.id, matrixID: person.matrixID)] else { return none }
+            return wording.dayAndTime(of: due).day
         }
         var flags = ""
         if hasEnded(pair, at: now, in: state) { flags = localizer.text("coordinator.pairs.ended", in: language) }
         else if state.pausedPairs.contains(pair.id) { flags = localizer.text("coordinator.pairs.paused", in: language) }
-        return ("coordinator.pairs.line", ["pair": pair.id, "last": last, "mentor": next(pair.mentorID), "mentee": next(pair.menteeID),
-                                           "flags": flags])
+        return ("coordinator.pairs.line", ["pair": pair.id, "last": lastMet.flatMap { wording.day($0) } ?? none,
+                                           "mentor": next(pair.mentorID), "mentee": next(pair.menteeID), "flags": flags])
     }
 }

@@ -66,9 +66,7 @@ extension BotCore {
     func before(_ instant: Date, by offset: TimeInterval, in zone: TimeZone) -> Date {
         let days = Int(offset / 86_400)
         guard offset > 0, offset == TimeInterval(days) * 86_400 else { return instant.addingTimeInterval(-offset) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(byAdding: .day, value: -days, to: instant) ?? instant.addingTimeInterval(-offset)
+        return calendar(in: zone).date(byAdding: .day, value: -days, to: instant) ?? instant.addingTimeInterval(-offset)
     }
 
     /// Every job due by `now`, soonest first. After downtime this catches up: what still makes
@@ -79,8 +77,16 @@ extension BotCore {
         }
     }
 
+    /// Every kind of job has one place that runs it: meetings here, safety follow-ups in
+    /// `Incidents.swift`, the pair's rhythm in `Cadences.swift`.
     private func run(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
-        guard job.kind.meetingID != nil else { return runRoutine(job, at: now, &decision) }
+        switch job.kind {
+        case .incidentEscalation(let reference): return escalate(job, reference: reference, at: now, &decision)
+        case .incidentReminder(let reference): return remindUnresolved(job, reference: reference, at: now, &decision)
+        case .ticketReminder(let reference): return remindOpenTicket(job, reference: reference, at: now, &decision)
+        case .meetingReminder, .logRequest, .logReminder: break
+        default: return runRoutine(job, at: now, &decision)
+        }
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
         guard let meeting = decision.state.meeting(job.kind.meetingID),
               let person = job.kind.matrixID.flatMap(roster.person(matrixID:)) else {
@@ -125,8 +131,7 @@ extension BotCore {
     /// When a routine message to this person may go out, if not now: the end of their quiet
     /// hours, or the next morning once today's limit is reached. Safety messages never ask.
     func heldUntil(for person: Person, at now: Date, in state: BotState) -> Date? {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone(of: person)
+        let calendar = calendar(in: timeZone(of: person))
         let local = calendar.dateComponents([.hour, .minute], from: now)
         let minute = (local.hour ?? 0) * 60 + (local.minute ?? 0)
         let (start, end) = (schedule.quietStart, schedule.quietEnd)

@@ -144,15 +144,11 @@ extension BotCore {
     func instant(_ local: String, in zone: TimeZone) -> Date? {
         let parts = local.split(whereSeparator: { "-T:".contains($0) }).compactMap { Int($0) }
         guard parts.count == 5 else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4]))
+        return calendar(in: zone).date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4]))
     }
 
     func isoDay(_ instant: Date, in zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day], from: instant)
+        let c = calendar(in: zone).dateComponents([.year, .month, .day], from: instant)
         return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
     }
 }

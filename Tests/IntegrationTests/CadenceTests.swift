@@ -4,16 +4,6 @@ import Testing
 
 extension IntegrationSuite {
     @Suite struct CadenceTests {
-        /// `days` after today, then `months` on, at `hour`:00 in Brussels (the order in which the
-        /// bot counts a check-in: two weeks after the start, then monthly from there).
-        static func local(daysFromToday days: Int, thenMonths months: Int = 0, hour: Int) -> Date {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Europe/Brussels")!
-            let first = calendar.date(byAdding: .day, value: days, to: calendar.startOfDay(for: Date()))!
-            let day = calendar.date(byAdding: .month, value: months, to: first)!
-            return calendar.date(bySettingHour: hour, minute: 0, second: 0, of: day)!
-        }
-
         /// Over the homeserver: a coordinator pauses the pair in the coordinators' room, the
         /// mentor's first check-in day (two weeks after the start) passes in silence; after
         /// "resume", the next month's check-in arrives in French at 10:00 local.
@@ -31,7 +21,7 @@ extension IntegrationSuite {
             #expect(paused[before] == shippedText.text("coordinator.paused", in: "en", ["pair": "P-001"]))
 
             // The first check-in day passes: nothing reaches the mentor.
-            try programme.process.setClock(to: Self.local(daysFromToday: 14, hour: 10).addingTimeInterval(2))
+            try programme.process.setClock(to: brusselsTime(daysFromToday: 14, hour: 10).addingTimeInterval(2))
             try await programme.mentor.settle(4)
             #expect(await programme.mentor.bodies(from: bot, in: mentorRoom).count == seen)
 
@@ -40,7 +30,7 @@ extension IntegrationSuite {
             let resumed = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: before + 2)
             #expect(resumed[before + 1] == shippedText.text("coordinator.resumed", in: "en", ["pair": "P-001"]))
             // On the way, the quiet-pair invitation (three weeks after the start) goes out too.
-            try programme.process.setClock(to: Self.local(daysFromToday: 14, thenMonths: 1, hour: 10).addingTimeInterval(-3))
+            try programme.process.setClock(to: brusselsTime(daysFromToday: 14, thenMonths: 1, hour: 10).addingTimeInterval(-3))
             let after = try await programme.mentor.waitForMessages(from: bot, in: mentorRoom, count: seen + 3, timeout: 30)
             #expect(after[seen].hasPrefix(opening("bot.nudge.no_meeting", "fr")))
             #expect(after[seen + 1] == shippedText.text("checkin.welcome", in: "fr"))

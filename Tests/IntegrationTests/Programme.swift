@@ -26,6 +26,20 @@ func word(_ meaning: String, _ language: String) -> String {
     shippedLibrary.catalogs[language]?.words[meaning]?.first ?? meaning
 }
 
+/// The test programmes' calendar: Europe/Brussels, where the bot counts days and hours.
+let brussels: Calendar = {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "Europe/Brussels")!
+    return calendar
+}()
+
+/// `days` after today, then `months` on, at `hour`:00 in Brussels (the order in which the bot
+/// counts a check-in: two weeks after the start, then monthly from there).
+func brusselsTime(daysFromToday days: Int = 0, thenMonths months: Int = 0, hour: Int) -> Date {
+    let first = brussels.date(byAdding: .day, value: days, to: brussels.startOfDay(for: Date()))!
+    return brussels.date(bySettingHour: hour, minute: 0, second: 0, of: brussels.date(byAdding: .month, value: months, to: first)!)!
+}
+
 /// One programme on the test homeserver: a bot, a coordinator, a mentor (French unless told
 /// otherwise) and a mentee (English unless told otherwise), each a real Matrix account, and the
 /// bot process configured for them.

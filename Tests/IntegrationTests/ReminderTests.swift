@@ -4,12 +4,8 @@ import Testing
 
 extension IntegrationSuite {
     @Suite struct ReminderTests {
-        static let brussels = TimeZone(identifier: "Europe/Brussels")!
-
         static func local(_ day: Date, hour: Int) -> Date {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = brussels
-            return calendar.date(bySettingHour: hour, minute: 0, second: 0, of: day)!
+            brussels.date(bySettingHour: hour, minute: 0, second: 0, of: day)!
         }
 
         /// A meeting planned over the homeserver produces both reminders, to both people, each in
@@ -22,8 +18,7 @@ extension IntegrationSuite {
             let (mentorRoom, _) = try await programme.startAndOpenMentorRoom()
             let (menteeRoom, _) = try await programme.open(programme.mentee)
 
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = Self.brussels
+            let calendar = brussels
             let meetingDay = calendar.date(byAdding: .day, value: 3, to: Date())!
             let typed = String(format: "%02d/%02d", calendar.component(.day, from: meetingDay), calendar.component(.month, from: meetingDay))
             for answer in ["plan", typed, "yes", "10:00", "yes", "Library", "1"] {

@@ -62,11 +62,8 @@ extension IntegrationSuite {
             #expect(resolved.last == shippedText.text("coordinator.resolved", in: "en", ["reference": "I-001"]))
 
             // Routine messages resume: the mentee's monthly check-in comes on its day, in Arabic.
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Europe/Brussels")!
-            let day = calendar.date(byAdding: .month, value: 1, to: calendar.startOfDay(for: Date()))!
             let afterResolve = await programme.mentee.bodies(from: bot, in: menteeRoom).count
-            try programme.process.setClock(to: calendar.date(bySettingHour: 10, minute: 0, second: 2, of: day)!)
+            try programme.process.setClock(to: brusselsTime(thenMonths: 1, hour: 10).addingTimeInterval(2))
             // On the way: the invitation to meet, three weeks after the start; then the check-in.
             let later = try await programme.mentee.waitForMessages(from: bot, in: menteeRoom, count: afterResolve + 3, timeout: 30)
             #expect(later[afterResolve...].contains(shippedText.text("checkin.welcome", in: "ar")))
