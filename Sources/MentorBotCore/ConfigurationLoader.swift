@@ -1,3 +1,4 @@
+import Safeguarding
 import Dialogs
 import Foundation
 import StrictYAML
@@ -26,11 +27,14 @@ public struct ConfigurationLoader {
         let roster = problems.attempt { try self.roster(root.required("roster"), programme: rosterDefaults, problems: problems) }
         _ = problems.attempt { try root.finish() }
         try problems.throwIfAny()
+        var resolved = programme!
+        resolved.safety.semantic.model = resolved.safety.semantic.model.map { Self.resolve($0, against: baseDirectory) }
+        resolved.safety.semantic.cache = resolved.safety.semantic.cache.map { Self.resolve($0, against: baseDirectory) }
         return Configuration(
             homeserver: homeserver!, bot: bot!,
             dataDirectory: Self.resolve(dataDirectory!, against: baseDirectory),
             dialogsDirectory: Self.resolve(dialogsDirectory!, against: baseDirectory),
-            coordinatorsRoom: room!, programme: programme!, roster: roster!)
+            coordinatorsRoom: room!, programme: resolved, roster: roster!)
     }
 
     static func resolve(_ path: String, against base: String) -> String {
@@ -220,8 +224,72 @@ public struct ConfigurationLoader {
                 safety.reAlerts = value
             }
         }
+        if let semantic = map.optional("semantic") {
+            safety.semantic = problems.attempt { try self.semantic(semantic, problems: problems) } ?? SemanticSettings()
+        }
         _ = problems.attempt { try map.finish() }
         return safety
+    }
+
+    /// `programme.safety.semantic`: model and cache folders, thresholds per category, worry escalation.
+    func semantic(_ value: YAMLValue, problems: ProblemCollector) throws -> SemanticSettings {
+        let map = try value.mapping()
+        var settings = SemanticSettings()
+        settings.model = problems.attempt { try map.optional("model")?.nonEmptyString() } ?? nil
+        settings.cache = problems.attempt { try map.optional("cache")?.nonEmptyString() } ?? nil
+        if let thresholds = map.optional("thresholds") {
+            _ = problems.attempt {
+                let entries = try thresholds.mapping()
+                var byCategory: [DangerCategory: SemanticThresholds.Pair] = [:]
+                var fallback = SemanticThresholds.defaultPair
+                for entry in entries.allEntries() {
+                    let category = DangerCategory(rawValue: entry.key)
+                    guard entry.key == "default" || (category != nil && category != .safetyWord) else {
+                        problems.add(entry.value.problem("unknown category \"\(entry.key)\" (default or one of: \(DangerCategory.screened.map(\.rawValue).joined(separator: ", ")))"))
+                        continue
+                    }
+                    guard let pair = problems.attempt({ try thresholdPair(entry.value) }) else { continue }
+                    if let category { byCategory[category] = pair } else { fallback = pair }
+                }
+                for category in DangerCategory.screened where byCategory[category] == nil { byCategory[category] = fallback }
+                settings.thresholds = SemanticThresholds(byCategory: byCategory)
+                _ = try entries.finish()
+            }
+        }
+        if let worry = map.optional("worry") {
+            _ = problems.attempt {
+                let entries = try worry.mapping()
+                if let signals = entries.optional("signals") {
+                    let count = try signals.int()
+                    guard (2...20).contains(count) else { throw signals.problem("between 2 and 20 worry signals") }
+                    settings.worrySignals = count
+                }
+                if let within = entries.optional("within") {
+                    let duration = try DialogLoader.loadDuration(within)
+                    guard duration >= 3_600, duration <= 60 * 86_400 else { throw within.problem("between 1h and 60d") }
+                    settings.worryWithin = duration
+                }
+                try entries.finish()
+            }
+        }
+        _ = problems.attempt { try map.finish() }
+        return settings
+    }
+
+    /// `{ask: -0.003, alert: 0.006}`: asking may not start above alerting.
+    private func thresholdPair(_ value: YAMLValue) throws -> SemanticThresholds.Pair {
+        let map = try value.mapping()
+        func number(_ key: String) throws -> Double {
+            let node = try map.required(key)
+            guard let number = Double(try node.string()), number.isFinite, (-1...1).contains(number) else {
+                throw node.problem("a number between -1 and 1")
+            }
+            return number
+        }
+        let pair = SemanticThresholds.Pair(ask: try number("ask"), alert: try number("alert"))
+        try map.finish()
+        guard pair.ask <= pair.alert else { throw value.problem("ask must not be above alert") }
+        return pair
     }
 
     static func calendarPeriod(_ text: String) -> CalendarPeriod? {

@@ -1,62 +1,121 @@
 import ArgumentParser
 import Foundation
+import MentorBotDaemon
 import Safeguarding
 
-/// For staff tuning the phrase lists: what screening would do with each sentence.
+/// For staff tuning the screening: what each layer would do with each sentence.
 struct ScreenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "screen",
         abstract: "Screen sentences (one per line on standard input) as the bot would screen a message.",
         discussion: """
-            For each line, prints ALERT with the category, its severity and the phrase that matched (with its \
-            list and line), or "ok". The person's language is looked at first, then every other list, as in \
-            the running bot. With --labelled FILE, reads "category | sentence" lines instead and prints the \
-            sentences missed and the false alarms, then recall and false-alarm rate.
+            For each line, prints what the bot would do (ALERT, ASK or ok), which layer decided it, the \
+            phrase that matched (with its list and line) and the semantic score with the nearest example. The \
+            person's language is looked at first, then every other list, as in the running bot. With \
+            --labelled FILE (or a folder of <language>.txt files), reads "category | sentence" lines instead \
+            and prints recall and false alarms per language and per category, for each layer and combined. \
+            An example with exactly the same text as a measured sentence is left out, so that the layer is \
+            never measured on the sentence itself.
             """)
 
     @Option(help: "The person's language (its list is tried first).") var lang: String = "en"
-    @Option(help: "The folder of phrase lists.") var safety: String = "Dialogs/safety"
-    @Option(help: "A labelled set to measure, e.g. Tests/SafeguardingTests/Labelled/fr.txt.") var labelled: String?
+    @Option(help: "The dialogs folder (phrase lists in safety/, examples in safety/examples/).") var dialogs: String = "Dialogs"
+    @Option(help: "A labelled set or a folder of them, e.g. Tests/SafeguardingTests/HeldOut.") var labelled: String?
+    @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
+    @Flag(help: "Phrase lists only, without the semantic layer.") var phrasesOnly = false
+    @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
 
     func run() throws {
         let screener: Screener
         do {
-            screener = Screener(lists: try PhraseList.loadAll(directory: URL(fileURLWithPath: safety)))
+            screener = try Screener.load(directory: URL(fileURLWithPath: dialogs).appendingPathComponent("safety"))
         } catch {
-            FileHandle.standardError.write(Data("mentorbot screen: \(error)\n".utf8))
-            throw ExitCode(2)
+            fail("\(error)")
         }
-        guard screener.lists[lang] != nil else {
-            FileHandle.standardError.write(Data("mentorbot screen: no phrase list for \"\(lang)\" in \(safety)\n".utf8))
-            throw ExitCode(2)
-        }
+        let semantic = phrasesOnly ? nil : loadSemantic()
+        let thresholds = SemanticThresholds()
         if let labelled {
-            let set: LabelledSet
-            do {
-                set = try LabelledSet(text: try String(contentsOfFile: labelled, encoding: .utf8))
-            } catch {
-                FileHandle.standardError.write(Data("mentorbot screen: \(labelled): \(error)\n".utf8))
-                throw ExitCode(2)
-            }
-            let result = set.evaluate(with: screener, language: lang)
-            for item in result.missed { print("MISSED line \(item.line) (\(item.category?.rawValue ?? "")): \(item.sentence)") }
-            for (item, hit) in result.otherCategory {
-                print("OTHER  line \(item.line) (\(item.category?.rawValue ?? "") → \(hit.category.rawValue) «\(hit.phrase)»): \(item.sentence)")
-            }
-            for (item, hit) in result.falseAlarms {
-                print("FALSE  line \(item.line) (\(hit.category.rawValue) «\(hit.phrase)» \(hit.language):\(hit.line)): \(item.sentence)")
-            }
-            print("\(lang): \(result.summary)")
-            if !result.missed.isEmpty { throw ExitCode(1) }
+            try measure(labelled, screener: screener, semantic: semantic, thresholds: thresholds)
             return
         }
+        guard screener.lists[lang] != nil else { fail("no phrase list for \"\(lang)\" in \(dialogs)/safety") }
         while let line = readLine() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            if let hit = screener.screen(line, language: lang) {
-                print("ALERT  \(hit.category.rawValue) (\(hit.category.severity.rawValue))  «\(hit.phrase)»  [\(hit.language) line \(hit.line)]  \(line)")
-            } else {
-                print("ok     \(line)")
-            }
+            let match = semantic?.match(line)
+            let assessment = Assessment(phrase: screener.screen(line, language: lang), semantic: match, thresholds: thresholds)
+            print(describe(assessment, thresholds: thresholds) + "  " + line)
         }
+    }
+
+    private func loadSemantic() -> SemanticScreener? {
+        let folder = SemanticLayer.modelFolder(configured: model, dialogs: dialogs)
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache")
+        do {
+            return try SemanticLayer.load(modelFolder: folder, examples: SemanticLayer.examplesDirectory(dialogs: dialogs), cache: cache)
+        } catch {
+            FileHandle.standardError.write(Data("mentorbot screen: WARNING: semantic layer off, phrase lists only: \(error)\n".utf8))
+            return nil
+        }
+    }
+
+    private func describe(_ assessment: Assessment, thresholds: SemanticThresholds) -> String {
+        let verdict = switch assessment.level {
+        case .alert: "ALERT"
+        case .ask: "ASK  "
+        case .none: "ok   "
+        }
+        var parts = [verdict]
+        if let category = assessment.category { parts.append("\(category.rawValue) (\(category.severity.rawValue))") }
+        if let phrase = assessment.phrase {
+            parts.append("phrases: «\(phrase.phrase)» [\(phrase.language) line \(phrase.line)]")
+        }
+        if let semantic = assessment.semantic {
+            parts.append(String(format: "semantic: %@ %+.3f (%@) nearest %@", semantic.category.rawValue, semantic.score,
+                                thresholds.level(of: semantic).rawValue, semantic.nearest))
+        }
+        return parts.joined(separator: "  ")
+    }
+
+    private func measure(_ path: String, screener: Screener, semantic: SemanticScreener?, thresholds: SemanticThresholds) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("\(path) does not exist") }
+        let files: [(language: String, path: String)] = isFolder.boolValue
+            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+                .map { (String($0.split(separator: ".")[0]), "\(path)/\($0)") }
+            : [(lang, path)]
+        var all = LayeredEvaluation.Counts()
+        var missedAny = false
+        for file in files {
+            let set: LabelledSet
+            do {
+                set = try LabelledSet(text: try String(contentsOfFile: file.path, encoding: .utf8))
+            } catch {
+                fail("\(file.path): \(error)")
+            }
+            let evaluation = LayeredEvaluation(set: set, phrases: screener, language: file.language, thresholds: thresholds,
+                                               semantic: { semantic?.match($0, excludingExample: $0) })
+            if verbose {
+                for judged in evaluation.judged {
+                    let expected = judged.item.category == nil ? ConcernLevel.none : .alert
+                    guard judged.assessment.level != expected else { continue }
+                    print("  line \(judged.item.line) [\(judged.item.category?.rawValue ?? "ok")] \(describe(judged.assessment, thresholds: thresholds))  \(judged.item.sentence)")
+                }
+            }
+            let total = evaluation.total
+            missedAny = missedAny || total.asksOrAlerts < total.danger
+            print("\(file.language): \(total.summary)")
+            for (category, counts) in evaluation.byCategory {
+                print("  \(category.rawValue): alert \(counts.alerts)/\(counts.danger), alert-or-ask \(counts.asksOrAlerts)/\(counts.danger)")
+            }
+            for judged in evaluation.judged { all.add(judged) }
+        }
+        if files.count > 1 { print("all: \(all.summary)") }
+        if semantic == nil { print("(phrase lists only: the semantic layer is off)") }
+        if missedAny { throw ExitCode(1) }
+    }
+
+    private func fail(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("mentorbot screen: \(message)\n".utf8))
+        Foundation.exit(2)
     }
 }

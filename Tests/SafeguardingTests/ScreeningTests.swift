@@ -10,10 +10,10 @@ import Testing
     static let loaded = Result { try PhraseList.loadAll(directory: repoRoot.appendingPathComponent("Dialogs/safety")) }
     static let lists: [String: PhraseList] = (try? loaded.get()) ?? [:]
     static let screener = Screener(lists: lists)
-    static let labelledFolder = repoRoot.appendingPathComponent("Tests/SafeguardingTests/Labelled")
+    static let labelledFolder = repoRoot.appendingPathComponent("Dialogs/safety/examples")
 
     static func labelled(_ language: String) throws -> LabelledSet {
-        try LabelledSet(text: String(contentsOf: labelledFolder.appendingPathComponent("\(language).txt"), encoding: .utf8))
+        try LabelledSet(text: String(contentsOf: labelledFolder.appendingPathComponent("\(language).explicit.txt"), encoding: .utf8))
     }
 
     static var languages: [String] { lists.keys.sorted() }

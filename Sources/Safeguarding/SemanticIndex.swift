@@ -1,0 +1,144 @@
+import Foundation
+
+/// The semantic layer's memory: labelled example messages (`Dialogs/safety/examples/*.txt`, the
+/// same "category | message" lines as a labelled set) with their sentence embeddings. A message is
+/// judged by the examples it is nearest to, in any language: the model places "they know where my
+/// mum lives" and « ils savent où habite ma mère » close together, and far from "my mum called,
+/// she's fine".
+public struct SemanticIndex: Sendable {
+    public struct Example: Sendable, Equatable {
+        /// A danger category, or nil for an ordinary message.
+        public let category: DangerCategory?
+        public let text: String
+        /// "fr.txt:12": where staff find it (shown by `mentorbot screen`, never sent to anyone).
+        public let reference: String
+    }
+
+    public let examples: [Example]
+    /// Row-major, `examples.count × dimension`, each row L2-normalised.
+    let vectors: [Float]
+    public let dimension: Int
+
+    public init(examples: [Example], vectors: [Float], dimension: Int) {
+        precondition(vectors.count == examples.count * dimension, "one vector per example")
+        self.examples = examples
+        self.vectors = vectors
+        self.dimension = dimension
+    }
+
+    /// Every example file in a folder, in file order; problems name the file and line.
+    public static func loadExamples(directory: URL) throws -> [Example] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
+            .filter { $0.hasSuffix(".txt") }.sorted()
+        var examples: [Example] = []
+        for name in names {
+            let path = directory.appendingPathComponent(name).path
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw LabelledSet.Problem(line: 0, message: "\(path): cannot be read")
+            }
+            let set: LabelledSet
+            do {
+                set = try LabelledSet(text: text)
+            } catch let problem as LabelledSet.Problem {
+                throw LabelledSet.Problem(line: problem.line, message: "\(path):\(problem.line): \(problem.message)")
+            }
+            examples += set.items.map { Example(category: $0.category, text: $0.sentence, reference: "\(name):\($0.line)") }
+        }
+        return examples
+    }
+
+    /// Embeds the examples, or reads their embeddings from `cache` when it holds the very same
+    /// examples embedded by the very same model (`fingerprint`): embedding two thousand examples
+    /// takes half a minute, reading them a few milliseconds.
+    public static func build(examples: [Example], fingerprint: String, dimension: Int, cache: URL?,
+                             embed: ([String]) -> [Float]) -> SemanticIndex {
+        let key = cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension)
+        if let cache, let vectors = readCache(cache, key: key, count: examples.count * dimension) {
+            return SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
+        }
+        let vectors = embed(examples.map(\.text))
+        if let cache { writeCache(cache, key: key, vectors: vectors) }
+        return SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
+    }
+
+    /// How close a message is to each kind of example.
+    public struct Neighbourhood: Sendable {
+        /// Per danger category, the mean similarity of its `k` nearest examples, and the nearest one.
+        public var danger: [DangerCategory: (similarity: Float, nearest: Int)] = [:]
+        /// The same for ordinary messages.
+        public var ordinary: (similarity: Float, nearest: Int) = (0, -1)
+    }
+
+    /// The `k` nearest examples of each kind. `excluding` leaves out examples with exactly this
+    /// text (to measure the layer on its own examples without finding the message itself).
+    public func neighbourhood(of vector: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
+        precondition(vector.count == dimension)
+        var best: [DangerCategory?: [(Float, Int)]] = [:]
+        vector.withUnsafeBufferPointer { query in
+            vectors.withUnsafeBufferPointer { all in
+                for index in examples.indices {
+                    if let excluding, examples[index].text == excluding { continue }
+                    let row = all.baseAddress! + index * dimension
+                    var similarity: Float = 0
+                    for d in 0..<dimension { similarity += row[d] * query[d] }
+                    var top = best[examples[index].category, default: []]
+                    if top.count < k || similarity > top[top.count - 1].0 {
+                        top.append((similarity, index))
+                        top.sort { $0.0 > $1.0 }
+                        if top.count > k { top.removeLast() }
+                        best[examples[index].category] = top
+                    }
+                }
+            }
+        }
+        var result = Neighbourhood()
+        for (category, top) in best where !top.isEmpty {
+            let mean = top.map(\.0).reduce(0, +) / Float(top.count)
+            if let category {
+                result.danger[category] = (mean, top[0].1)
+            } else {
+                result.ordinary = (mean, top[0].1)
+            }
+        }
+        return result
+    }
+
+    // MARK: - Cache
+
+    private static let cacheMagic = "mentorbot-semantic-index-1"
+
+    static func cacheKey(examples: [Example], fingerprint: String, dimension: Int) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in [cacheMagic, fingerprint, String(dimension)] + examples.flatMap({ [$0.category?.rawValue ?? "ok", $0.text] }) {
+            for byte in part.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        }
+        return "\(cacheMagic) \(fingerprint) \(examples.count) \(String(hash, radix: 16))"
+    }
+
+    private static func readCache(_ url: URL, key: String, count: Int) -> [Float]? {
+        guard let data = try? Data(contentsOf: url), let newline = data.firstIndex(of: 0x0A),
+              String(decoding: data[data.startIndex..<newline], as: UTF8.self) == key,
+              data.count - (newline + 1) == count * MemoryLayout<Float>.size
+        else { return nil }
+        var vectors = [Float](repeating: 0, count: count)
+        _ = vectors.withUnsafeMutableBytes { data[(newline + 1)...].copyBytes(to: $0) }
+        return vectors
+    }
+
+    /// Written to a temporary file and renamed, so a crash never leaves half a cache.
+    private static func writeCache(_ url: URL, key: String, vectors: [Float]) {
+        var data = Data((key + "\n").utf8)
+        vectors.withUnsafeBytes { data.append(contentsOf: $0) }
+        let temporary = url.appendingPathExtension("tmp-\(getpid())")
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: temporary)
+            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+        }
+    }
+}

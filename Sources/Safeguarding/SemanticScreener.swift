@@ -1,0 +1,90 @@
+import Foundation
+
+/// What the semantic layer thinks of a message: the danger category whose examples it is nearest
+/// to, how much nearer than to the ordinary examples, and which example was nearest.
+public struct SemanticMatch: Sendable, Equatable, Codable {
+    public let category: DangerCategory
+    /// Mean similarity to the category's nearest examples minus that to the nearest ordinary
+    /// ones: above zero, the message reads more like that danger than like ordinary talk.
+    public let score: Double
+    /// Where the nearest example of that category is written ("fr.txt:12").
+    public let nearest: String
+
+    public init(category: DangerCategory, score: Double, nearest: String) {
+        self.category = category
+        self.score = score
+        self.nearest = nearest
+    }
+}
+
+/// The second opinion beside the phrase lists: a sentence-embedding model compares a message with
+/// the labelled examples by meaning, so that "my arm is all blue since he came home drunk" is
+/// recognised although no list names bruises. Pure given its `embed` function, which the daemon
+/// backs with the model in its own process.
+public struct SemanticScreener: Sendable {
+    public let index: SemanticIndex
+    private let embed: @Sendable (String) -> [Float]
+
+    /// Nearest examples averaged per kind: one example alone is too easily near by accident.
+    static let neighbours = 3
+    /// Shorter messages ("1", "yes", "tomorrow at 3") are answers, and too short for a meaning
+    /// of their own: the phrase lists and the safety word still screen them.
+    static let minimumWords = 3
+    /// The model reads a message in windows of about this many characters (some 60-90 tokens),
+    /// at most `maximumWindows` of them: the beginning and the end of a long text are where
+    /// people say what matters, and the cost stays bounded however long the text.
+    static let windowCharacters = 240
+    static let maximumWindows = 3
+
+    public init(index: SemanticIndex, embed: @escaping @Sendable (String) -> [Float]) {
+        self.index = index
+        self.embed = embed
+    }
+
+    /// The best danger match over the message's windows, or nil when the message is too short to
+    /// judge. `excludingExample` leaves out an example with exactly this text (for measuring the
+    /// layer on its own examples).
+    public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).count
+        guard words >= Self.minimumWords else { return nil }
+        var best: SemanticMatch?
+        for window in Self.windows(of: text) {
+            let neighbourhood = index.neighbourhood(of: embed(window), k: Self.neighbours, excluding: excludingExample)
+            for (category, near) in neighbourhood.danger {
+                let score = Double(near.similarity - neighbourhood.ordinary.similarity)
+                if best == nil || score > best!.score {
+                    best = SemanticMatch(category: category, score: score, nearest: index.examples[near.nearest].reference)
+                }
+            }
+        }
+        return best
+    }
+
+    /// The whole text when it is short; otherwise windows cut at sentence ends (or spaces), the
+    /// first ones and the last one.
+    static func windows(of text: String) -> [String] {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count > windowCharacters else { return [trimmed] }
+        var windows: [String] = []
+        var rest = Substring(trimmed)
+        while !rest.isEmpty {
+            guard rest.count > windowCharacters else {
+                windows.append(String(rest))
+                break
+            }
+            let limit = rest.index(rest.startIndex, offsetBy: windowCharacters)
+            let head = rest[..<limit]
+            let cut = head.lastIndex(where: { ".!?؟।\n".contains($0) }).map { rest.index(after: $0) }
+                ?? head.lastIndex(where: { $0.isWhitespace }) ?? limit
+            let end = cut > rest.startIndex ? cut : limit
+            windows.append(String(rest[..<end]).trimmingCharacters(in: .whitespacesAndNewlines))
+            rest = rest[end...].drop(while: { $0.isWhitespace })
+            // Only the beginning and the end matter once there are enough windows.
+            if windows.count == maximumWindows - 1, rest.count > windowCharacters {
+                windows.append(String(rest.suffix(windowCharacters)))
+                break
+            }
+        }
+        return windows.filter { !$0.isEmpty }
+    }
+}
