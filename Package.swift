@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "MentorBotDaemon",
             dependencies: [
-                "MentorBotCore", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding",
+                "MentorBotCore", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding", "DedicatedThread",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -32,10 +32,14 @@ public enum TextNormalizer {
 
     /// Marks that change nothing for matching: Arabic vowel marks (harakat, shadda, tanween,
     /// superscript alef), the tatweel that only stretches a letter, and the Persian zero-width
-    /// non-joiner some keyboards put inside words and others do not.
-    static func isIgnorable(_ scalar: Unicode.Scalar) -> Bool {
+    /// non-joiner some keyboards put inside words and others do not; and characters nobody sees
+    /// (zero-width spaces and joiners, bidi controls, the byte-order mark, soft hyphens, control
+    /// characters), which would otherwise hide a word such as "sos" from the bot.
+    public static func isIgnorable(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x064B...0x065F, 0x0670, 0x0640, 0x200C: true
+        case 0x0000...0x0008, 0x000E...0x001F, 0x007F...0x009F, 0x00AD: true
+        case 0x200B, 0x200D...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF: true
         default: false
         }
     }

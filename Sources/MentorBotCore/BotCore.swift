@@ -30,7 +30,7 @@ public struct BotCore: Sendable {
         "coordinator.resolved", "coordinator.ticket_updated", "coordinator.closed", "coordinator.already_closed",
         "coordinator.pairs.line", "coordinator.pairs.none", "coordinator.pairs.paused", "coordinator.pairs.ended",
         "status.open", "status.acknowledged", "status.resolved", "status.inProgress", "status.referred",
-        "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.acknowledged", "bot.incident.backup",
+        "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.ask", "coordinator.inbox.worry", "coordinator.worry_seen", "bot.safety.acknowledged", "bot.incident.backup",
         "bot.support.inProgress", "bot.support.referred", "bot.support.resolved",
         "severity.urgent", "severity.high", "summary.field.what",
         "category.safety_word", "category.threat", "category.trafficker_seen", "category.documents_taken",
@@ -207,16 +207,35 @@ public struct BotCore: Sendable {
         let known = decision.state.person(person.matrixID)
         func means(_ meaning: String) -> Bool { localizer.matches(words, meaning: meaning, in: language) }
 
-        // The safety word works in every language, in every state, even after "stop".
-        if localizer.matchesInAnyLanguage(words, meaning: "safety") {
+        // The safety word works in every language, in every state, even after "stop", and
+        // wherever "sos" stands as a word in what they wrote.
+        if SafetyWord.appears(in: text.body) || localizer.matchesInAnyLanguage(words, meaning: "safety") {
             raiseIncident(for: person, category: .safetyWord, phrase: nil, askIfSafe: false, at: text.sentAt, &decision)
             return
         }
-        // Danger and distress in any words, any language, any state: an incident at once, and
-        // "are you safe right now?". Coordinators discuss cases in their own rooms, not screened.
-        if person.role != .coordinator, let hit = screener.screen(text.body, language: language) {
-            raiseIncident(for: person, category: hit.category, phrase: hit.phrase, askIfSafe: true, at: text.sentAt, &decision)
-            return
+        // Danger and distress in any words, any language, any state. Sure: an incident at once,
+        // and "are you safe right now?". Unsure: a gentle question and a note in the inbox, and
+        // the message is then handled as usual. Coordinators discuss cases in their own rooms,
+        // not screened.
+        if person.role != .coordinator {
+            let assessment = Assessment(phrase: screener.screen(text.body, language: language), semantic: text.semantic,
+                                        thresholds: safety.semantic.thresholds)
+            switch (assessment.level, assessment.category) {
+            case (.alert, let category?):
+                let why = assessment.phrase?.phrase ?? assessment.semantic.map { "≈ \($0.nearest)" }
+                raiseIncident(for: person, category: category, phrase: why, askIfSafe: true, at: text.sentAt, &decision)
+                return
+            case (.ask, _):
+                if let match = assessment.semantic, noteWorry(match, for: person, at: text.sentAt, &decision) { return }
+                // Outside a dialog the gentle question is the whole answer ("I did not understand"
+                // after it would be cold); inside one, the message may still answer the question.
+                if decision.state.person(person.matrixID).dialog == nil, !SafetyWord.appears(in: text.body) {
+                    decision.record(.inboundHandled(eventID: text.eventID))
+                    return
+                }
+            default:
+                break
+            }
         }
         if means("stop") {
             if let dialog = known.dialog {

@@ -55,6 +55,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var jobs: [ScheduledJob] = []
 
     public var incidents: [Incident] = []
+    public var worries: [Worry] = []
     /// Pairs a coordinator closed before their end date, with when.
     public var closedPairs: [String: Date] = [:]
 
@@ -69,7 +70,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
-        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -99,6 +100,7 @@ public struct BotState: Codable, Sendable, Equatable {
         pausedPairs = try c.decodeIfPresent(Set<String>.self, forKey: .pausedPairs) ?? []
         incidents = try c.decodeIfPresent([Incident].self, forKey: .incidents) ?? []
         closedPairs = try c.decodeIfPresent([String: Date].self, forKey: .closedPairs) ?? [:]
+        worries = try c.decodeIfPresent([Worry].self, forKey: .worries) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
@@ -219,6 +221,14 @@ public struct BotState: Codable, Sendable, Equatable {
             nextSequence += 1
         case .personRequested, .safetyWordUsed:
             break
+        case .worryNoted(let worry):
+            worries.append(worry)
+        case .worriesEscalated(let references, let incident):
+            for index in worries.indices where references.contains(worries[index].reference) { worries[index].incident = incident }
+        case .worryAcknowledged(let reference, let by, let at):
+            guard let index = worries.firstIndex(where: { $0.reference == reference }), worries[index].acknowledgedBy == nil else { break }
+            worries[index].acknowledgedBy = by
+            worries[index].acknowledgedAt = at
         case .incidentRaised(let incident):
             incidents.append(incident)
             nextSequence += 1

@@ -78,7 +78,10 @@ extension BotCore {
         case .inbox:
             let incidents = decision.state.incidents.filter(\.isOpen).map { incidentLine($0, decision.state) }
             let tickets = decision.state.tickets.filter { $0.status != .resolved }.map { ticketLine($0) }
-            return (incidents + tickets).isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + incidents + tickets
+            // Worries last: they are the low-priority part of the inbox.
+            let worries = decision.state.worries.filter(\.isOpen).map { worryLine($0) }
+            let open = incidents + tickets + worries
+            return open.isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + open
         case .pairs:
             // Read once for every pair: the logs and the pending check-ins.
             let lastMet = lastMeetingDays(in: decision.state)
@@ -104,6 +107,12 @@ extension BotCore {
             }
             return [("coordinator.unknown_reference", ["reference": reference])]
         case .acknowledge(let reference):
+            if let worry = decision.state.worries.first(where: { $0.reference == reference }) {
+                // A worry was never an alert: the person is not told anything, it only leaves the inbox.
+                _ = acknowledgeWorry(reference, by: coordinator, at: now, &decision)
+                let who = decision.state.worries.first { $0.reference == reference }?.acknowledgedBy ?? worry.incident ?? coordinator.id
+                return [("coordinator.worry_seen", ["reference": reference, "who": roster.person(id: who)?.matrixID ?? who])]
+            }
             guard let incident = decision.state.incident(reference) else { return [("coordinator.unknown_reference", ["reference": reference])] }
             guard acknowledge(reference, by: coordinator, at: now, &decision) else {
                 return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]

@@ -50,6 +50,11 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case incidentEscalated(reference: String, severity: Severity, at: Date)
     case incidentAcknowledged(reference: String, by: String, at: Date)
     case incidentResolved(reference: String, by: String, at: Date, outcome: String)
+    /// The screening was unsure about a message: the person was asked gently, the inbox has a note.
+    case worryNoted(Worry)
+    /// Several worries about one person raised this incident.
+    case worriesEscalated(references: [String], incident: String)
+    case worryAcknowledged(reference: String, by: String, at: Date)
     /// A support request moved on (in progress, referred, resolved), by a coordinator.
     case ticketUpdated(reference: String, status: SupportTicket.Status, by: String, at: Date, note: String?)
     /// A coordinator closed a pair early; its end is now.

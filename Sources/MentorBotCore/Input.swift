@@ -1,3 +1,4 @@
+import Safeguarding
 import Foundation
 
 /// Something that happened, handed to the core. The shell turns Matrix events, finished
@@ -27,13 +28,18 @@ public struct InboundText: Sendable, Equatable {
     /// The text with any reply fallback already removed.
     public var body: String
     public var sentAt: Date
+    /// The semantic layer's reading of the body, worked out by the shell before the text reaches
+    /// the core (the model runs outside the core, so that the core stays pure and fast). nil when
+    /// the layer is off or the text too short to judge.
+    public var semantic: SemanticMatch?
 
-    public init(eventID: String, roomID: String, sender: String, body: String, sentAt: Date) {
+    public init(eventID: String, roomID: String, sender: String, body: String, sentAt: Date, semantic: SemanticMatch? = nil) {
         self.eventID = eventID
         self.roomID = roomID
         self.sender = sender
         self.body = body
         self.sentAt = sentAt
+        self.semantic = semantic
     }
 }
 

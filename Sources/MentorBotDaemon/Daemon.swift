@@ -1,6 +1,7 @@
 import Dispatch
 import DurableStore
 import Foundation
+import DedicatedThread
 import Logging
 import MatrixClient
 import MentorBotCore
@@ -35,6 +36,7 @@ public struct Daemon {
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
+        let semantic = await loadSemanticLayer()
         let client = try await connect()
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), store: store,
                                  state: state, replayed: recovered.records.count, clock: DaemonClock.make(logger: logger),
@@ -53,7 +55,9 @@ public struct Daemon {
         // long-poll to return before shutting down.
         let (outcomes, report) = AsyncStream.makeStream(of: (any Error)?.self)
         let workers = [
-            Task { _ = report.yield(await Self.capture { try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger).run() }) },
+            Task { _ = report.yield(await Self.capture {
+                try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic).run()
+            }) },
             Task { _ = report.yield(await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() }) },
             Task { _ = report.yield(await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() }) },
             Task { _ = report.yield(await Self.capture { try await Self.tick(runtime) }) },
@@ -76,6 +80,32 @@ public struct Daemon {
             throw outcome
         }
         logger.info("mentorbot stopped cleanly")
+    }
+
+    /// The semantic layer, or nil with a loud warning: the bot then screens with the phrase lists
+    /// only, which miss much of what people write in chat.
+    private func loadSemanticLayer() async -> SemanticScreening? {
+        let settings = configuration.programme.safety.semantic
+        let folder = SemanticLayer.modelFolder(configured: settings.model, dialogs: configuration.dialogsDirectory)
+        let cache = URL(fileURLWithPath: settings.cache ?? URL(fileURLWithPath: configuration.dataDirectory)
+            .appendingPathComponent("semantic-examples.cache").path)
+        let examples = SemanticLayer.examplesDirectory(dialogs: configuration.dialogsDirectory)
+        // Embedding the examples takes about a minute the first time (then they come from the
+        // cache), so it runs on a thread of its own.
+        let loader = DedicatedThread(name: "semantic-loading")
+        defer { loader.shutdown() }
+        do {
+            let started = Date()
+            let screener = try await loader.run { try SemanticLayer.load(modelFolder: folder, examples: examples, cache: cache) }
+            logger.info("semantic screening on", metadata: [
+                "examples": "\(screener.index.examples.count)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+            ])
+            let screened = configuration.roster.people.filter { $0.role != .coordinator }.map(\.matrixID)
+            return SemanticScreening(screener: screener, senders: Set(screened))
+        } catch {
+            logger.critical("SEMANTIC SCREENING IS OFF: danger is screened with the phrase lists only, which miss much of what people write. Fix: \(error)")
+            return nil
+        }
     }
 
     /// Tells the core that time passed: due jobs run, unanswered questions time out, old dialogs close.

@@ -1,7 +1,9 @@
+import DedicatedThread
 import Foundation
 import Logging
 import MatrixClient
 import MentorBotCore
+import Safeguarding
 
 /// Long-polls /sync and feeds what it sees to the runtime, in order. The sync position is
 /// stored only after the whole batch has been handled and journaled, so a crash replays the
@@ -11,6 +13,9 @@ struct SyncWorker {
     let runtime: BotRuntime
     let botUserID: String
     let logger: Logger
+    /// The semantic layer of the screening, when its model is loaded, and whose messages it reads
+    /// (mentors and mentees: coordinators discuss cases in their own room).
+    var semantic: SemanticScreening? = nil
     static let pollTimeoutMs = 30_000
 
     func run() async throws {
@@ -21,7 +26,7 @@ struct SyncWorker {
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             for input in inputs(from: response, includeTimelines: !isFirstSync) {
-                try await runtime.process(input)
+                try await runtime.process(await semantic?.read(input) ?? input)
             }
             try await runtime.process(.syncCompleted(nextBatch: response.nextBatch))
         }
@@ -47,4 +52,28 @@ struct SyncWorker {
         }
         return inputs
     }
+}
+
+/// Runs the semantic layer on inbound texts before they reach the core, on a thread of its own:
+/// the model takes tens of milliseconds a message and must not hold up Swift's few cooperative
+/// threads. Its cost per message is bounded (SemanticScreener reads at most a few windows).
+final class SemanticScreening: Sendable {
+    private let screener: SemanticScreener
+    private let senders: Set<String>
+    private let thread = DedicatedThread(name: "semantic-screening")
+
+    init(screener: SemanticScreener, senders: Set<String>) {
+        self.screener = screener
+        self.senders = senders
+    }
+
+    /// The input with the semantic layer's reading attached, when it is a text from a screened sender.
+    func read(_ input: Input) async -> Input {
+        guard case .text(var text) = input, senders.contains(text.sender) else { return input }
+        let screener = self.screener, body = text.body
+        text.semantic = try? await thread.run { screener.match(body) }
+        return .text(text)
+    }
+
+    func shutdown() { thread.shutdown() }
 }

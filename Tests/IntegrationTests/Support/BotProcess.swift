@@ -46,6 +46,10 @@ final class BotProcess: @unchecked Sendable {
         programme:
           default_language: en
           time_zone: Europe/Brussels
+          safety:
+            semantic:
+              # One cache for every test bot: the examples are embedded once per run, not per test.
+              cache: \(FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-test-semantic-examples.cache").path)
         roster:
           coordinators:
         \(list("coordinator"))

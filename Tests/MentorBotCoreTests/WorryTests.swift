@@ -1,0 +1,117 @@
+import Foundation
+import Safeguarding
+import Testing
+@testable import MentorBotCore
+
+/// The three answers of the screening through the pure core: a semantic reading above the alert
+/// threshold raises an incident as a phrase does; one between ask and alert asks the person gently
+/// and leaves a low-priority note in the inbox without paging anyone; several such signals within a
+/// few days raise an incident. And the safety word wherever it stands, however it is disguised.
+@Suite struct WorryTests {
+    static func fixture() -> CoreFixture {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        return fixture
+    }
+
+    static let unsure = SemanticMatch(category: .violenceAtHome, score: 0.001, nearest: "en.chat.txt:20")
+    static let sure = SemanticMatch(category: .threat, score: 0.05, nearest: "en.chat.txt:2")
+
+    /// A message whose words no phrase list knows, read by the semantic layer as `match`.
+    static func say(_ fixture: inout CoreFixture, _ match: SemanticMatch?, text: String = "he came home late again and my arm is all blue",
+                    from sender: String = CoreFixture.mentee) -> [OutboxMessage] {
+        fixture.now += 60
+        fixture.handle(.text(InboundText(eventID: fixture.nextEventID(), roomID: "!dm-\(sender)", sender: sender, body: text,
+                                         sentAt: fixture.now, semantic: match)))
+        return fixture.deliverAll()
+    }
+
+    @Test func anUnsureReadingAsksGentlyAndNotesAWorryWithoutPagingAnyone() throws {
+        var fixture = Self.fixture()
+        let sent = Self.say(&fixture, Self.unsure)
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.ask", "en"))
+        #expect(sent.toCoordinators.isEmpty, "nobody is paged, nothing is posted")
+        #expect(fixture.state.incidents.isEmpty)
+        let worry = try #require(fixture.state.worries.first)
+        #expect(worry.reference == "W-001" && worry.category == .violenceAtHome && worry.pairIDs == ["P-001"] && worry.isOpen)
+
+        // The inbox shows it, low priority, without the person's words; "ack W-001" takes it off.
+        let inbox = fixture.sayInCoordinatorsRoom("inbox").bodies.joined(separator: "\n")
+        #expect(inbox.contains("W-001") && inbox.contains("P-001") && !inbox.contains("blue"))
+        let seen = fixture.sayInCoordinatorsRoom("ack W-001")
+        #expect(seen.toCoordinators.first?.body == fixture.text("coordinator.worry_seen", "en", ["reference": "W-001", "who": CoreFixture.coordinator]))
+        #expect(seen.to(CoreFixture.mentee).isEmpty, "the person is not told")
+        #expect(!fixture.sayInCoordinatorsRoom("inbox").bodies.joined().contains("W-001"))
+    }
+
+    @Test func anUnsureReadingStillLetsTheMessageAnswerTheOpenQuestion() {
+        var fixture = Self.fixture()
+        fixture.say("menu", from: CoreFixture.mentee)
+        let before = fixture.state.person(CoreFixture.mentee).dialog
+        let sent = Self.say(&fixture, Self.unsure, text: "1")
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.ask", "en"))
+        #expect(fixture.state.person(CoreFixture.mentee).dialog != before, "the answer moved the dialog on")
+    }
+
+    @Test func aSureReadingRaisesAnIncidentAsAPhraseWould() throws {
+        var fixture = Self.fixture()
+        let sent = Self.say(&fixture, Self.sure, text: "they rang my mum again, they know the street now")
+        let incident = try #require(fixture.state.incidents.first)
+        #expect(incident.category == .threat && incident.phrase == "≈ en.chat.txt:2")
+        #expect(sent.toCoordinators.first?.mentions == [CoreFixture.coordinator], "the on-duty coordinator is paged")
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.reply", "en", ["emergency": "112"]))
+        #expect(fixture.state.worries.isEmpty)
+    }
+
+    @Test func aRunOfWorriesWithinDaysRaisesAnIncident() throws {
+        var fixture = Self.fixture()
+        let first = Self.say(&fixture, Self.unsure)
+        #expect(first.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")], "the question, and no \"I did not understand\"")
+        fixture.now += 3_600
+        let second = Self.say(&fixture, SemanticMatch(category: .threat, score: 0.0, nearest: "x"), text: "those men asked about me at the shop")
+        #expect(second.to(CoreFixture.mentee).bodies.allSatisfy { $0 != fixture.text("bot.safety.ask", "en") }, "asked once a day at most")
+        #expect(fixture.state.incidents.isEmpty)
+        fixture.now += 86_400
+        let third = Self.say(&fixture, SemanticMatch(category: .debtOrWorkPressure, score: 0.0, nearest: "y"),
+                             text: "they keep asking when i give the rest of the money")
+        let incident = try #require(fixture.state.incidents.first)
+        #expect(incident.category == .threat, "the most severe signal names it")
+        #expect(third.toCoordinators.first?.mentions == [CoreFixture.coordinator])
+        #expect(fixture.state.worries.allSatisfy { $0.incident == incident.reference && !$0.isOpen })
+    }
+
+    @Test func worriesFurtherApartThanTheWindowDoNotAddUp() {
+        var fixture = Self.fixture()
+        for _ in 0..<3 {
+            _ = Self.say(&fixture, Self.unsure)
+            fixture.now += 4 * 86_400
+        }
+        #expect(fixture.state.incidents.isEmpty)
+        #expect(fixture.state.worries.count == 3)
+    }
+
+    @Test(arguments: ["sos please", "help sos", "SOS I need help", "sos sos", "s\u{200B}os", "\u{202E}sos\u{202C}", "sos\u{0}",
+                      "ЅОЅ", "сос", "ＳＯＳ", "s.o.s", "S O S help", "pls s0s"])
+    func theSafetyWordCountsWhereverItStands(text: String) throws {
+        var fixture = CoreFixture()
+        fixture.startAndLinkRooms()
+        // Mid-onboarding: "SOS I need help" must never be taken as an answer.
+        let sent = fixture.say(text, from: CoreFixture.mentee)
+        let incident = try #require(fixture.state.incidents.first, "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        #expect(incident.category == .safetyWord)
+        #expect(sent.to(CoreFixture.mentee).first?.body == fixture.text("bot.safety.reply", "en", ["emergency": "112"]))
+    }
+
+    @Test(arguments: ["sosa", "I lost my sons hat", "room 505", "the SOS Children's Village called me back, all good",
+                      "chaos", "s o", "dos"])
+    func wordsThatOnlyLookLikeTheSafetyWordDoNot(text: String) {
+        var fixture = Self.fixture()
+        fixture.say(text, from: CoreFixture.mentee)
+        if text.contains("SOS") {
+            // The word itself stands there: it counts, even in a name. Better one call too many.
+            #expect(!fixture.state.incidents.isEmpty)
+        } else {
+            #expect(fixture.state.incidents.isEmpty, "\(text)")
+        }
+    }
+}
