@@ -24,5 +24,10 @@ source "$HS_DIR/env"
 set +a
 export MENTORBOT_REPO_ROOT="$ROOT"
 
+echo "== Semantic screening examples"
+# Embeds the examples once (about a minute on two cores) into the cache that every test bot and
+# the screening tests share, so that no test waits for it.
+echo "warming the cache" | .build/debug/mentorbot screen >/dev/null
+
 echo "== Tests"
 swift test --skip-build "$@"

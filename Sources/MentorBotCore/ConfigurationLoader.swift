@@ -241,7 +241,7 @@ public struct ConfigurationLoader {
             _ = problems.attempt {
                 let entries = try thresholds.mapping()
                 var byCategory: [DangerCategory: SemanticThresholds.Pair] = [:]
-                var fallback = SemanticThresholds.defaultPair
+                var fallback: SemanticThresholds.Pair?
                 for entry in entries.allEntries() {
                     let category = DangerCategory(rawValue: entry.key)
                     guard entry.key == "default" || (category != nil && category != .safetyWord) else {
@@ -251,7 +251,8 @@ public struct ConfigurationLoader {
                     guard let pair = problems.attempt({ try thresholdPair(entry.value) }) else { continue }
                     if let category { byCategory[category] = pair } else { fallback = pair }
                 }
-                for category in DangerCategory.screened where byCategory[category] == nil { byCategory[category] = fallback }
+                // "default" replaces the calibrated pair of every category not named.
+                if let fallback { for category in DangerCategory.screened where byCategory[category] == nil { byCategory[category] = fallback } }
                 settings.thresholds = SemanticThresholds(byCategory: byCategory)
                 _ = try entries.finish()
             }

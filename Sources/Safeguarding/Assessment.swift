@@ -28,11 +28,27 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     public var byCategory: [DangerCategory: Pair]
 
+    /// For a category that has no calibrated pair of its own.
     public static let defaultPair = Pair(ask: -0.003, alert: 0.006)
 
+    /// Calibrated per category on the tuning examples (leave-one-out; each category's thresholds
+    /// chosen to catch the most danger for the fewest ordinary messages attributed to it). Harm to
+    /// self alerts a little earlier than its calibration said: a missed alert costs most there.
+    public static let calibrated: [DangerCategory: Pair] = [
+        .threat: Pair(ask: -0.005, alert: 0.002),
+        .traffickerSeen: Pair(ask: -0.007, alert: 0.003),
+        .documentsTaken: Pair(ask: 0.0, alert: 0.008),
+        .debtOrWorkPressure: Pair(ask: 0.002, alert: 0.005),
+        .violenceAtHome: Pair(ask: -0.001, alert: 0.004),
+        .selfHarm: Pair(ask: -0.001, alert: 0.006),
+        .crisis: Pair(ask: -0.003, alert: 0.004),
+        .mentorMisconduct: Pair(ask: -0.002, alert: 0.008),
+    ]
+
+    /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:]) {
         var all: [DangerCategory: Pair] = [:]
-        for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.defaultPair }
+        for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibrated[category] ?? Self.defaultPair }
         self.byCategory = all
     }
 

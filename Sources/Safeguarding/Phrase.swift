@@ -19,6 +19,11 @@ public struct Phrase: Sendable, Equatable {
         case suffix(Letters)
         case contains(Letters)
         case gap
+        /// Between two words of a phrase, unless it starts with "=": up to `looseWords` other words
+        /// may stand there ("i owe them" also catches "i still owe them").
+        case looseGap
+        /// `{she,he,my mum}`-style alternatives: any one of these words (each a single word).
+        case oneOf([Letters])
         /// `!word`: the next word is not this one (or there is none), e.g. "please help me !with",
         /// so that "please help me with my CV" stays an ordinary request.
         case notFollowedBy(Letters)
@@ -33,13 +38,27 @@ public struct Phrase: Sendable, Equatable {
 
     /// Up to this many other words may stand where a phrase has `...`.
     static let gapWords = 3
+    /// ...and between any two words of a phrase not marked exact with "=".
+    static let looseWords = 2
 
     /// nil with the reason when the text is not a usable phrase.
     public static func parse(_ text: String, category: DangerCategory, file: String, line: Int) -> Result<Phrase, PhraseError> {
         var tokens: [Token] = []
-        for raw in text.split(whereSeparator: \.isWhitespace).map(String.init) {
+        let exact = text.hasPrefix("=")
+        let body = exact ? String(text.dropFirst()) : text
+        for raw in body.split(whereSeparator: \.isWhitespace).map(String.init) {
             if raw == "..." || raw == "…" {
                 tokens.append(.gap)
+                continue
+            }
+            // Words follow each other loosely unless the phrase is exact.
+            if !exact, let last = tokens.last, last.isWord, !raw.hasPrefix("!") { tokens.append(.looseGap) }
+            if raw.hasPrefix("{") {
+                let choices = raw.dropFirst().dropLast().split(separator: ",").map { Screener.fold(String($0)) }
+                guard raw.hasSuffix("}"), choices.count >= 2, choices.allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.contains("*") }) else {
+                    return .failure(PhraseError(text: text, reason: "\"\(raw)\" should list two or more single words: {she,he,they}"))
+                }
+                tokens.append(.oneOf(choices.map { Array($0.unicodeScalars) }))
                 continue
             }
             if raw.hasPrefix("!") {
@@ -59,7 +78,7 @@ public struct Phrase: Sendable, Equatable {
             let letters = Array(core.unicodeScalars)
             tokens.append(starts && ends ? .contains(letters) : starts ? .suffix(letters) : ends ? .prefix(letters) : .word(letters))
         }
-        guard tokens.contains(where: { if case .word = $0 { true } else if case .prefix = $0 { true } else if case .suffix = $0 { true } else if case .contains = $0 { true } else { false } }) else { return .failure(PhraseError(text: text, reason: "a phrase needs words")) }
+        guard tokens.contains(where: \.isWord) else { return .failure(PhraseError(text: text, reason: "a phrase needs words")) }
         guard tokens.first != .gap, tokens.last != .gap,
               !zip(tokens, tokens.dropFirst()).contains(where: { pair in pair.0 == .gap && { if case .notFollowedBy = pair.1 { true } else { false } }() })
         else {
@@ -92,6 +111,7 @@ public struct Phrase: Sendable, Equatable {
     var firstScript: Script {
         switch tokens[0] {
         case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): Script(of: letters.first)
+        case .oneOf(let choices): Script(of: choices.first?.first)
         default: .other
         }
     }
@@ -103,9 +123,9 @@ public struct Phrase: Sendable, Equatable {
             guard position >= words.count || words[position].letters != word else { return false }
             return match(from: index + 1, at: position, in: words)
         }
-        if tokens[index] == .gap {
+        if tokens[index] == .gap || tokens[index] == .looseGap {
             let next = index + 1
-            for skip in 0...Self.gapWords where position + skip < words.count {
+            for skip in 0...(tokens[index] == .gap ? Self.gapWords : Self.looseWords) where position + skip < words.count {
                 if matches(tokens[next], words[position + skip]), match(from: next + 1, at: position + skip + 1, in: words) {
                     return true
                 }
@@ -135,7 +155,9 @@ public struct Phrase: Sendable, Equatable {
             return (0...(letters.count - part.count)).contains { offset in
                 letters[offset] == first && letters[offset..<offset + part.count].elementsEqual(part)
             }
-        case .gap, .notFollowedBy:
+        case .oneOf(let choices):
+            return choices.contains(letters)
+        case .gap, .looseGap, .notFollowedBy:
             return true
         }
     }
@@ -171,6 +193,16 @@ public struct Phrase: Sendable, Equatable {
             }
         }
         return true
+    }
+}
+
+extension Phrase.Token {
+    /// A token that stands for one word of the message.
+    var isWord: Bool {
+        switch self {
+        case .word, .prefix, .suffix, .contains, .oneOf: true
+        case .gap, .looseGap, .notFollowedBy: false
+        }
     }
 }
 

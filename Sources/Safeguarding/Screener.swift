@@ -7,12 +7,16 @@ public struct PhraseList: Sendable {
     public let language: String
     public let reviewedByNativeSpeaker: Bool
     public let phrases: [Phrase]
+    /// Per category, phrases that cancel its matches when they occur in the same message
+    /// ("paid", "finished paying" for debts; "killing it" for threats).
+    public let unless: [DangerCategory: [Phrase]]
     public let file: String
 
-    public init(language: String, reviewedByNativeSpeaker: Bool, phrases: [Phrase], file: String) {
+    public init(language: String, reviewedByNativeSpeaker: Bool, phrases: [Phrase], unless: [DangerCategory: [Phrase]] = [:], file: String) {
         self.language = language
         self.reviewedByNativeSpeaker = reviewedByNativeSpeaker
         self.phrases = phrases
+        self.unless = unless
         self.file = file
     }
 
@@ -23,6 +27,7 @@ public struct PhraseList: Sendable {
         let language = problems.attempt { try root.required("language").nonEmptyString() }
         let reviewed = problems.attempt { try root.optional("reviewed_by_native_speaker")?.bool() ?? false } ?? false
         var phrases: [Phrase] = []
+        var unless: [DangerCategory: [Phrase]] = [:]
         if let categories = problems.attempt({ try root.required("categories").mapping() }) {
             var seen: [String: Int] = [:]
             for entry in categories.allEntries() {
@@ -31,7 +36,24 @@ public struct PhraseList: Sendable {
                     problems.add(entry.value.problem("unknown category \"\(entry.key)\" (known: \(known))"))
                     continue
                 }
-                guard let list = problems.attempt({ try entry.value.sequence() }) else { continue }
+                // A category is a list of phrases, or {phrases: [...], unless: [...]}.
+                var phraseNodes = entry.value
+                if case .mapping = entry.value.node {
+                    guard let map = problems.attempt({ try entry.value.mapping() }),
+                          let listed = problems.attempt({ try map.required("phrases") }) else { continue }
+                    phraseNodes = listed
+                    if let cancelling = map.optional("unless"), let items = problems.attempt({ try cancelling.sequence() }) {
+                        for item in items {
+                            guard let text = problems.attempt({ try item.nonEmptyString() }) else { continue }
+                            switch Phrase.parse(text, category: category, file: file, line: item.line) {
+                            case .success(let phrase): unless[category, default: []].append(phrase)
+                            case .failure(let error): problems.add(item.problem("\"\(text)\": \(error.reason)"))
+                            }
+                        }
+                    }
+                    _ = problems.attempt { try map.finish() }
+                }
+                guard let list = problems.attempt({ try phraseNodes.sequence() }) else { continue }
                 if list.isEmpty { problems.add(entry.value.problem("a category needs at least one phrase")) }
                 for item in list {
                     guard let text = problems.attempt({ try item.nonEmptyString() }) else { continue }
@@ -54,7 +76,7 @@ public struct PhraseList: Sendable {
         }
         _ = problems.attempt { try root.finish() }
         try problems.throwIfAny()
-        return PhraseList(language: language ?? "", reviewedByNativeSpeaker: reviewed, phrases: phrases, file: file)
+        return PhraseList(language: language ?? "", reviewedByNativeSpeaker: reviewed, phrases: phrases, unless: unless, file: file)
     }
 
     /// Every `<language>.yaml` in a folder, keyed by language; problems from all files together.
@@ -133,7 +155,7 @@ public struct Screener: Sendable {
             for start in words.indices {
                 let word = words[start]
                 let candidates = (word.letters.first.flatMap { byFirstLetter[code]?[$0] } ?? []) + (anyFirstLetter[code]?[word.script] ?? [])
-                for phrase in candidates where phrase.occurs(in: words, at: start) {
+                for phrase in candidates where phrase.occurs(in: words, at: start) && !cancelled(phrase.category, in: code, words) {
                     let rank = position * 1_000_000 + phrase.line
                     let better = best.map { phrase.category.severity > $0.result.category.severity
                         || (phrase.category.severity == $0.result.category.severity && rank < $0.rank) } ?? true
@@ -147,13 +169,34 @@ public struct Screener: Sendable {
         return best?.result
     }
 
+    /// A category's match is cancelled by one of its `unless` phrases anywhere in the message.
+    private func cancelled(_ category: DangerCategory, in language: String, _ words: [ScreenedWord]) -> Bool {
+        lists[language]?.unless[category]?.contains { $0.occurs(in: words) } ?? false
+    }
+
     /// Folded words: the bot's usual folding, with punctuation inside the text as spaces.
     static func words(_ text: String) -> [String] {
-        let spaced = String(text.unicodeScalars.map { scalar -> Character in
-            CharacterSet.punctuationCharacters.union(.symbols).contains(scalar) && scalar != "'" && scalar != "’"
-                ? " " : Character(scalar)
-        })
-        return fold(spaced).split(separator: " ").map { String($0).replacingOccurrences(of: "’", with: "'") }
+        var spaced = String.UnicodeScalarView()
+        for scalar in bounded(text).unicodeScalars {
+            spaced.append(separators.contains(scalar) ? " " : scalar)
+        }
+        return fold(String(spaced)).split(separator: " ").map { String($0).replacingOccurrences(of: "’", with: "'") }
+    }
+
+    private static let separators = CharacterSet.punctuationCharacters.union(.symbols).subtracting(CharacterSet(charactersIn: "'’"))
+
+    /// What is screened of a very long text: its beginning and its end. A chat message longer than
+    /// this is a pasted document; people say what matters at the start or at the end, and the
+    /// screening must take bounded time whatever arrives, so nobody waits behind someone's paste.
+    static let screenedHead = 2_000, screenedTail = 1_000
+
+    static func bounded(_ text: String) -> Substring {
+        let utf8 = text.utf8
+        guard utf8.count > screenedHead + screenedTail else { return Substring(text) }
+        // Cut on character boundaries, counted in bytes so that the cost stays bounded too.
+        let headEnd = text.index(text.startIndex, offsetBy: screenedHead, limitedBy: text.endIndex) ?? text.endIndex
+        let tailStart = text.index(text.endIndex, offsetBy: -screenedTail, limitedBy: headEnd) ?? headEnd
+        return Substring(String(text[..<headEnd]) + " " + String(text[tailStart...]))
     }
 
     static func fold(_ text: String) -> String {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import MentorBotCore
 import MentorBotDaemon
+import Safeguarding
 
 @main
 struct MentorBotCommand: AsyncParsableCommand {
@@ -18,6 +20,20 @@ struct ConfigOption: ParsableArguments {
 }
 
 struct CheckCommand: ParsableCommand {
+    /// Whether the bot will screen with both layers: the model loads and the examples can be read.
+    /// Without the model the bot still runs, on the phrase lists alone; that must not go unnoticed.
+    private func reportSemanticLayer(_ configuration: Configuration) {
+        let settings = configuration.programme.safety.semantic
+        let folder = SemanticLayer.modelFolder(configured: settings.model, dialogs: configuration.dialogsDirectory)
+        do {
+            let embedder = try SemanticLayer.embedder(in: folder)
+            let examples = try SemanticIndex.loadExamples(directory: SemanticLayer.examplesDirectory(dialogs: configuration.dialogsDirectory))
+            print("OK: semantic screening: model \(embedder.location.weights.path), \(examples.count) examples")
+        } catch {
+            FileHandle.standardError.write(Data("WARNING: SEMANTIC SCREENING WILL BE OFF, phrase lists only: \(error)\n".utf8))
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration and the dialogs it names; print each problem with file, line and key.")
@@ -30,6 +46,7 @@ struct CheckCommand: ParsableCommand {
             let roster = programme.configuration.roster
             print("OK: \(options.config): \(roster.people.count) people, \(roster.pairs.count) pairs, "
                 + "\(programme.library.scripts.count) dialogs, languages \(programme.library.catalogs.keys.sorted().joined(separator: " "))")
+            reportSemanticLayer(programme.configuration)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)

@@ -62,6 +62,42 @@ import Testing
         #expect(screener.screen("", language: "xx") == nil)
     }
 
+    @Test func phrasesBendLikeLanguageUnlessTheySayOtherwise() throws {
+        let list = try PhraseList.load(yaml: """
+            language: xx
+            categories:
+              threat: ["know where {i,she,he} live*", "= kill me"]
+              trafficker_seen: [x1]
+              documents_taken: [x2]
+              debt_or_work_pressure:
+                phrases: [i owe them]
+                unless: [finished paying, "paid ... off"]
+              violence_at_home: [x4]
+              self_harm: [x5]
+              crisis: [x6]
+              mentor_misconduct: [x7]
+            """, file: "xx.yaml")
+        let screener = Screener(lists: ["xx": list])
+        #expect(screener.screen("i still owe them 3000", language: "xx")?.category == .debtOrWorkPressure, "one word between")
+        #expect(screener.screen("i really still owe them", language: "xx") != nil, "two words between")
+        #expect(screener.screen("i owe my cousin and my uncle and them", language: "xx") == nil, "not more than two")
+        #expect(screener.screen("i owe them nothing now, finished paying in may", language: "xx") == nil, "unless cancels")
+        #expect(screener.screen("i owe them less since i paid half of it off", language: "xx") == nil, "unless with a gap")
+        #expect(screener.screen("they know where she lives", language: "xx")?.category == .threat, "alternatives")
+        #expect(screener.screen("they know where we live", language: "xx") == nil, "only the listed alternatives")
+        #expect(screener.screen("he will kill me", language: "xx") != nil)
+        #expect(screener.screen("he will kill time with me", language: "xx") == nil, "= keeps words side by side")
+        let bad = "\((try? PhraseList.load(yaml: "language: xx\ncategories:\n  threat: [\"{she} x\"]\n", file: "b.yaml")) == nil)"
+        #expect(bad == "true", "a single alternative is refused")
+    }
+
+    @Test func screeningALongTextTakesBoundedTime() {
+        let words = "the he she my mum passport money work house school friend today tomorrow police station".split(separator: " ")
+        let long = (0..<20_000).map { words[$0 % words.count] }.joined(separator: " ") + " they took my passport"
+        #expect(Screener.bounded(long).count <= Screener.screenedHead + Screener.screenedTail + 1)
+        #expect(Self.screener.screen(long, language: "en")?.category == .documentsTaken, "the end of a long text is screened")
+    }
+
     @Test func badPhraseListsAreReportedWithFileLineAndCategory() {
         func problems(_ yaml: String) -> String {
             do {

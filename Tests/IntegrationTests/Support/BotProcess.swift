@@ -49,7 +49,7 @@ final class BotProcess: @unchecked Sendable {
           safety:
             semantic:
               # One cache for every test bot: the examples are embedded once per run, not per test.
-              cache: \(FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-test-semantic-examples.cache").path)
+              cache: \(FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache").path)
         roster:
           coordinators:
         \(list("coordinator"))

@@ -1,0 +1,71 @@
+import Foundation
+import MentorBotDaemon
+@testable import Safeguarding
+import Testing
+
+/// The semantic layer with the real model (installed by scripts/setup.sh) and the shipped
+/// examples, measured on the held-out sets in HeldOut/: messages written as people chat, in twelve
+/// languages, never used to tune the examples, the thresholds or the phrase lists. Without the
+/// model these tests fail and say how to install it: the bot must not ship half-screened unnoticed.
+@Suite(.serialized) struct SemanticScreeningTests {
+    static let repoRoot = ScreeningTests.repoRoot
+    static let dialogs = repoRoot.appendingPathComponent("Dialogs").path
+    static let loaded: Result<SemanticScreener, Error> = Result {
+        try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(configured: nil, dialogs: dialogs),
+                               examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
+                               cache: FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache"))
+    }
+    static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
+
+    @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
+        let semantic = try Self.loaded.get()
+        // None of these sentences is an example; they say the same danger in three languages and
+        // two scripts, with no word a phrase list knows.
+        for sentence in ["they rang my mother back home and told her they know her street",
+                         "ils ont appelé ma mère au pays, ils connaissent sa rue",
+                         "اتصلوا بأمي في البلد وقالوا إنهم يعرفون شارعها"] {
+            let match = try #require(semantic.match(sentence), "\(sentence)")
+            #expect(match.category == .threat, "\(sentence): \(match)")
+            #expect(SemanticThresholds().level(of: match) >= .ask, "\(sentence): \(match)")
+        }
+        let ordinary = try #require(semantic.match("my mum called, she is fine and says hello to my mentor"))
+        #expect(SemanticThresholds().level(of: ordinary) == .none, "\(ordinary)")
+        #expect(semantic.match("yes") == nil && semantic.match("tomorrow 3pm") == nil, "too short to judge")
+    }
+
+    @Test func aLongMessageIsReadInABoundedNumberOfWindows() {
+        let long = String(repeating: "we met at the library and worked on my cv. ", count: 2_000) + "he says he will hurt my sister."
+        let windows = SemanticScreener.windows(of: long)
+        #expect(windows.count == SemanticScreener.maximumWindows)
+        #expect(windows.allSatisfy { $0.count <= SemanticScreener.windowCharacters })
+        #expect(windows.last?.hasSuffix("he says he will hurt my sister.") == true, "the end is read")
+    }
+
+    /// Both layers on every held-out set, printed per language and per category. The floors are
+    /// what this version reaches with margin, so that a change that loses ground fails here; the
+    /// issue's targets (95% alert-or-ask, 85% alert, 3% false alerts, 10% questions) are reported
+    /// by `mentorbot screen --labelled Tests/SafeguardingTests/HeldOut`.
+    @Test func heldOutMessagesAreCaughtByBothLayersTogether() throws {
+        let semantic = try Self.loaded.get()
+        let phrases = ScreeningTests.screener
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.heldOut.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(files.count == 12, "a held-out set for every language")
+        var all = LayeredEvaluation.Counts()
+        for file in files {
+            let language = String(file.split(separator: ".")[0])
+            let set = try LabelledSet(text: String(contentsOf: Self.heldOut.appendingPathComponent(file), encoding: .utf8))
+            let evaluation = LayeredEvaluation(set: set, phrases: phrases, language: language, thresholds: SemanticThresholds(),
+                                               semantic: { semantic.match($0) })
+            let total = evaluation.total
+            print("held out \(language): \(total.summary)")
+            #expect(total.danger >= 30 && total.ordinary >= 24, "\(language): a held-out set of real size")
+            #expect(total.alertOrAskRecall >= 0.85, "\(language): \(total.summary)")
+            for judged in evaluation.judged { all.add(judged) }
+        }
+        print("held out all: \(all.summary)")
+        #expect(all.alertOrAskRecall >= 0.93, "\(all.summary)")
+        #expect(all.alertRecall >= 0.75, "\(all.summary)")
+        #expect(all.falseAlertRate <= 0.08, "\(all.summary)")
+        #expect(all.falseAskRate <= 0.20, "\(all.summary)")
+    }
+}
