@@ -64,6 +64,12 @@ let package = Package(
             dependencies: ["MentorBotCore", "DurableStore", "Dialogs", "Safeguarding"],
             path: "bench/Scheduler"
         ),
+        // Screening cost per message (phrase lists, semantic layer, both) and memory with the model.
+        .executableTarget(
+            name: "mentorbot-screening-bench",
+            dependencies: ["Safeguarding", "MentorBotDaemon"],
+            path: "bench/Screening"
+        ),
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),

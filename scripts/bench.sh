@@ -2,7 +2,8 @@
 # Reply-latency benchmark through a throw-away local Synapse: an echo-bot baseline and mentorbot,
 # with 1 and 20 simulated users. Prints a Markdown table. ROUNDS (default 20) messages per user.
 # First, without a homeserver, the scheduler at PAIRS (default 10,000) pairs, RUNS (default 5) runs.
-# Last, the safety-alert latency. ALERTS_ONLY=1 runs only that.
+# Last, the safety-alert latency. ALERTS_ONLY=1 runs only that. SCREENING_ONLY=1 runs only the
+# screening benchmark (cost per message of each layer, long texts, memory with the model loaded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -10,6 +11,10 @@ export PATH="/opt/swift/usr/bin:$PATH"
 swift build -c release --product mentorbot
 swift build -c release --product mentorbot-bench
 swift build -c release --product mentorbot-scheduler-bench
+swift build -c release --product mentorbot-screening-bench
+echo "== Screening: phrase lists and the semantic layer, per message"
+.build/release/mentorbot-screening-bench "$(pwd)" "${SCREENING_RUNS:-3}"
+if [ "${SCREENING_ONLY:-0}" = 1 ]; then exit 0; fi
 if [ "${ALERTS_ONLY:-0}" != 1 ]; then
   echo "== Scheduler: ${PAIRS:-10000} pairs, 10 jobs each"
   .build/release/mentorbot-scheduler-bench "$(pwd)" "${PAIRS:-10000}" "${RUNS:-5}"

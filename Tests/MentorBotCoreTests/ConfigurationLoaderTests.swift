@@ -1,4 +1,5 @@
 import Foundation
+import Safeguarding
 import StrictYAML
 import Testing
 @testable import MentorBotCore
@@ -110,6 +111,29 @@ import Testing
         #expect(problems(bad).first?.keyPath == "programme.safety.re_alerts")
         let typo = Self.example.replacingOccurrences(of: "acknowledge_within: 10m", with: "acknowledge_within: soon")
         #expect(problems(typo).first?.keyPath == "programme.safety.acknowledge_within")
+    }
+
+    @Test func semanticThresholdsAndTheWorryRuleAreReadAndCheckedByKey() throws {
+        let configuration = try load(Self.example)
+        #expect(configuration.programme.safety.semantic == SemanticSettings(), "the example shows the defaults")
+        let custom = Self.example.replacingOccurrences(of: "      # thresholds:\n      #   self_harm: {ask: -0.003, alert: 0.004}",
+                                                       with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
+            .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
+        let semantic = try load(custom).programme.safety.semantic
+        #expect(semantic.thresholds.byCategory[.selfHarm] == .init(ask: -0.003, alert: 0.004))
+        #expect(semantic.thresholds.byCategory[.threat] == .init(ask: 0.0, alert: 0.01), "default replaces the others")
+        #expect(semantic.model == "/srv/mentorbot/venv", "relative to the configuration file")
+        for (bad, message) in [("self_harm: {ask: 0.01, alert: 0.004}", "ask must not be above alert"),
+                               ("self_harm: {ask: -0.003, alert: 7}", "between -1 and 1"),
+                               ("self_harm: {ask: -0.003, alert: .nan}", "between -1 and 1"),
+                               ("selfharm: {ask: -0.003, alert: 0.004}", "unknown category \"selfharm\"")] {
+            let yaml = custom.replacingOccurrences(of: "self_harm: {ask: -0.003, alert: 0.004}", with: bad)
+            let found = problems(yaml)
+            #expect(found.contains { $0.keyPath.hasPrefix("programme.safety.semantic.thresholds") && $0.message.contains(message) && $0.line > 0 },
+                    "\(bad): \(found)")
+        }
+        let tooFew = problems(Self.example.replacingOccurrences(of: "signals: 3", with: "signals: 1"))
+        #expect(tooFew.first?.keyPath == "programme.safety.semantic.worry.signals")
     }
 
     @Test func duplicateMatrixIDsAreRejected() {

@@ -1,0 +1,84 @@
+import Foundation
+import MentorBotDaemon
+import Safeguarding
+
+// Screening cost per message and memory with the model loaded, in release, on this machine:
+// every held-out and example message (real-style chat, 4-60 words) screened by the phrase lists
+// alone (the baseline, in the same run), by the semantic layer, and by both as the daemon does;
+// then long texts (60 KB Latin, 110 KB Arabic) to show the cost stays bounded.
+// Usage: mentorbot-screening-bench REPO_ROOT [RUNS]
+
+func residentMegabytes(_ field: String) -> Double {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix(field) } ?? ""
+    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p + 0.5))]
+}
+
+func milliseconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+}
+
+let arguments = CommandLine.arguments
+let root = URL(fileURLWithPath: arguments.count > 1 ? arguments[1] : ".")
+let runs = arguments.count > 2 ? Int(arguments[2]) ?? 3 : 3
+let dialogs = root.appendingPathComponent("Dialogs").path
+let rssBefore = residentMegabytes("VmRSS:")
+let phrases = try Screener.load(directory: URL(fileURLWithPath: dialogs).appendingPathComponent("safety"))
+let rssPhrases = residentMegabytes("VmRSS:")
+let semantic = try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(configured: nil, dialogs: dialogs),
+                                      examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
+                                      cache: FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache"))
+let rssModel = residentMegabytes("VmRSS:")
+
+var messages: [(String, String)] = []
+for folder in ["Tests/SafeguardingTests/HeldOut", "Dialogs/safety/examples"] {
+    let url = root.appendingPathComponent(folder)
+    for file in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() where file.hasSuffix(".txt") {
+        let set = try LabelledSet(text: String(contentsOf: url.appendingPathComponent(file), encoding: .utf8))
+        messages += set.items.map { (String(file.prefix(2)), $0.sentence) }
+    }
+}
+let thresholds = SemanticThresholds()
+print("messages: \(messages.count) (held-out and example sets, 12 languages); runs: \(runs)")
+print(String(format: "RSS: %.1f MB at start, %.1f MB with the phrase lists, %.1f MB with the model and %d examples loaded",
+             rssBefore, rssPhrases, rssModel, semantic.index.examples.count))
+print("| layer | p50 ms | p90 ms | p99 ms | max ms | median of runs' p99 |")
+print("|---|---|---|---|---|---|")
+for (name, screen) in [
+    ("phrase lists (baseline)", { (language: String, text: String) in _ = phrases.screen(text, language: language) }),
+    ("semantic layer", { (_: String, text: String) in _ = semantic.match(text) }),
+    ("both, as the daemon", { (language: String, text: String) in
+        _ = Assessment(phrase: phrases.screen(text, language: language), semantic: semantic.match(text), thresholds: thresholds)
+    }),
+] as [(String, (String, String) -> Void)] {
+    var all: [Double] = [], p99s: [Double] = []
+    for _ in 0..<runs {
+        let times = messages.map { message in milliseconds { screen(message.0, message.1) } }.sorted()
+        p99s.append(percentile(times, 0.99))
+        all += times
+    }
+    all.sort()
+    print(String(format: "| %@ | %.2f | %.2f | %.2f | %.2f | %.2f |", name, percentile(all, 0.5), percentile(all, 0.9),
+                 percentile(all, 0.99), all.last ?? 0, percentile(p99s.sorted(), 0.5)))
+}
+
+let latinWords = "the he she my mum passport money work house school friend today tomorrow police station".split(separator: " ")
+let arabicWords = "أنا في البيت مع أمي اليوم غدا المدرسة العمل الشرطة جواز السفر المال".split(separator: " ")
+for (name, words, count) in [("60 KB Latin", latinWords, 10_000), ("110 KB Arabic", arabicWords, 12_000)] {
+    let text = (0..<count).map { String(words[$0 % words.count]) }.joined(separator: " ")
+    var times: [Double] = []
+    for _ in 0..<max(runs, 3) {
+        times.append(milliseconds {
+            _ = Assessment(phrase: phrases.screen(text, language: "en"), semantic: semantic.match(text), thresholds: thresholds)
+        })
+    }
+    times.sort()
+    print(String(format: "long text %@ (%d bytes): both layers, median %.1f ms of %d runs", name, text.utf8.count, percentile(times, 0.5), times.count))
+}
+print(String(format: "peak RSS: %.1f MB", residentMegabytes("VmHWM:")))
