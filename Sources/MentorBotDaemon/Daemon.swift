@@ -24,10 +24,15 @@ public enum DaemonExit: Error, CustomStringConvertible {
 public struct Daemon {
     let programme: LoadedProgramme
     let logger: Logger
+    let stop: SignalWatcher
 
-    public init(programme: LoadedProgramme, logger: Logger) {
+    /// `stop` should be made first thing in the process: a SIGTERM that arrives while the
+    /// configuration, the phrase lists or the model are still loading then ends the daemon
+    /// cleanly as soon as it is up, instead of killing it mid-start.
+    public init(programme: LoadedProgramme, logger: Logger, stop: SignalWatcher = .stopSignals()) {
         self.programme = programme
         self.logger = logger
+        self.stop = stop
     }
 
     var configuration: Configuration { programme.configuration }
@@ -36,8 +41,9 @@ public struct Daemon {
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
-        let semantic = await loadSemanticLayer()
         let client = try await connect()
+        // After connecting: a wrong homeserver or token is reported alone, in one line.
+        let semantic = await loadSemanticLayer()
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), store: store,
                                  state: state, replayed: recovered.records.count, clock: DaemonClock.make(logger: logger),
                                  logger: logger)
@@ -48,7 +54,7 @@ public struct Daemon {
             "queued": "\(queued)",
         ])
 
-        let stop = SignalWatcher(signals: [SIGTERM, SIGINT])
+        let stop = self.stop
         let botUserID = configuration.bot.userID, logger = self.logger
         // The first worker to end (an error) or a stop signal ends the daemon. Workers are plain
         // tasks, not a task group, because a group would wait for the sync worker's 30-second
@@ -96,7 +102,10 @@ public struct Daemon {
         defer { loader.shutdown() }
         do {
             let started = Date()
-            let screener = try await loader.run { try SemanticLayer.load(modelFolder: folder, examples: examples, cache: cache) }
+            let screener = try await loader.run {
+                SemanticScreening.leaveStopSignalsToTheDaemon()
+                return try SemanticLayer.load(modelFolder: folder, examples: examples, cache: cache)
+            }
             logger.info("semantic screening on", metadata: [
                 "examples": "\(screener.index.examples.count)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
             ])
@@ -178,9 +187,12 @@ public struct Daemon {
 
 /// Resumes once one of the given signals arrives. Signals are turned into a dispatch source so
 /// that shutdown runs as ordinary code, not inside a signal handler.
-final class SignalWatcher: @unchecked Sendable {
+public final class SignalWatcher: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
     private let stream: AsyncStream<Void>
+
+    /// SIGTERM (systemd's stop) and SIGINT (Ctrl-C).
+    public static func stopSignals() -> SignalWatcher { SignalWatcher(signals: [SIGTERM, SIGINT]) }
 
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self)

@@ -65,6 +65,18 @@ final class SemanticScreening: Sendable {
     init(screener: SemanticScreener, senders: Set<String>) {
         self.screener = screener
         self.senders = senders
+        Task { [thread] in try? await thread.run { Self.leaveStopSignalsToTheDaemon() } }
+    }
+
+    /// The engine starts worker threads of its own (OpenMP) from the thread that calls it, and they
+    /// inherit its signal mask. SIGTERM and SIGINT are ignored and read through a dispatch source
+    /// (SignalWatcher): a thread that does not block them can take one and drop it, and the daemon
+    /// would never stop. So the threads that call the engine block them first.
+    static func leaveStopSignalsToTheDaemon() {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for number in [SIGTERM, SIGINT, SIGHUP] { sigaddset(&signals, number) }
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
     }
 
     /// The input with the semantic layer's reading attached, when it is a text from a screened sender.

@@ -14,6 +14,8 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        // Before anything slow: a stop signal during start-up must end the daemon cleanly.
+        let stop = SignalWatcher.stopSignals()
         var logger = Logger(label: "mentorbot")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let programme: LoadedProgramme
@@ -24,7 +26,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try await Daemon(programme: programme, logger: logger).run()
+            try await Daemon(programme: programme, logger: logger, stop: stop).run()
         } catch let exit as DaemonExit {
             FileHandle.standardError.write(Data("mentorbot: \(exit)\n".utf8))
             throw ExitCode(1)

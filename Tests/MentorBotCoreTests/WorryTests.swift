@@ -17,8 +17,9 @@ import Testing
     static let unsure = SemanticMatch(category: .violenceAtHome, score: 0.001, nearest: "en.chat.txt:20")
     static let sure = SemanticMatch(category: .threat, score: 0.05, nearest: "en.chat.txt:2")
 
-    /// A message whose words no phrase list knows, read by the semantic layer as `match`.
-    static func say(_ fixture: inout CoreFixture, _ match: SemanticMatch?, text: String = "he came home late again and my arm is all blue",
+    /// A message whose words no phrase list knows, read by the semantic layer as `match` (the
+    /// readings are given here: these tests are about what the core does with them).
+    static func say(_ fixture: inout CoreFixture, _ match: SemanticMatch?, text: String = "today was a long day, see you next week",
                     from sender: String = CoreFixture.mentee) -> [OutboxMessage] {
         fixture.now += 60
         fixture.handle(.text(InboundText(eventID: fixture.nextEventID(), roomID: "!dm-\(sender)", sender: sender, body: text,
@@ -37,7 +38,7 @@ import Testing
 
         // The inbox shows it, low priority, without the person's words; "ack W-001" takes it off.
         let inbox = fixture.sayInCoordinatorsRoom("inbox").bodies.joined(separator: "\n")
-        #expect(inbox.contains("W-001") && inbox.contains("P-001") && !inbox.contains("blue"))
+        #expect(inbox.contains("W-001") && inbox.contains("P-001") && !inbox.contains("long day"))
         let seen = fixture.sayInCoordinatorsRoom("ack W-001")
         #expect(seen.toCoordinators.first?.body == fixture.text("coordinator.worry_seen", "en", ["reference": "W-001", "who": CoreFixture.coordinator]))
         #expect(seen.to(CoreFixture.mentee).isEmpty, "the person is not told")
@@ -55,7 +56,7 @@ import Testing
 
     @Test func aSureReadingRaisesAnIncidentAsAPhraseWould() throws {
         var fixture = Self.fixture()
-        let sent = Self.say(&fixture, Self.sure, text: "they rang my mum again, they know the street now")
+        let sent = Self.say(&fixture, Self.sure, text: "see you at the library on friday then")
         let incident = try #require(fixture.state.incidents.first)
         #expect(incident.category == .threat && incident.phrase == "≈ en.chat.txt:2")
         #expect(sent.toCoordinators.first?.mentions == [CoreFixture.coordinator], "the on-duty coordinator is paged")
@@ -68,12 +69,12 @@ import Testing
         let first = Self.say(&fixture, Self.unsure)
         #expect(first.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")], "the question, and no \"I did not understand\"")
         fixture.now += 3_600
-        let second = Self.say(&fixture, SemanticMatch(category: .threat, score: 0.0, nearest: "x"), text: "those men asked about me at the shop")
+        let second = Self.say(&fixture, SemanticMatch(category: .threat, score: 0.0, nearest: "x"), text: "the bus was late again this morning")
         #expect(second.to(CoreFixture.mentee).bodies.allSatisfy { $0 != fixture.text("bot.safety.ask", "en") }, "asked once a day at most")
         #expect(fixture.state.incidents.isEmpty)
         fixture.now += 86_400
-        let third = Self.say(&fixture, SemanticMatch(category: .debtOrWorkPressure, score: 0.0, nearest: "y"),
-                             text: "they keep asking when i give the rest of the money")
+        let third = Self.say(&fixture, SemanticMatch(category: .debtOrWorkPressure, score: 0.003, nearest: "y"),
+                             text: "we could meet at the library on friday")
         let incident = try #require(fixture.state.incidents.first)
         #expect(incident.category == .threat, "the most severe signal names it")
         #expect(third.toCoordinators.first?.mentions == [CoreFixture.coordinator])
