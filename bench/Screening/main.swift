@@ -3,7 +3,7 @@ import MentorBotDaemon
 import Safeguarding
 
 // Screening cost per message and memory with the model loaded, in release, on this machine:
-// every held-out and example message (real-style chat, 4-60 words) screened by the phrase lists
+// every held-out message (real-style chat in 12 languages, 4-60 words) screened by the phrase lists
 // alone (the baseline, in the same run), by the semantic layer, and by both as the daemon does;
 // then long texts (60 KB Latin, 110 KB Arabic) to show the cost stays bounded.
 // Usage: mentorbot-screening-bench REPO_ROOT [RUNS]
@@ -37,7 +37,7 @@ let semantic = try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(con
 let rssModel = residentMegabytes("VmRSS:")
 
 var messages: [(String, String)] = []
-for folder in ["Tests/SafeguardingTests/HeldOut", "Dialogs/safety/examples"] {
+for folder in ["Tests/SafeguardingTests/HeldOut"] {
     let url = root.appendingPathComponent(folder)
     for file in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() where file.hasSuffix(".txt") {
         let set = try LabelledSet(text: String(contentsOf: url.appendingPathComponent(file), encoding: .utf8))
@@ -45,7 +45,7 @@ for folder in ["Tests/SafeguardingTests/HeldOut", "Dialogs/safety/examples"] {
     }
 }
 let thresholds = SemanticThresholds()
-print("messages: \(messages.count) (held-out and example sets, 12 languages); runs: \(runs)")
+print("messages: \(messages.count) (held-out sets, 12 languages); runs: \(runs)")
 print(String(format: "RSS: %.1f MB at start, %.1f MB with the phrase lists, %.1f MB with the model and %d examples loaded",
              rssBefore, rssPhrases, rssModel, semantic.index.examples.count))
 print("| layer | p50 ms | p90 ms | p99 ms | max ms | median of runs' p99 |")
