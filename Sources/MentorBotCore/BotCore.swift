@@ -229,7 +229,7 @@ public struct BotCore: Sendable {
                 if let match = assessment.semantic, noteWorry(match, for: person, at: text.sentAt, &decision) { return }
                 // Outside a dialog the gentle question is the whole answer ("I did not understand"
                 // after it would be cold); inside one, the message may still answer the question.
-                if decision.state.person(person.matrixID).dialog == nil, !SafetyWord.appears(in: text.body) {
+                if decision.state.person(person.matrixID).dialog == nil {
                     decision.record(.inboundHandled(eventID: text.eventID))
                     return
                 }

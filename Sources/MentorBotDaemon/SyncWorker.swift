@@ -65,7 +65,6 @@ final class SemanticScreening: Sendable {
     init(screener: SemanticScreener, senders: Set<String>) {
         self.screener = screener
         self.senders = senders
-        Task { [thread] in try? await thread.run { Self.leaveStopSignalsToTheDaemon() } }
     }
 
     /// The engine starts worker threads of its own (OpenMP) from the thread that calls it, and they
@@ -83,9 +82,11 @@ final class SemanticScreening: Sendable {
     func read(_ input: Input) async -> Input {
         guard case .text(var text) = input, senders.contains(text.sender) else { return input }
         let screener = self.screener, body = text.body
-        text.semantic = try? await thread.run { screener.match(body) }
+        text.semantic = try? await thread.run {
+            // Before the engine's first call on this thread starts its workers (costs nothing after).
+            Self.leaveStopSignalsToTheDaemon()
+            return screener.match(body)
+        }
         return .text(text)
     }
-
-    func shutdown() { thread.shutdown() }
 }
