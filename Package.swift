@@ -75,6 +75,14 @@ let package = Package(
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"]),
         .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "Safeguarding", "DurableStore"]),
+        // The runtime and the workers, against the real store on disk, without a homeserver.
+        .testTarget(
+            name: "MentorBotDaemonTests",
+            dependencies: [
+                "MentorBotDaemon", "MentorBotCore", "DurableStore", "Dialogs", "Safeguarding",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs", "Safeguarding"]),
     ]
 )

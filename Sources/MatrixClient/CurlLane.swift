@@ -2,9 +2,14 @@ import CCurl
 import DedicatedThread
 import Foundation
 
+/// Where a request is performed: one lane, or the first free lane of a pool.
+protocol RequestLane: Sendable {
+    func perform(_ request: HTTPRequest) async throws -> HTTPResponse
+}
+
 /// A dedicated thread with one reusable curl easy handle: blocking transfers stay off Swift's
 /// cooperative pool, and keeping the handle keeps the connection alive between requests.
-final class CurlLane: @unchecked Sendable {
+final class CurlLane: RequestLane, @unchecked Sendable {
     private let thread: DedicatedThread
     private let handle: CurlHandle
 
@@ -20,6 +25,39 @@ final class CurlLane: @unchecked Sendable {
     }
 
     func shutdown() { thread.shutdown() }
+}
+
+/// Several lanes, so that requests to different rooms can be on their way at once. A request
+/// takes the first free lane and waits its turn when all are busy; a retry's wait (a rate limit)
+/// holds no lane.
+actor CurlLanePool: RequestLane {
+    private let lanes: [CurlLane]
+    private var free: [CurlLane]
+    private var waiting: [CheckedContinuation<CurlLane, Never>] = []
+
+    init(name: String, count: Int) {
+        lanes = (1...max(1, count)).map { CurlLane(name: "\(name)-\($0)") }
+        free = lanes.reversed()
+    }
+
+    func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let lane = await take()
+        defer { give(lane) }
+        return try await lane.perform(request)
+    }
+
+    private func take() async -> CurlLane {
+        if let lane = free.popLast() { return lane }
+        return await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func give(_ lane: CurlLane) {
+        if waiting.isEmpty { free.append(lane) } else { waiting.removeFirst().resume(returning: lane) }
+    }
+
+    nonisolated func shutdown() {
+        for lane in lanes { lane.shutdown() }
+    }
 }
 
 enum CurlGlobal {

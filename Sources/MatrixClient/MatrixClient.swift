@@ -1,21 +1,24 @@
 import Foundation
 
 /// The Matrix Client-Server API, as much of it as the bot and its tests use, over libcurl.
-/// Requests run on two dedicated lanes so a 30-second /sync long-poll never delays a send.
+/// /sync runs on a lane of its own so a 30-second long-poll never delays a send; other requests
+/// share a pool of lanes, so that several sends (to different rooms) can be on their way at once.
 public final class MatrixClient: @unchecked Sendable {
     public let homeserver: String
     private let tokenLock = NSLock()
     private var accessToken: String?
     private let syncLane: CurlLane
-    private let requestLane: CurlLane
+    private let requestLane: CurlLanePool
     public var retryPolicy: RetryPolicy
 
-    public init(homeserver: String, accessToken: String? = nil, retryPolicy: RetryPolicy = RetryPolicy()) {
+    /// `parallelRequests`: how many requests other than /sync may be in flight at once.
+    public init(homeserver: String, accessToken: String? = nil, retryPolicy: RetryPolicy = RetryPolicy(),
+                parallelRequests: Int = 4) {
         self.homeserver = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
         self.accessToken = accessToken
         self.retryPolicy = retryPolicy
         syncLane = CurlLane(name: "matrix-sync")
-        requestLane = CurlLane(name: "matrix-requests")
+        requestLane = CurlLanePool(name: "matrix-requests", count: parallelRequests)
     }
 
     deinit {
@@ -158,7 +161,7 @@ public final class MatrixClient: @unchecked Sendable {
     /// One API call with retries: rate limits, server errors and network failures are retried per
     /// the retry policy; anything else is thrown at once.
     private func callData(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-                          authenticated: Bool = true, lane: CurlLane, timeout: Double = 60) async throws -> Data {
+                          authenticated: Bool = true, lane: any RequestLane, timeout: Double = 60) async throws -> Data {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if authenticated, let token = tokenLock.withLock({ accessToken }) { headers.append(("Authorization", "Bearer \(token)")) }
         var request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, timeout: timeout)

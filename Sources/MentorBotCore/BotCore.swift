@@ -540,14 +540,15 @@ public struct BotCore: Sendable {
         for prompt in prompts { say(prompt.filling(parameters), to: person, &decision) }
     }
 
-    func say(_ prompt: Prompt, to person: Person, _ decision: inout Decision) {
+    /// `priority: .safety` for what must overtake every routine message in the outbox.
+    func say(_ prompt: Prompt, to person: Person, priority: OutboxMessage.Priority = .routine, _ decision: inout Decision) {
         let language = language(of: person, in: decision.state)
         // {partner}: "your mentee" / "your mentor", in the reader's language.
         let partner = localizer.text("partner.\(person.role.rawValue)", in: language)
         let (body, html) = composer.compose(prompt.filling(["partner": partner]), in: language)
         decision.record(.messageQueued(OutboxMessage(
             transactionID: decision.nextID("mb-"), target: .person(matrixID: person.matrixID), kind: .text,
-            body: body, html: html, questionFor: prompt.isQuestion ? person.matrixID : nil)))
+            priority: priority, body: body, html: html, questionFor: prompt.isQuestion ? person.matrixID : nil)))
     }
 
     /// A structured message for the coordinators' room: who (by pseudonymous pair reference and

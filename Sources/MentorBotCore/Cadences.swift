@@ -319,14 +319,17 @@ extension BotCore {
     }
 
     /// A notice for the coordinators' room about a pair, by its pseudonymous reference only.
-    func tellCoordinators(key: String, parameters: [String: String], _ decision: inout Decision) {
-        tellCoordinators(lines: [(key, parameters)], in: configuration.programme.defaultLanguage, &decision)
+    func tellCoordinators(key: String, parameters: [String: String], priority: OutboxMessage.Priority = .routine,
+                          _ decision: inout Decision) {
+        tellCoordinators(lines: [(key, parameters)], in: configuration.programme.defaultLanguage, priority: priority, &decision)
     }
 
     /// A notice of several catalog lines in the coordinators' room, in `language`.
-    func tellCoordinators(lines: [(String, [String: String])], in language: String, _ decision: inout Decision) {
+    func tellCoordinators(lines: [(String, [String: String])], in language: String,
+                          priority: OutboxMessage.Priority = .routine, _ decision: inout Decision) {
         let (body, html) = composer.compose(lines: lines.map { localizer.text($0.0, in: language, $0.1) }, in: language)
         decision.record(.messageQueued(OutboxMessage(
-            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, body: body, html: html)))
+            transactionID: decision.nextID("mb-"), target: .coordinatorsRoom, kind: .notice, priority: priority, body: body,
+            html: html)))
     }
 }

@@ -41,21 +41,21 @@ extension BotCore {
         if let dialog = decision.state.person(person.matrixID).dialog, dialog.dialogID == Self.safetyCheck {
             decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: dialog.dialogID, reason: .withdrawn))
         }
-        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]), to: person, &decision)
+        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]), to: person, priority: .safety, &decision)
     }
 
     /// The emergency number, the programme's numbers, and who will be in touch by when.
     private func tellPersonWhatToDo(_ person: Person, at now: Date, _ decision: inout Decision) {
-        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]), to: person, &decision)
+        say(Prompt(key: "bot.safety.reply", parameters: ["emergency": configuration.programme.emergencyNumber]), to: person, priority: .safety, &decision)
         if let phone = safety.programmePhone {
-            say(Prompt(key: "bot.safety.programme_phone", parameters: ["number": phone]), to: person, &decision)
+            say(Prompt(key: "bot.safety.programme_phone", parameters: ["number": phone]), to: person, priority: .safety, &decision)
         }
         if let helpline = safety.helpline {
-            say(Prompt(key: "bot.safety.helpline", parameters: ["number": helpline]), to: person, &decision)
+            say(Prompt(key: "bot.safety.helpline", parameters: ["number": helpline]), to: person, priority: .safety, &decision)
         }
         let by = DateWording(language: language(of: person, in: decision.state), timeZone: timeZone(of: person))
             .dayAndTime(of: now.addingTimeInterval(safety.contactWithin)).time
-        say(Prompt(key: "bot.safety.contact", parameters: ["time": by]), to: person, &decision)
+        say(Prompt(key: "bot.safety.contact", parameters: ["time": by]), to: person, priority: .safety, &decision)
     }
 
     /// "Are you safe right now?": whatever the person was doing waits (they can say "continue").
@@ -116,7 +116,7 @@ extension BotCore {
         let (body, html) = composer.compose(lines: lines, in: language)
         let transactionID = decision.nextID("mb-")
         decision.record(.messageQueued(OutboxMessage(
-            transactionID: transactionID, target: .coordinatorsRoom, kind: .text, body: body, html: html,
+            transactionID: transactionID, target: .coordinatorsRoom, kind: .text, priority: .safety, body: body, html: html,
             mentions: mention.map(\.matrixID))))
         decision.record(.incidentAlerted(reference: reference, transactionID: transactionID, at: now))
     }
@@ -137,7 +137,7 @@ extension BotCore {
             say(Prompt(key: "bot.incident.backup", parameters: [
                 "reference": reference, "pair": incident.pairIDs.joined(separator: ", "),
                 "minutes": String(Int(now.timeIntervalSince(incident.raisedAt) / 60)),
-            ]), to: backup, &decision)
+            ]), to: backup, priority: .safety, &decision)
         }
         // The first alert plus this many repeats.
         if incident.alertsSent + 1 <= safety.reAlerts {
@@ -152,7 +152,8 @@ extension BotCore {
             return decision.record(.jobFinished(jobID: job.id, outcome: .skipped(reason: "the incident was resolved"), at: now))
         }
         let hours = String(Int(now.timeIntervalSince(incident.acknowledgedAt ?? incident.raisedAt) / 3_600))
-        tellCoordinators(key: "summary.incident_reminder", parameters: ["reference": reference, "hours": hours], &decision)
+        tellCoordinators(key: "summary.incident_reminder", parameters: ["reference": reference, "hours": hours],
+                         priority: .safety, &decision)
         schedule(.incidentReminder(reference: reference), at: now.addingTimeInterval(safety.resolveWithin), &decision)
         decision.record(.jobFinished(jobID: job.id, outcome: .done, at: now))
     }
@@ -178,7 +179,7 @@ extension BotCore {
         decision.record(.incidentAcknowledged(reference: reference, by: coordinator.id, at: now))
         if let person = roster.person(matrixID: incident.matrixID) {
             say(Prompt(key: "bot.safety.acknowledged", parameters: ["emergency": configuration.programme.emergencyNumber]),
-                to: person, &decision)
+                to: person, priority: .safety, &decision)
         }
         schedule(.incidentReminder(reference: reference), at: now.addingTimeInterval(safety.resolveWithin), &decision)
         return true

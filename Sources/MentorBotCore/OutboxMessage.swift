@@ -16,9 +16,17 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         case notice
     }
 
+    /// Safety messages go out before any routine one, whatever is queued (see `OutboxSchedule`).
+    public enum Priority: String, Codable, Sendable {
+        /// The reply with emergency contacts, alerts and re-alerts, messages to backup coordinators.
+        case safety
+        case routine
+    }
+
     public var transactionID: String
     public var target: Target
     public var kind: Kind
+    public var priority: Priority
     public var body: String
     public var html: String?
     /// People whose client should notify them (m.mentions); empty means nobody is pinged.
@@ -27,15 +35,29 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     /// to the delivered event can answer it.
     public var questionFor: String?
 
-    public init(transactionID: String, target: Target, kind: Kind, body: String, html: String? = nil,
-                mentions: [String] = [], questionFor: String? = nil) {
+    public init(transactionID: String, target: Target, kind: Kind, priority: Priority = .routine, body: String,
+                html: String? = nil, mentions: [String] = [], questionFor: String? = nil) {
         self.transactionID = transactionID
         self.target = target
         self.kind = kind
+        self.priority = priority
         self.body = body
         self.html = html
         self.mentions = mentions
         self.questionFor = questionFor
+    }
+
+    /// Journals written before priorities hold no `priority`: those messages are routine.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        transactionID = try c.decode(String.self, forKey: .transactionID)
+        target = try c.decode(Target.self, forKey: .target)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        priority = try c.decodeIfPresent(Priority.self, forKey: .priority) ?? .routine
+        body = try c.decode(String.self, forKey: .body)
+        html = try c.decodeIfPresent(String.self, forKey: .html)
+        mentions = try c.decode([String].self, forKey: .mentions)
+        questionFor = try c.decodeIfPresent(String.self, forKey: .questionFor)
     }
 }
 

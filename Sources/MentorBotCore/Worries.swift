@@ -35,7 +35,7 @@ extension BotCore {
         }
         // Asked once a day at most: the same question again and again would read as alarm.
         if !earlier.contains(where: { now.timeIntervalSince($0.notedAt) < 86_400 }) {
-            say(Prompt(key: "bot.safety.ask"), to: person, &decision)
+            say(Prompt(key: "bot.safety.ask"), to: person, priority: .safety, &decision)
         }
         return false
     }

@@ -3,47 +3,117 @@ import Foundation
 import Logging
 import MentorBotCore
 
-/// The one place where the bot's state changes: each input goes through the pure core, the
-/// resulting events are made durable, and only then applied and acted upon ("record, then act").
-/// Being an actor, it serialises inputs from the sync loop, the outbox and the room worker.
+/// Where the runtime makes its events durable: the event store (tests wrap it to make writing
+/// slow on purpose).
+protocol RuntimeJournal: Sendable {
+    /// Returns once the events are on disk, in the order of the calls.
+    func append(_ events: [DomainEvent]) async throws
+    /// The state must include every event appended so far.
+    func writeSnapshot(_ state: BotState) async throws
+    func close() async
+}
+
+extension EventStore: RuntimeJournal where Record == DomainEvent, Snapshot == BotState {}
+
+/// The one place where the bot's state changes ("record, then act").
+///
+/// Two states, one owner. Every input is decided against `decided`, which already holds the
+/// events of every earlier input, durable or not: the decision and its application to `decided`
+/// run with no suspension in between, so two inputs can never be decided from the same state
+/// (an actor re-enters at every `await`; nothing here awaits between reading and writing it).
+/// The events then go to one commit loop that writes them in decision order, many inputs per
+/// fsync, and only once they are on disk applies them to `state`, which the workers act on.
+/// A snapshot is written from that loop, between batches, so it covers exactly the journal.
 actor BotRuntime {
     let core: BotCore
-    private let store: EventStore<DomainEvent, BotState>
+    private let journal: any RuntimeJournal
     private let clock: @Sendable () -> Date
     private let logger: Logger
+    /// What is on disk: the workers send, create rooms and sync from this.
     private(set) var state: BotState
+    /// `state` plus the events still being written: every decision is made from this.
+    private var decided: BotState
+    private var uncommitted: [(events: [DomainEvent], waiter: CheckedContinuation<Void, Error>)] = []
+    private var committing = false
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Set when writing failed: `decided` is then ahead of the disk for good, and deciding more
+    /// from it would act on what a restart will not remember. The daemon must stop.
+    private var failure: Error?
+    private var isFinished = false
     private var eventsSinceSnapshot = 0
     /// A snapshot after this many events keeps start-up replay short.
     private let snapshotEvery: Int
     private var wakers: [AsyncStream<Void>.Continuation] = []
 
-    init(core: BotCore, store: EventStore<DomainEvent, BotState>, state: BotState, replayed: Int,
+    init(core: BotCore, journal: any RuntimeJournal, state: BotState, replayed: Int,
          snapshotEvery: Int = 1_000, clock: @escaping @Sendable () -> Date, logger: Logger) {
         self.core = core
-        self.store = store
+        self.journal = journal
         self.state = state
+        self.decided = state
         self.eventsSinceSnapshot = replayed
         self.snapshotEvery = snapshotEvery
         self.clock = clock
         self.logger = logger
     }
 
-    /// Decides, journals, then applies. Returns once the events are durable.
+    /// Decides the input from every earlier decision, then returns once its events are durable
+    /// and applied to `state`.
     @discardableResult
     func process(_ input: Input) async throws -> [DomainEvent] {
-        let events = core.handle(input, state: state, now: clock())
+        if let failure { throw failure }
+        guard !isFinished else { throw CancellationError() }
+        let events = core.handle(input, state: decided, now: clock())
         guard !events.isEmpty else { return [] }
-        try await store.append(events)
-        for event in events { state.apply(event) }
-        eventsSinceSnapshot += events.count
-        if eventsSinceSnapshot >= snapshotEvery { try await snapshot() }
-        for waker in wakers { waker.yield() }
+        for event in events { decided.apply(event) }
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
+            uncommitted.append((events, waiter))
+            if !committing {
+                committing = true
+                Task { await commit() }
+            }
+        }
         return events
     }
 
-    func snapshot() async throws {
-        try await store.writeSnapshot(state)
-        eventsSinceSnapshot = 0
+    /// The one writer: takes everything decided so far, writes it with one fsync, applies it,
+    /// and goes round again for what was decided meanwhile.
+    private func commit() async {
+        while !uncommitted.isEmpty {
+            let batch = uncommitted
+            uncommitted.removeAll()
+            let events = batch.flatMap(\.events)
+            do {
+                if let failure { throw failure }
+                try await journal.append(events)
+                for event in events { state.apply(event) }
+                eventsSinceSnapshot += events.count
+                for entry in batch { entry.waiter.resume() }
+                for waker in wakers { waker.yield() }
+                if eventsSinceSnapshot >= snapshotEvery {
+                    // Nothing else is being written now, so the snapshot covers exactly the journal.
+                    do {
+                        try await journal.writeSnapshot(state)
+                        eventsSinceSnapshot = 0
+                    } catch {
+                        // The journal still holds everything; the next snapshot will try again.
+                        logger.error("could not write a snapshot", metadata: ["error": "\(error)"])
+                    }
+                }
+            } catch {
+                failure = failure ?? error
+                for entry in batch { entry.waiter.resume(throwing: error) }
+            }
+        }
+        committing = false
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters.removeAll()
+    }
+
+    /// Returns once everything decided so far is written (or has failed).
+    private func idle() async {
+        guard committing else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
     /// A stream that ticks whenever the state changed, so workers wait without polling.
@@ -54,25 +124,30 @@ actor BotRuntime {
         return stream
     }
 
+    /// Refuses new inputs, waits for what was decided to be written, writes a final snapshot
+    /// (it only shortens the next start) and closes the store.
     func finish() async {
+        guard !isFinished else { return }
+        isFinished = true
+        await idle()
         for waker in wakers { waker.finish() }
         wakers.removeAll()
-        do {
-            try await snapshot()
-        } catch {
-            logger.error("could not write the final snapshot; the journal still holds everything", metadata: ["error": "\(error)"])
+        if failure == nil {
+            do {
+                try await journal.writeSnapshot(state)
+            } catch {
+                logger.error("could not write the final snapshot; the journal still holds everything", metadata: ["error": "\(error)"])
+            }
         }
-        await store.close()
+        await journal.close()
     }
 
-    // MARK: - Questions the workers ask
+    // MARK: - Questions the workers ask (of the durable state)
 
-    /// The first queued message whose room is known, with that room.
-    func nextSendable(skipping skipped: Set<String>) -> (OutboxMessage, roomID: String)? {
-        for message in state.outbox where !skipped.contains(message.transactionID) {
-            if let room = roomID(for: message.target) { return (message, room) }
-        }
-        return nil
+    /// The next message to send, given the rooms that already have one on its way
+    /// (see `OutboxSchedule`).
+    func nextSendable(busyRooms: Set<String>, lastServed: [String: Int]) -> (OutboxMessage, roomID: String)? {
+        OutboxSchedule.next(in: state.outbox, roomFor: roomID(for:), busy: busyRooms, lastServed: lastServed)
     }
 
     func roomID(for target: OutboxMessage.Target) -> String? {

@@ -44,7 +44,7 @@ public struct Daemon {
         let client = try await connect()
         // After connecting: a wrong homeserver or token is reported alone, in one line.
         let semantic = await loadSemanticLayer()
-        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), store: store,
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), journal: store,
                                  state: state, replayed: recovered.records.count, clock: DaemonClock.make(logger: logger),
                                  logger: logger)
         try await runtime.process(.started)

@@ -30,6 +30,20 @@ import Testing
         NudgeTests.at(start.addingTimeInterval(minutes * 60), &fixture)
     }
 
+    @Test("the safety reply, the alert, the re-alert and the backup's message overtake routine messages; the rest does not")
+    func safetyMessagesArePrioritised() throws {
+        var fixture = Self.fixture()
+        let sent = fixture.say("sos", from: CoreFixture.mentee)
+        let reply = sent.to(CoreFixture.mentee).filter { $0.body == fixture.text("bot.safety.reply", "en", ["emergency": "112"]) }
+        #expect(reply.count == 1 && reply.allSatisfy { $0.priority == .safety })
+        #expect(!sent.toCoordinators.isEmpty && sent.toCoordinators.allSatisfy { $0.priority == .safety })
+        let later = Self.at(30, after: fixture.now, &fixture)
+        #expect(!later.toCoordinators.isEmpty && later.toCoordinators.allSatisfy { $0.priority == .safety })
+        #expect(!later.to(Self.backup).isEmpty && later.to(Self.backup).allSatisfy { $0.priority == .safety })
+        let help = fixture.say("help", from: CoreFixture.mentor)
+        #expect(!help.isEmpty && help.allSatisfy { $0.priority == .routine })
+    }
+
     @Test func aDangerStatementMidCheckInRaisesAnIncidentAndAsksIfTheyAreSafe() throws {
         var fixture = Self.fixture()
         fixture.say("check-in", from: CoreFixture.mentee)

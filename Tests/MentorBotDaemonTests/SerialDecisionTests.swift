@@ -1,0 +1,187 @@
+import Dialogs
+import DurableStore
+import Foundation
+import Logging
+@testable import MentorBotCore
+@testable import MentorBotDaemon
+import Safeguarding
+import Testing
+
+/// The event store made slow on purpose: every write waits before it reaches the disk, so that
+/// inputs from every worker pile up while one batch is being written. It also keeps what it was
+/// given, to check each snapshot against the journal up to that point.
+actor SlowJournal: RuntimeJournal {
+    let store: EventStore<DomainEvent, BotState>
+    let delay: Duration
+    private(set) var appended: [DomainEvent] = []
+    private(set) var snapshots: [(state: BotState, covering: Int)] = []
+    private(set) var writes = 0
+
+    init(store: EventStore<DomainEvent, BotState>, delay: Duration) {
+        self.store = store
+        self.delay = delay
+    }
+
+    func append(_ events: [DomainEvent]) async throws {
+        // Recorded before the slow part: any overlap between two writes would show as events
+        // appended while a snapshot of older state is being written.
+        appended += events
+        writes += 1
+        try await Task.sleep(for: delay)
+        try await store.append(events)
+    }
+
+    func writeSnapshot(_ state: BotState) async throws {
+        snapshots.append((state, appended.count))
+        try await Task.sleep(for: delay)
+        try await store.writeSnapshot(state)
+    }
+
+    func close() async { await store.close() }
+}
+
+@Suite("Serial decisions in the runtime")
+struct SerialDecisionTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let pairs = 20
+
+    /// 20 pairs, one coordinator, no routine cadence: every message in the test comes from an input the test gives.
+    static func configuration(dataDirectory: String) -> Configuration {
+        var people = [Person(id: "C1", matrixID: "@coord:test", role: .coordinator, language: "en", timeZone: "Europe/Brussels")]
+        var pairs: [Pair] = []
+        for index in 1...Self.pairs {
+            people.append(Person(id: "M\(index)", matrixID: "@mentor\(index):test", role: .mentor, language: "en", timeZone: "Europe/Brussels"))
+            people.append(Person(id: "E\(index)", matrixID: "@mentee\(index):test", role: .mentee, language: "fr", timeZone: "Europe/Brussels"))
+            pairs.append(Pair(id: String(format: "P-%03d", index), mentorID: "M\(index)", menteeID: "E\(index)",
+                              startDate: "2026-11-01", endDate: "2028-12-31"))
+        }
+        return Configuration(
+            homeserver: "http://127.0.0.1:1",
+            bot: BotAccount(userID: "@mentorbot:test", credential: .accessToken(.environment("T")), deviceID: "D"),
+            dataDirectory: dataDirectory, dialogsDirectory: repoRoot.appendingPathComponent("Dialogs").path,
+            coordinatorsRoom: "#coordinators:test",
+            programme: Programme(defaultLanguage: "en", timeZone: "Europe/Brussels",
+                                 cadence: Cadence(mentorFirstCheckIn: nil, menteeCheckInEvery: nil, meetingsPerMonth: 0,
+                                                  noMeetingAfter: nil, bookNextAfter: nil)),
+            roster: Roster(people: people, pairs: pairs))
+    }
+
+    @Test("inputs from every worker at once, with writing slowed down: unique ids, each message delivered once, snapshots that match the journal")
+    func concurrentInputsAgainstASlowStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("serial-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = Self.configuration(dataDirectory: directory.path)
+        let library = try DialogLibrary.load(directory: Self.repoRoot.appendingPathComponent("Dialogs"))
+        let screener = try Screener.load(directory: Self.repoRoot.appendingPathComponent("Dialogs/safety"))
+        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        let journal = SlowJournal(store: store, delay: .milliseconds(15))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: library, screener: screener),
+                                 journal: journal, state: BotState(), replayed: 0, snapshotEvery: 7,
+                                 clock: { start }, logger: Logger(label: "test"))
+
+        try await runtime.process(.started)
+        // The room worker reports every room at once.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for request in await runtime.pendingRoomRequests() {
+                let room: String
+                switch request.action {
+                case .createDirectRoom(let who): room = "!dm-\(who)"
+                case .joinCoordinatorsRoom: room = "!coordinators"
+                default: continue
+                }
+                group.addTask { try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: room)) }
+            }
+            try await group.waitForAll()
+        }
+
+        // Everyone writes at once (some "sos": incidents and safety messages), the clock ticks,
+        // and a delivery worker reports sends while all of this is being decided.
+        let people = configuration.roster.people.filter { $0.role != .coordinator }
+        let delivered = DeliveryLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, person) in people.enumerated() {
+                group.addTask {
+                    for round in 0..<3 {
+                        let body = index % 5 == 0 && round == 1 ? "sos" : "hello"
+                        try await runtime.process(.text(InboundText(eventID: "$in-\(index)-\(round)", roomID: "!dm-\(person.matrixID)",
+                                                                    sender: person.matrixID, body: body, sentAt: start)))
+                    }
+                }
+            }
+            for _ in 0..<10 { group.addTask { try await runtime.process(.tick) } }
+            group.addTask { try await runtime.process(.syncCompleted(nextBatch: "s1")) }
+            for _ in 0..<4 {
+                group.addTask {
+                    for _ in 0..<40 {
+                        try await delivered.deliverOne(through: runtime)
+                        await Task.yield()
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Whatever is left, delivered one by one.
+        while try await delivered.deliverOne(through: runtime) {}
+        await runtime.finish()
+
+        let events = await journal.appended
+        let queued = events.compactMap { event -> String? in
+            if case .messageQueued(let message) = event { return message.transactionID }
+            return nil
+        }
+        #expect(queued.count > 100, "the inputs queued \(queued.count) messages; expected a reply to each of 120 texts")
+        #expect(Set(queued).count == queued.count, "transaction ids given to two messages: \(queued.count - Set(queued).count)")
+        let sent = events.compactMap { event -> String? in
+            if case .messageSent(let transactionID, _) = event { return transactionID }
+            return nil
+        }
+        let deliveredOnce = sent.count == queued.count && Set(sent) == Set(queued)
+        #expect(deliveredOnce, "every queued message is recorded as delivered exactly once (\(queued.count) queued, \(sent.count) sent, \(Set(sent).count) distinct)")
+        let incidents = events.compactMap { event -> String? in
+            if case .incidentRaised(let incident) = event { return incident.reference }
+            return nil
+        }
+        let distinctIncidents = Set(incidents).count
+        #expect(incidents.count == people.count / 5 && distinctIncidents == incidents.count,
+                "\(incidents.count) incidents raised with \(distinctIncidents) distinct references, for \(people.count / 5) people who wrote sos")
+
+        // Each snapshot is exactly the journal up to its point, and the disk agrees with memory.
+        let snapshots = await journal.snapshots
+        #expect(snapshots.count >= 5)
+        var folded = BotState()
+        var position = 0
+        for snapshot in snapshots {
+            while position < snapshot.covering { folded.apply(events[position]); position += 1 }
+            #expect(snapshot.state == folded, "a snapshot after \(snapshot.covering) events does not match the journal")
+        }
+        let writes = await journal.writes
+        #expect(writes < events.count / 2, "writes were batched (\(writes) writes for \(events.count) events)")
+        let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        var onDisk = recovered.snapshot ?? BotState()
+        for event in recovered.records { onDisk.apply(event) }
+        await reopened.close()
+        #expect(onDisk == (await runtime.state))
+        #expect(onDisk.outbox.isEmpty)
+    }
+}
+
+/// Plays the outbox worker: takes a queued message nobody else is sending and reports it delivered.
+actor DeliveryLog {
+    private var handedOut: Set<String> = []
+    private var counter = 0
+
+    @discardableResult
+    func deliverOne(through runtime: BotRuntime) async throws -> Bool {
+        guard let (message, _) = await runtime.nextSendable(busyRooms: [], lastServed: [:]),
+              !handedOut.contains(message.transactionID) else {
+            // Either nothing is queued, or the message is on its way by another worker.
+            return await runtime.state.outbox.contains { !handedOut.contains($0.transactionID) }
+        }
+        handedOut.insert(message.transactionID)
+        counter += 1
+        try await runtime.process(.messageDelivered(transactionID: message.transactionID, eventID: "$out\(counter)"))
+        return true
+    }
+}
