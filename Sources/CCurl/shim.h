@@ -6,6 +6,8 @@
    so each argument kind gets a small typed wrapper. */
 
 typedef size_t (*mb_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+typedef int (*mb_curl_progress_callback)(void *context, curl_off_t download_total, curl_off_t downloaded,
+                                         curl_off_t upload_total, curl_off_t uploaded);
 
 static inline CURLcode mb_curl_setopt_long(CURL *handle, CURLoption option, long value) {
     return curl_easy_setopt(handle, option, value);
@@ -21,6 +23,9 @@ static inline CURLcode mb_curl_setopt_slist(CURL *handle, CURLoption option, str
 }
 static inline CURLcode mb_curl_setopt_callback(CURL *handle, CURLoption option, mb_curl_data_callback value) {
     return curl_easy_setopt(handle, option, value);
+}
+static inline CURLcode mb_curl_setopt_progress(CURL *handle, mb_curl_progress_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
 }
 static inline CURLcode mb_curl_setopt_offset(CURL *handle, CURLoption option, curl_off_t value) {
     return curl_easy_setopt(handle, option, value);

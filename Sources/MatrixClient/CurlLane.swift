@@ -19,9 +19,16 @@ final class CurlLane: RequestLane, @unchecked Sendable {
         handle = CurlHandle()
     }
 
+    /// Cancelling the calling task aborts the transfer within about a second (a 30-second
+    /// long-poll included), so that shutdown does not wait for the network.
     func perform(_ request: HTTPRequest) async throws -> HTTPResponse {
-        let handle = self.handle
-        return try await thread.run { try handle.perform(request) }
+        let handle = self.handle, abort = AbortFlag()
+        return try await withTaskCancellationHandler {
+            try Task.checkCancellation()
+            return try await thread.run { try handle.perform(request, abort: abort) }
+        } onCancel: {
+            abort.raise()
+        }
     }
 
     func shutdown() { thread.shutdown() }
@@ -60,6 +67,14 @@ actor CurlLanePool: RequestLane {
     }
 }
 
+/// Set from any thread to make one transfer stop at curl's next progress call.
+final class AbortFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+    func raise() { lock.withLock { raised = true } }
+    var isRaised: Bool { lock.withLock { raised } }
+}
+
 enum CurlGlobal {
     private static let once: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
     static func initialize() { _ = once }
@@ -78,7 +93,7 @@ final class CurlHandle: @unchecked Sendable {
 
     deinit { curl_easy_cleanup(easy) }
 
-    func perform(_ request: HTTPRequest) throws -> HTTPResponse {
+    func perform(_ request: HTTPRequest, abort: AbortFlag) throws -> HTTPResponse {
         curl_easy_reset(easy)
         body = Data()
         headers = []
@@ -108,6 +123,12 @@ final class CurlHandle: @unchecked Sendable {
             return size * count
         }
         mb_curl_setopt_pointer(easy, CURLOPT_HEADERDATA, context)
+        // Called at least once a second, even while the server says nothing: a raised flag aborts.
+        mb_curl_setopt_long(easy, CURLOPT_NOPROGRESS, 0)
+        mb_curl_setopt_progress(easy) { context, _, _, _, _ in
+            Unmanaged<AbortFlag>.fromOpaque(context!).takeUnretainedValue().isRaised ? 1 : 0
+        }
+        mb_curl_setopt_pointer(easy, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(abort).toOpaque())
         let code: CURLcode = request.body.withUnsafeBytes { bytes in
             if request.body.isEmpty {
                 if request.method == "GET" { mb_curl_setopt_long(easy, CURLOPT_HTTPGET, 1) }
@@ -117,6 +138,7 @@ final class CurlHandle: @unchecked Sendable {
             }
             return curl_easy_perform(easy)
         }
+        if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
         guard code == CURLE_OK else {
             throw MatrixError.network(String(cString: curl_easy_strerror(code)))
         }

@@ -9,13 +9,16 @@
 ///   and within a room messages of the same priority keep their order (a safety reply may overtake
 ///   that person's own routine messages).
 public enum OutboxSchedule {
-    /// `busy`: rooms with a message on its way. `lastServed`: when each room was last given a
-    /// message, as an increasing counter (rooms never served come first).
+    /// `sending`: the messages on their way, by transaction id, with their rooms (such a message
+    /// is never handed out again, even if its person's room has changed meanwhile, and its room
+    /// gets no other). `lastServed`: when each room was last given a message, as an increasing
+    /// counter (rooms never served come first).
     public static func next(in outbox: [OutboxMessage], roomFor: (OutboxMessage.Target) -> String?,
-                            busy: Set<String>, lastServed: [String: Int]) -> (OutboxMessage, roomID: String)? {
+                            sending: [String: String], lastServed: [String: Int]) -> (OutboxMessage, roomID: String)? {
+        let busy = Set(sending.values)
         var routine: (message: OutboxMessage, room: String, served: Int)?
         var considered: Set<String> = []
-        for message in outbox {
+        for message in outbox where sending[message.transactionID] == nil {
             guard let room = roomFor(message.target), !busy.contains(room) else { continue }
             if message.priority == .safety { return (message, room) }
             // Only a room's first routine message competes: the rest wait their turn behind it.

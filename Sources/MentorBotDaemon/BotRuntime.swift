@@ -144,10 +144,9 @@ actor BotRuntime {
 
     // MARK: - Questions the workers ask (of the durable state)
 
-    /// The next message to send, given the rooms that already have one on its way
-    /// (see `OutboxSchedule`).
-    func nextSendable(busyRooms: Set<String>, lastServed: [String: Int]) -> (OutboxMessage, roomID: String)? {
-        OutboxSchedule.next(in: state.outbox, roomFor: roomID(for:), busy: busyRooms, lastServed: lastServed)
+    /// The next message to send, given those on their way (transaction id → room; see `OutboxSchedule`).
+    func nextSendable(sending: [String: String], lastServed: [String: Int]) -> (OutboxMessage, roomID: String)? {
+        OutboxSchedule.next(in: state.outbox, roomFor: roomID(for:), sending: sending, lastServed: lastServed)
     }
 
     func roomID(for target: OutboxMessage.Target) -> String? {

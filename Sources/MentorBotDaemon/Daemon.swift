@@ -5,6 +5,7 @@ import DedicatedThread
 import Logging
 import MatrixClient
 import MentorBotCore
+import ServiceLifecycle
 
 /// Why the daemon stopped, for its exit status and its one line to the operator.
 public enum DaemonExit: Error, CustomStringConvertible {
@@ -54,36 +55,27 @@ public struct Daemon {
             "queued": "\(queued)",
         ])
 
-        let stop = self.stop
-        let botUserID = configuration.bot.userID, logger = self.logger
-        // The first worker to end (an error) or a stop signal ends the daemon. Workers are plain
-        // tasks, not a task group, because a group would wait for the sync worker's 30-second
-        // long-poll to return before shutting down.
-        let (outcomes, report) = AsyncStream.makeStream(of: (any Error)?.self)
-        let workers = [
-            Task { _ = report.yield(await Self.capture {
-                try await SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic).run()
-            }) },
-            Task { _ = report.yield(await Self.capture { try await OutboxWorker(client: client, runtime: runtime, logger: logger).run() }) },
-            Task { _ = report.yield(await Self.capture { try await RoomWorker(client: client, runtime: runtime, logger: logger).run() }) },
-            Task { _ = report.yield(await Self.capture { try await Self.tick(runtime) }) },
-            Task { await stop.wait(); _ = report.yield(nil) },
+        // Listed in start order; the group shuts them down in reverse (see Services.swift).
+        let botUserID = configuration.bot.userID
+        let services: [any Service] = [
+            RuntimeService(runtime: runtime),
+            Ticker(runtime: runtime),
+            RoomWorker(client: client, runtime: runtime, logger: logger),
+            OutboxWorker(client: client, runtime: runtime, logger: logger),
+            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic),
+            StopSignalService(watcher: stop, logger: logger),
         ]
-        var outcome: (any Error)?
-        for await first in outcomes {
-            outcome = first
-            break
-        }
-        for worker in workers { worker.cancel() }
-        // Everything acted upon is already journaled; the snapshot only shortens the next start.
-        // Workers blocked in a 30-second long-poll are not awaited: exiting cannot lose anything.
-        await runtime.finish()
-        if let outcome {
-            if let matrix = outcome as? MatrixError, matrix.isUnknownToken {
-                throw DaemonExit.credentials("the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN): "
-                    + "log the bot in again and update its token")
-            }
-            throw outcome
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services.map {
+                .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                      failureTerminationBehavior: .gracefullyShutdownGroup)
+            },
+            logger: logger))
+        do {
+            try await group.run()
+        } catch let matrix as MatrixError where matrix.isUnknownToken {
+            throw DaemonExit.credentials("the homeserver rejected the bot's access token (M_UNKNOWN_TOKEN): "
+                + "log the bot in again and update its token")
         }
         logger.info("mentorbot stopped cleanly")
     }
@@ -114,29 +106,6 @@ public struct Daemon {
         } catch {
             logger.critical("SEMANTIC SCREENING IS OFF: danger is screened with the phrase lists only, which miss much of what people write. Fix: \(error)")
             return nil
-        }
-    }
-
-    /// Tells the core that time passed: due jobs run, unanswered questions time out, old dialogs close.
-    private static func tick(_ runtime: BotRuntime) async throws {
-        while true {
-            try await Task.sleep(for: .seconds(tickInterval))
-            try await runtime.process(.tick)
-        }
-    }
-
-    /// A tick costs almost nothing when no job is due (the jobs are sorted), and a scheduled
-    /// reminder must go out within a second of its time.
-    static let tickInterval: Double = 1
-
-    private static func capture(_ body: @Sendable () async throws -> Void) async -> Error? {
-        do {
-            try await body()
-            return nil
-        } catch is CancellationError {
-            return nil
-        } catch {
-            return error
         }
     }
 

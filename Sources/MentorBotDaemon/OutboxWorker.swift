@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MatrixClient
 import MentorBotCore
+import ServiceLifecycle
 
 /// Sends queued messages, each with the transaction id it was journaled with, and records the
 /// delivery. Up to `inFlight` messages are on their way at once, to different rooms; which one
@@ -9,7 +10,7 @@ import MentorBotCore
 /// Retryable failures (rate limits, server errors, network) are retried by the client until they
 /// succeed: a message is never dropped. Only a permanent refusal (e.g. the person left the room)
 /// abandons a message, and that is journaled and logged.
-struct OutboxWorker {
+struct OutboxWorker: Service {
     let client: MatrixClient
     let runtime: BotRuntime
     let logger: Logger
@@ -18,37 +19,40 @@ struct OutboxWorker {
 
     private enum Wake: Sendable {
         case changed
-        case delivered(roomID: String)
+        case delivered(transactionID: String)
         case failed(any Error)
     }
 
-    func run() async throws {
+    func run() async throws { try await untilShutdown { try await send() } }
+
+    func send() async throws {
         let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
         try await withThrowingTaskGroup(of: Void.self) { group in
             let changes = await runtime.changes()
             group.addTask {
                 for await _ in changes { wake.yield(.changed) }
             }
-            var busy: Set<String> = []
+            /// Transaction id → room, for the messages on their way.
+            var sending: [String: String] = [:]
             var lastServed: [String: Int] = [:]
             var turn = 0
             for await event in wakes {
                 switch event {
                 case .changed: break
-                case .delivered(let roomID): busy.remove(roomID)
+                case .delivered(let transactionID): sending[transactionID] = nil
                 case .failed(let error):
                     group.cancelAll()
                     throw error
                 }
-                while busy.count < inFlight, !Task.isCancelled,
-                      let (message, roomID) = await runtime.nextSendable(busyRooms: busy, lastServed: lastServed) {
-                    busy.insert(roomID)
+                while sending.count < inFlight, !Task.isCancelled,
+                      let (message, roomID) = await runtime.nextSendable(sending: sending, lastServed: lastServed) {
+                    sending[message.transactionID] = roomID
                     turn += 1
                     lastServed[roomID] = turn
                     group.addTask {
                         do {
                             try await deliver(message, in: roomID)
-                            wake.yield(.delivered(roomID: roomID))
+                            wake.yield(.delivered(transactionID: message.transactionID))
                         } catch {
                             wake.yield(.failed(error))
                         }

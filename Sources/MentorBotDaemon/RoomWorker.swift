@@ -2,15 +2,18 @@ import Foundation
 import Logging
 import MatrixClient
 import MentorBotCore
+import ServiceLifecycle
 
 /// Carries out room work the core asked for: create a direct room, accept or decline an
 /// invite, join (or create) the coordinators' room. Reports each outcome back as an input.
-struct RoomWorker {
+struct RoomWorker: Service {
     let client: MatrixClient
     let runtime: BotRuntime
     let logger: Logger
 
-    func run() async throws {
+    func run() async throws { try await untilShutdown { try await work() } }
+
+    func work() async throws {
         var failed: Set<String> = []
         for await _ in await runtime.changes() {
             for request in await runtime.pendingRoomRequests() where !failed.contains(request.id) && !Task.isCancelled {

@@ -3,12 +3,13 @@ import Foundation
 import Logging
 import MatrixClient
 import MentorBotCore
+import ServiceLifecycle
 import Safeguarding
 
 /// Long-polls /sync and feeds what it sees to the runtime, in order. The sync position is
 /// stored only after the whole batch has been handled and journaled, so a crash replays the
 /// batch and the core's memory of handled event ids makes the replay change nothing.
-struct SyncWorker {
+struct SyncWorker: Service {
     let client: MatrixClient
     let runtime: BotRuntime
     let botUserID: String
@@ -18,21 +19,27 @@ struct SyncWorker {
     var semantic: SemanticScreening? = nil
     static let pollTimeoutMs = 30_000
 
-    func run() async throws {
+    func run() async throws { try await untilShutdown { try await poll() } }
+
+    func poll() async throws {
         let filter = SyncFilter.json(timelineLimit: 50)
         while !Task.isCancelled {
             let since = await runtime.state.syncToken
             let response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
-            for input in inputs(from: response, includeTimelines: !isFirstSync) {
+            for input in SyncInputs.inputs(from: response, botUserID: botUserID, includeTimelines: !isFirstSync) {
                 try await runtime.process(await semantic?.read(input) ?? input)
             }
             try await runtime.process(.syncCompleted(nextBatch: response.nextBatch))
         }
     }
+}
 
-    func inputs(from response: SyncResponse, includeTimelines: Bool) -> [Input] {
+/// What a /sync answer means to the core, in order: invites first (by room), then each joined
+/// room's texts and reactions from anyone but the bot itself. Pure, so it is tested without a homeserver.
+enum SyncInputs {
+    static func inputs(from response: SyncResponse, botUserID: String, includeTimelines: Bool) -> [Input] {
         var inputs: [Input] = []
         for (roomID, room) in response.invitedRooms.sorted(by: { $0.key < $1.key }) {
             if let inviter = room.inviter(of: botUserID) { inputs.append(.invited(roomID: roomID, inviter: inviter)) }

@@ -174,7 +174,7 @@ actor DeliveryLog {
 
     @discardableResult
     func deliverOne(through runtime: BotRuntime) async throws -> Bool {
-        guard let (message, _) = await runtime.nextSendable(busyRooms: [], lastServed: [:]),
+        guard let (message, _) = await runtime.nextSendable(sending: [:], lastServed: [:]),
               !handedOut.contains(message.transactionID) else {
             // Either nothing is queued, or the message is on its way by another worker.
             return await runtime.state.outbox.contains { !handedOut.contains($0.transactionID) }

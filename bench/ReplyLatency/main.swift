@@ -49,8 +49,8 @@ actor Person {
         userID = account.user_id
     }
 
-    func poll(_ bot: String) async throws -> Int {
-        let response = try await client.sync(since: since, filter: SyncFilter.json(timelineLimit: 50), timeoutMs: since == nil ? 0 : 5_000)
+    func poll(_ bot: String, timeoutMs: Int = 5_000) async throws -> Int {
+        let response = try await client.sync(since: since, filter: SyncFilter.json(timelineLimit: 50), timeoutMs: since == nil ? 0 : timeoutMs)
         since = response.nextBatch
         for (id, invite) in response.invitedRooms where invite.inviter(of: userID) == bot {
             _ = try await client.join(roomIdOrAlias: id)
@@ -112,7 +112,9 @@ func launchMentorbot(bot: Account, coordinator: Account, role: String, members: 
     """
     try yaml.write(to: directory.appendingPathComponent("mentorbot.yaml"), atomically: true, encoding: .utf8)
     let process = Process()
-    process.executableURL = root.appendingPathComponent(".build/release/mentorbot")
+    // MENTORBOT_BINARY: another build to compare against in the same session (e.g. an older commit).
+    process.executableURL = ProcessInfo.processInfo.environment["MENTORBOT_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? root.appendingPathComponent(".build/release/mentorbot")
     process.arguments = ["run", "--config", directory.appendingPathComponent("mentorbot.yaml").path, "--log-level", "warning"]
     try process.run()
     return process
@@ -182,6 +184,27 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     }
     echo?.cancel()
     return Row(name: mentorbot ? "mentorbot" : "echo baseline", users: users, latencies: latencies, rssMB: rss)
+}
+
+func summary(_ values: [Double]) -> String {
+    let sorted = values.sorted()
+    return String(format: "p50 %.0f ms, p95 %.0f ms, max %.0f ms (%d samples)", percentile(sorted, 0.5), percentile(sorted, 0.95),
+                  sorted.last ?? .nan, sorted.count)
+}
+
+// OUTBOX_ONLY=1 measures only the outbox under load (a flood's backlog, 40 people chatting).
+if ProcessInfo.processInfo.environment["OUTBOX_ONLY"] == "1" {
+    let flood = Int(ProcessInfo.processInfo.environment["FLOOD"] ?? "") ?? 500
+    let backlog = try await measureBacklog(flood: flood, rounds: 5)
+    print("One person's \(flood) messages queued; meanwhile another person writes \"sos\" and a third asks for help:")
+    print("- alert in the coordinators' room: \(summary(backlog.alert)), lost \(backlog.lostAlerts)")
+    print("- the third person's reply: \(summary(backlog.otherReply)), lost \(backlog.lostReplies)")
+    print("- the flood's own replies: \(backlog.floodRepliesSeen) of \(flood) seen"
+        + (backlog.floodDrainSeconds.map { String(format: ", all within %.1f s of the first message", $0) } ?? ""))
+    let users = Int(ProcessInfo.processInfo.environment["LOAD_USERS"] ?? "") ?? 40
+    let load = try await measureSteadyLoad(users: users, every: 4.5, rounds: rounds)
+    print("\(users) people each writing every 4.5 s, \(rounds) messages each: reply lag \(summary(load.lags)), lost \(load.lost)")
+    exit(0)
 }
 
 // ALERTS_ONLY=1 measures only the safety-alert latency (quicker, e.g. after changing the safety path).

@@ -1,0 +1,65 @@
+import Foundation
+import Logging
+import MentorBotCore
+import ServiceLifecycle
+
+// The daemon's parts as services of one ServiceGroup (swift-service-lifecycle). The group starts
+// them in the order `Daemon` lists them and, on a stop signal or when one of them fails, shuts
+// them down gracefully in reverse: first the stop-signal watch and the sync long-poll, then the
+// outbox and the room work, the clock, and last the runtime, which writes its final snapshot
+// once nothing can hand it another input.
+
+/// Runs `work` until the group shuts down, which cancels it (a /sync long-poll or a send in
+/// flight is aborted within a second). Being cancelled is how a worker ends, not an error.
+func untilShutdown(_ work: @escaping @Sendable () async throws -> Void) async throws {
+    do {
+        try await cancelWhenGracefulShutdown(work)
+    } catch is CancellationError {
+        return
+    }
+}
+
+/// Tells the core that time passed: due jobs run, unanswered questions time out, old dialogs close.
+struct Ticker: Service {
+    let runtime: BotRuntime
+    /// A tick costs almost nothing when no job is due (the jobs are sorted), and a scheduled
+    /// reminder must go out within a second of its time.
+    static let interval: Duration = .seconds(1)
+
+    func run() async throws {
+        try await untilShutdown {
+            while true {
+                try await Task.sleep(for: Self.interval)
+                try await runtime.process(.tick)
+            }
+        }
+    }
+}
+
+/// Holds the runtime open until the group shuts down, then lets it write what was decided and a
+/// final snapshot (which only shortens the next start: everything acted upon is journaled).
+struct RuntimeService: Service {
+    let runtime: BotRuntime
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await runtime.finish()
+    }
+}
+
+/// Ends the group when SIGTERM or SIGINT arrives. The watcher is made first thing in the process,
+/// before the configuration, the phrase lists and the model load (a minute the first time), so a
+/// stop signal in that time is kept and ends the daemon cleanly as soon as the group runs; the
+/// group's own signal handling would only start then, and the signal would have killed the process.
+struct StopSignalService: Service {
+    let watcher: SignalWatcher
+    let logger: Logger
+
+    func run() async throws {
+        try await untilShutdown {
+            await watcher.wait()
+            guard !Task.isCancelled else { return }
+            logger.info("stop signal received: shutting down")
+        }
+    }
+}
