@@ -81,6 +81,15 @@ public struct BotCore: Sendable {
 
     var roster: Roster { configuration.roster }
 
+    /// Starts a dialog for a person directly, also one no word starts (meeting_confirm): what the
+    /// core does when a job or an outcome starts it. For rehearsals of a dialog (`mentorbot play`).
+    public func starting(_ dialogID: String, for person: Person, state: BotState, now: Date,
+                         parameters: [String: String] = [:]) -> [DomainEvent] {
+        var decision = Decision(state: state)
+        begin(dialogID, for: person, at: now, parameters: parameters, &decision)
+        return decision.events
+    }
+
     public func handle(_ input: Input, state: BotState, now: Date) -> [DomainEvent] {
         var decision = Decision(state: state)
         switch input {

@@ -9,7 +9,7 @@ import Foundation
 extension BotCore {
     var cadence: Cadence { configuration.programme.cadence }
 
-    var programmeZone: TimeZone { TimeZone(identifier: configuration.programme.timeZone) ?? .gmt }
+    public var programmeZone: TimeZone { TimeZone(identifier: configuration.programme.timeZone) ?? .gmt }
 
     func calendar(in zone: TimeZone) -> Calendar {
         var calendar = Calendar(identifier: .gregorian)

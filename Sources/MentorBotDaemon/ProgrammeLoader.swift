@@ -1,4 +1,5 @@
 import Dialogs
+import ConfigurationLoading
 import Foundation
 import MentorBotCore
 import Safeguarding

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dialogs
 import Foundation
 import MentorBotCore
+import Rehearsal
 import Safeguarding
 import StrictYAML
 

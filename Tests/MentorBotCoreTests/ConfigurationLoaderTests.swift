@@ -1,3 +1,4 @@
+import ConfigurationLoading
 import Foundation
 import Safeguarding
 import StrictYAML

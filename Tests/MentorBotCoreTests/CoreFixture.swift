@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Rehearsal
 @testable import MentorBotCore
 import Safeguarding
 

@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import Rehearsal
 import StrictYAML
 import Testing
 @testable import MentorBotCore

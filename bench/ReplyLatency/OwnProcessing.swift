@@ -1,5 +1,6 @@
 import Dialogs
 import DurableStore
+import ConfigurationLoading
 import Foundation
 import Safeguarding
 import MentorBotCore

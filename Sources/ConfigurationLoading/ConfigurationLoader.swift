@@ -1,6 +1,7 @@
 import Safeguarding
 import Dialogs
 import Foundation
+import MentorBotCore
 import StrictYAML
 
 /// Reads and checks the configuration file. Unknown keys are errors, because a misspelt key that

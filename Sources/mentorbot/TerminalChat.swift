@@ -4,18 +4,18 @@ import MatrixClient
 /// A minimal Matrix chat client for the terminal, so anyone can talk to the bot without
 /// installing Element: it logs in as a person, accepts the bot's invite, prints what the bot
 /// says and sends what is typed.
-public struct TerminalChat {
+struct TerminalChat {
     let client: MatrixClient
     let botUserID: String
     let output: @Sendable (String) -> Void
 
-    public init(homeserver: String, botUserID: String, output: @escaping @Sendable (String) -> Void) {
+    init(homeserver: String, botUserID: String, output: @escaping @Sendable (String) -> Void) {
         self.client = MatrixClient(homeserver: homeserver)
         self.botUserID = botUserID
         self.output = output
     }
 
-    public func run(user: String, password: String) async throws {
+    func run(user: String, password: String) async throws {
         let login = try await client.login(user: user, password: password, deviceId: nil,
                                            initialDeviceDisplayName: "mentorbot chat")
         client.setAccessToken(login.accessToken)

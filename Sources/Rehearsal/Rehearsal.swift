@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import MentorBotCore
 import Safeguarding
 
 /// The real core, played in memory without a homeserver: a coordinator, a mentor and a mentee
@@ -49,7 +50,7 @@ public struct Rehearsal {
 
     /// What the shell would report once it has created every direct room ("!dm-<matrix id>") and
     /// the coordinators' room ("!coordinators").
-    static func roomsOpened(for requests: [RoomRequest]) -> [Input] {
+    public static func roomsOpened(for requests: [RoomRequest]) -> [Input] {
         requests.compactMap { request in
             switch request.action {
             case .createDirectRoom(let who): .roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)")
@@ -76,9 +77,7 @@ public struct Rehearsal {
     /// Starts any dialog directly (also those no word starts, like meeting_confirm), as the core would.
     public mutating func begin(_ dialogID: String, as who: String, parameters: [String: String] = [:]) -> [Line] {
         guard let person = core.configuration.roster.person(matrixID: who) else { return [] }
-        var decision = Decision(state: state)
-        core.begin(dialogID, for: person, at: now, parameters: parameters, &decision)
-        state = decision.state
+        for event in core.starting(dialogID, for: person, state: state, now: now, parameters: parameters) { state.apply(event) }
         return deliver()
     }
 
