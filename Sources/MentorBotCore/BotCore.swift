@@ -42,11 +42,19 @@ public struct BotCore: Sendable {
         "summary.incident_unsafe", "summary.incident_unacknowledged", "summary.incident_reminder", "summary.ticket_overdue",
     ]
 
-    /// What the core can do with a completed dialog's answers (`outcome:` in a script).
-    public static let outcomes: Set<String> = [
-        "consent", "meeting_planned", "meeting_confirmed", "meeting_changed", "meeting_logged", "support_requested",
-        "safety_checked", "concern_reported",
-    ]
+    /// What the core can do with a completed dialog's answers (`outcome:` in a script); the built-in
+    /// "which pair?" question's own outcome is not for scripts.
+    public static var outcomes: Set<String> { Set(DialogOutcome.allCases.filter { $0 != .pairChosen }.map(\.rawValue)) }
+    /// Word meanings the core reads (`words:` in the catalogs): the commands people write and the
+    /// coordinators' command words. `mentorbot check` insists the English catalog has each; the
+    /// catalog check then requires every meaning of English in every language.
+    public static var applicationWords: [String] {
+        ["safety", "stop", "start", "help", "person", "later", "continue", "language"] + coordinatorCommands.map(\.meaning)
+    }
+    /// Dialogs the core starts by id (the others start from a word or a menu, as their scripts say).
+    static var applicationDialogs: [String] {
+        [onboarding, "meeting_confirm", "log_meeting", "mentor_checkin", "mentee_checkin", "closure", safetyCheck]
+    }
     /// The purposes onboarding asks consent for, each saved as `consent_<purpose>`.
     public static let consentPurposes: Set<String> = ["checkins", "meetings", "evaluation"]
     static let onboarding = "onboarding"
@@ -57,9 +65,15 @@ public struct BotCore: Sendable {
         var problems = DialogValidator(library: library, applicationKeys: applicationKeys, outcomes: outcomes,
                                        consentPurposes: consentPurposes).problems()
         let folder = "Dialogs"
-        for needed in [onboarding, "meeting_confirm"] where library.scripts[needed] == nil {
+        for needed in applicationDialogs where library.scripts[needed] == nil {
             problems.append(YAMLProblem(file: "\(folder)/\(needed).yaml", line: 0, keyPath: "",
                                         message: "the application needs the dialog \"\(needed)\""))
+        }
+        if let english = library.catalogs[Localizer.baseLanguage] {
+            for meaning in applicationWords where (english.words[meaning] ?? []).isEmpty {
+                problems.append(YAMLProblem(file: english.file, line: 0, keyPath: "words.\(meaning)",
+                                            message: "the application reads the word meaning \"\(meaning)\": add it under words"))
+            }
         }
         if let script = library.scripts[onboarding] {
             let saved = Set(script.steps.compactMap(\.saveAs))
@@ -384,7 +398,7 @@ public struct BotCore: Sendable {
         let options = roster.pairs(of: person).map { ChoiceOption(value: $0.id, label: Localizer.literalPrefix + ($0.knownAs ?? $0.id)) }
         let step = DialogStep(id: "which", message: "bot.pair.which", answer: .choice(options), saveAs: "pair", next: [], line: 0)
         return DialogScript(id: Self.choosePair, audience: .anyone, firstStepID: "which", steps: [step], coordinatorSummary: [],
-                            summaryTitle: nil, outcome: "pair_chosen", expiresAfter: 86_400, keepsAnswers: false,
+                            summaryTitle: nil, outcome: DialogOutcome.pairChosen.rawValue, expiresAfter: 86_400, keepsAnswers: false,
                             perPair: false, file: "(built in)")
     }
 
@@ -497,7 +511,8 @@ public struct BotCore: Sendable {
             }
             decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: progress.dialogID, reason: .completed))
             var headingExtra: [String: String] = [:]
-            if let outcome = script.outcome {
+            // The validator has refused any other name (`BotCore.problems`).
+            if let outcome = script.outcome.flatMap(DialogOutcome.init(rawValue:)) {
                 carryOut(outcome, progress, for: person, at: time, headingExtra: &headingExtra, &decision)
             }
             if script.wantsSummary(of: progress.answers), let title = script.summaryTitle {

@@ -262,15 +262,12 @@ extension BotCore {
         }
         // What is left reaches one person: an open incident, their stop, consent and hours apply.
         guard let person else { return finish(.skipped(reason: "the person is no longer in the programme")) }
-        if let reason = routineHold(for: person.matrixID, in: decision.state) { return skip(reason, holding: true) }
-        let known = decision.state.person(person.matrixID)
-        guard !known.stopped else { return skip("they said stop", holding: false) }
         let purpose = switch job.kind {
         case .checkIn, .closure: "checkins"
         default: "meetings"
         }
-        guard known.consents?[purpose] == true else {
-            return skip(purpose == "checkins" ? "no consent to check-ins" : "no consent to meeting reminders", holding: false)
+        if let refusal = routineRefusal(for: person, pairID: pair.id, purpose: purpose, in: decision.state) {
+            return skip(refusal.reason, holding: refusal.keepsRhythm)
         }
         if case .bookNext = job.kind, nextMeeting(of: pair, after: now, in: decision.state) != nil {
             return finish(.skipped(reason: "the next meeting is already planned"))

@@ -6,41 +6,78 @@ import Safeguarding
 /// English), then a reference and sometimes a note: "ack I-001", "resolve I-001 called her, safe
 /// at a friend's", "pause P-001". Anyone else writing there gets no answer at all, so that trying
 /// teaches nothing; ordinary talk between coordinators gets none either.
-extension BotCore {
-    enum CoordinatorCommand: Equatable {
-        case help, inbox, pairs
-        case show(String)
-        case acknowledge(String)
-        case resolve(String, note: String)
-        case inProgress(String)
-        case refer(String, note: String?)
-        case pause(String)
-        case resume(String)
-        case close(String)
+/// A coordinator command: its word (a catalog meaning under `words:`, matched in the coordinator's
+/// language and in English), whether a reference ("I-001", "S-002", "P-014") and maybe a note
+/// follow, and what it does, as reply lines (catalog keys with their parameters).
+struct CoordinatorCommand: Sendable {
+    struct Request {
+        /// Upper-cased; nil for the commands that take none.
+        var reference: String?
+        var note: String?
+        var coordinator: Person
+        var now: Date
     }
 
-    /// The command words, by catalog meaning: each works in the coordinator's language and English.
-    static let commandMeanings: [(String, @Sendable (String?, String?) -> CoordinatorCommand?)] = [
-        ("help", { _, _ in .help }), ("inbox", { _, _ in .inbox }), ("pairs", { _, _ in .pairs }),
-        ("show", { ref, _ in ref.map { .show($0) } }), ("ack", { ref, _ in ref.map { .acknowledge($0) } }),
-        ("resolve", { ref, note in ref.map { .resolve($0, note: note ?? "") } }),
-        ("in_progress", { ref, _ in ref.map { .inProgress($0) } }), ("refer", { ref, note in ref.map { .refer($0, note: note) } }),
-        ("pause_pair", { ref, _ in ref.map { .pause($0) } }), ("resume_pair", { ref, _ in ref.map { .resume($0) } }),
-        ("close_pair", { ref, _ in ref.map { .close($0) } }),
+    typealias Reply = [(String, [String: String])]
+
+    let meaning: String
+    let takesReference: Bool
+    let perform: @Sendable (BotCore, Request, inout Decision) -> Reply
+}
+
+extension BotCore {
+    /// Every coordinator command, in one place. A new command is one entry here (with its method
+    /// below if it needs one), its word under `words:` and its replies in every catalog; the
+    /// catalog check (`mentorbot check`) insists every word here exists.
+    static let coordinatorCommands: [CoordinatorCommand] = [
+        CoordinatorCommand(meaning: "help", takesReference: false) { _, _, _ in [("coordinator.help", [:])] },
+        CoordinatorCommand(meaning: "inbox", takesReference: false) { core, _, decision in core.inbox(decision.state) },
+        CoordinatorCommand(meaning: "pairs", takesReference: false) { core, request, decision in
+            core.pairsOverview(decision.state, at: request.now)
+        },
+        CoordinatorCommand(meaning: "show", takesReference: true) { core, request, decision in
+            core.show(request.reference ?? "", decision.state)
+        },
+        CoordinatorCommand(meaning: "ack", takesReference: true) { core, request, decision in core.acknowledgeCommand(request, &decision) },
+        CoordinatorCommand(meaning: "resolve", takesReference: true) { core, request, decision in core.resolveCommand(request, &decision) },
+        CoordinatorCommand(meaning: "in_progress", takesReference: true) { core, request, decision in
+            core.updateTicket(request.reference ?? "", to: .inProgress, note: nil, by: request.coordinator, at: request.now, &decision)
+        },
+        CoordinatorCommand(meaning: "refer", takesReference: true) { core, request, decision in
+            core.updateTicket(request.reference ?? "", to: .referred, note: request.note, by: request.coordinator, at: request.now, &decision)
+        },
+        CoordinatorCommand(meaning: "pause_pair", takesReference: true) { core, request, decision in
+            core.withPair(request) { pair in
+                if !decision.state.pausedPairs.contains(pair.id) {
+                    decision.record(.pairPaused(pairID: pair.id, by: request.coordinator.id, at: request.now))
+                }
+                return [("coordinator.paused", ["pair": pair.id])]
+            }
+        },
+        CoordinatorCommand(meaning: "resume_pair", takesReference: true) { core, request, decision in
+            core.withPair(request) { pair in
+                if decision.state.pausedPairs.contains(pair.id) {
+                    decision.record(.pairResumed(pairID: pair.id, by: request.coordinator.id, at: request.now))
+                }
+                return [("coordinator.resumed", ["pair": pair.id])]
+            }
+        },
+        CoordinatorCommand(meaning: "close_pair", takesReference: true) { core, request, decision in
+            core.withPair(request) { pair in core.closePair(pair, by: request.coordinator, at: request.now, &decision) }
+        },
     ]
 
-    /// The command in `text`, or nil for ordinary conversation.
-    func coordinatorCommand(_ text: String, language: String) -> CoordinatorCommand? {
+    /// The command in `text` with what follows it, or nil for ordinary conversation.
+    func coordinatorCommand(_ text: String, language: String) -> (CoordinatorCommand, reference: String?, note: String?)? {
         let parts = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ", maxSplits: 2).map(String.init)
         guard let first = parts.first else { return nil }
         let reference = parts.count > 1 ? parts[1].trimmingCharacters(in: .punctuationCharacters).uppercased() : nil
         let note = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : nil
         // A reference looks like one ("I-001", "S-002", "P-014"): "show me the list" is conversation.
         guard reference.map({ $0.contains("-") && $0.count <= 12 }) ?? true else { return nil }
-        for (meaning, make) in Self.commandMeanings where localizer.matches(first, meaning: meaning, in: language) {
-            let takesReference = !["help", "inbox", "pairs"].contains(meaning)
-            guard takesReference == (reference != nil), takesReference || note == nil else { return nil }
-            return make(reference, note)
+        for command in Self.coordinatorCommands where localizer.matches(first, meaning: command.meaning, in: language) {
+            guard command.takesReference == (reference != nil), command.takesReference || note == nil else { return nil }
+            return (command, reference, note)
         }
         return nil
     }
@@ -51,9 +88,10 @@ extension BotCore {
         guard let firstStart = decision.state.firstStartedAt, text.sentAt >= firstStart,
               let coordinator = roster.person(matrixID: text.sender), coordinator.role == .coordinator else { return true }
         let language = language(of: coordinator, in: decision.state)
-        guard let command = coordinatorCommand(text.body, language: language) else { return true }
+        guard let (command, reference, note) = coordinatorCommand(text.body, language: language) else { return true }
         decision.record(.inboundHandled(eventID: text.eventID))
-        tellCoordinators(lines: run(command, by: coordinator, at: now, &decision), in: language, &decision)
+        let request = CoordinatorCommand.Request(reference: reference, note: note, coordinator: coordinator, now: now)
+        tellCoordinators(lines: command.perform(self, request, &decision), in: language, &decision)
         return true
     }
 
@@ -69,91 +107,81 @@ extension BotCore {
         return true
     }
 
-    /// Carries out a command; returns the reply, as catalog keys with their parameters.
-    private func run(_ command: CoordinatorCommand, by coordinator: Person, at now: Date,
-                     _ decision: inout Decision) -> [(String, [String: String])] {
-        switch command {
-        case .help:
-            return [("coordinator.help", [:])]
-        case .inbox:
-            let incidents = decision.state.incidents.filter(\.isOpen).map { incidentLine($0, decision.state) }
-            let tickets = decision.state.tickets.filter { $0.status != .resolved }.map { ticketLine($0) }
-            // Worries last: they are the low-priority part of the inbox.
-            let worries = decision.state.worries.filter(\.isOpen).map { worryLine($0) }
-            let open = incidents + tickets + worries
-            return open.isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + open
-        case .pairs:
-            // Read once for every pair: the logs and the pending check-ins.
-            let lastMet = lastMeetingDays(in: decision.state)
-            var checkIns: [ScheduledJob.Kind: Date] = [:]
-            for job in decision.state.jobs { if case .checkIn = job.kind { checkIns[job.kind] = job.dueAt } }
-            return roster.pairs.map { pairLine($0, lastMet: lastMet[$0.id], checkIns: checkIns, decision.state, at: now) }
-        case .show(let reference):
-            if let incident = decision.state.incident(reference) {
-                var lines = [incidentLine(incident, decision.state), ("coordinator.show.alerts", ["count": String(incident.alertsSent)])]
-                if let phrase = incident.phrase { lines.append(("coordinator.show.phrase", ["phrase": phrase])) }
-                if let outcome = incident.outcome { lines.append(("coordinator.show.outcome", ["note": outcome])) }
-                return lines
-            }
-            if let ticket = decision.state.tickets.first(where: { $0.reference == reference }) {
-                let language = configuration.programme.defaultLanguage
-                var lines = [ticketLine(ticket), ("coordinator.show.ticket", [
-                    "urgency": localizer.text("support_request.urgency.\(ticket.urgency)", in: language),
-                    "for_whom": localizer.text("support_request.for_whom.\(ticket.forWhom)", in: language),
-                ])]
-                if !ticket.description.isEmpty { lines.append(("coordinator.show.their_words", ["text": ticket.description])) }
-                if let note = ticket.note { lines.append(("coordinator.show.outcome", ["note": note])) }
-                return lines
-            }
-            return [("coordinator.unknown_reference", ["reference": reference])]
-        case .acknowledge(let reference):
-            if let worry = decision.state.worries.first(where: { $0.reference == reference }) {
-                // A worry was never an alert: the person is not told anything, it only leaves the inbox.
-                _ = acknowledgeWorry(reference, by: coordinator, at: now, &decision)
-                let who = decision.state.worries.first { $0.reference == reference }?.acknowledgedBy ?? worry.incident ?? coordinator.id
-                return [("coordinator.worry_seen", ["reference": reference, "who": roster.person(id: who)?.matrixID ?? who])]
-            }
-            guard let incident = decision.state.incident(reference) else { return [("coordinator.unknown_reference", ["reference": reference])] }
-            guard acknowledge(reference, by: coordinator, at: now, &decision) else {
+    // MARK: - What the commands do
+
+    private func inbox(_ state: BotState) -> CoordinatorCommand.Reply {
+        let incidents = state.incidents.filter(\.isOpen).map { incidentLine($0, state) }
+        let tickets = state.tickets.filter { $0.status != .resolved }.map { ticketLine($0) }
+        // Worries last: they are the low-priority part of the inbox.
+        let worries = state.worries.filter(\.isOpen).map { worryLine($0) }
+        let open = incidents + tickets + worries
+        return open.isEmpty ? [("coordinator.inbox.empty", [:])] : [("coordinator.inbox.title", [:])] + open
+    }
+
+    private func pairsOverview(_ state: BotState, at now: Date) -> CoordinatorCommand.Reply {
+        // Read once for every pair: the logs and the pending check-ins.
+        let lastMet = lastMeetingDays(in: state)
+        var checkIns: [ScheduledJob.Kind: Date] = [:]
+        for job in state.jobs { if case .checkIn = job.kind { checkIns[job.kind] = job.dueAt } }
+        return roster.pairs.map { pairLine($0, lastMet: lastMet[$0.id], checkIns: checkIns, state, at: now) }
+    }
+
+    private func show(_ reference: String, _ state: BotState) -> CoordinatorCommand.Reply {
+        if let incident = state.incident(reference) {
+            var lines = [incidentLine(incident, state), ("coordinator.show.alerts", ["count": String(incident.alertsSent)])]
+            if let phrase = incident.phrase { lines.append(("coordinator.show.phrase", ["phrase": phrase])) }
+            if let outcome = incident.outcome { lines.append(("coordinator.show.outcome", ["note": outcome])) }
+            return lines
+        }
+        if let ticket = state.tickets.first(where: { $0.reference == reference }) {
+            let language = configuration.programme.defaultLanguage
+            var lines = [ticketLine(ticket), ("coordinator.show.ticket", [
+                "urgency": localizer.text("support_request.urgency.\(ticket.urgency)", in: language),
+                "for_whom": localizer.text("support_request.for_whom.\(ticket.forWhom)", in: language),
+            ])]
+            if !ticket.description.isEmpty { lines.append(("coordinator.show.their_words", ["text": ticket.description])) }
+            if let note = ticket.note { lines.append(("coordinator.show.outcome", ["note": note])) }
+            return lines
+        }
+        return [("coordinator.unknown_reference", ["reference": reference])]
+    }
+
+    private func acknowledgeCommand(_ request: CoordinatorCommand.Request, _ decision: inout Decision) -> CoordinatorCommand.Reply {
+        let reference = request.reference ?? "", coordinator = request.coordinator
+        if let worry = decision.state.worries.first(where: { $0.reference == reference }) {
+            // A worry was never an alert: the person is not told anything, it only leaves the inbox.
+            _ = acknowledgeWorry(reference, by: coordinator, at: request.now, &decision)
+            let who = decision.state.worries.first { $0.reference == reference }?.acknowledgedBy ?? worry.incident ?? coordinator.id
+            return [("coordinator.worry_seen", ["reference": reference, "who": roster.person(id: who)?.matrixID ?? who])]
+        }
+        guard let incident = decision.state.incident(reference) else { return [("coordinator.unknown_reference", ["reference": reference])] }
+        guard acknowledge(reference, by: coordinator, at: request.now, &decision) else {
+            return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]
+        }
+        return [("coordinator.acknowledged", ["reference": reference, "who": coordinator.matrixID])]
+    }
+
+    private func resolveCommand(_ request: CoordinatorCommand.Request, _ decision: inout Decision) -> CoordinatorCommand.Reply {
+        let reference = request.reference ?? "", note = request.note ?? ""
+        guard !note.isEmpty else { return [("coordinator.note_needed", ["reference": reference])] }
+        if let incident = decision.state.incident(reference) {
+            guard incident.isOpen else {
                 return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]
             }
-            return [("coordinator.acknowledged", ["reference": reference, "who": coordinator.matrixID])]
-        case .resolve(let reference, let note):
-            guard !note.isEmpty else { return [("coordinator.note_needed", ["reference": reference])] }
-            if let incident = decision.state.incident(reference) {
-                guard incident.isOpen else {
-                    return [("coordinator.already", ["reference": reference, "status": statusName(incident, decision.state)])]
-                }
-                decision.record(.incidentResolved(reference: reference, by: coordinator.id, at: now, outcome: note))
-                if let person = roster.person(matrixID: incident.matrixID), decision.state.person(person.matrixID).dialog?.dialogID == Self.safetyCheck {
-                    decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: Self.safetyCheck, reason: .withdrawn))
-                }
-                return [("coordinator.resolved", ["reference": reference])]
+            decision.record(.incidentResolved(reference: reference, by: request.coordinator.id, at: request.now, outcome: note))
+            if let person = roster.person(matrixID: incident.matrixID), decision.state.person(person.matrixID).dialog?.dialogID == Self.safetyCheck {
+                decision.record(.dialogEnded(matrixID: person.matrixID, dialogID: Self.safetyCheck, reason: .withdrawn))
             }
-            return updateTicket(reference, to: .resolved, note: note, by: coordinator, at: now, &decision)
-        case .inProgress(let reference):
-            return updateTicket(reference, to: .inProgress, note: nil, by: coordinator, at: now, &decision)
-        case .refer(let reference, let note):
-            return updateTicket(reference, to: .referred, note: note, by: coordinator, at: now, &decision)
-        case .pause(let pairID), .resume(let pairID), .close(let pairID):
-            guard let pair = roster.pairs.first(where: { $0.id.uppercased() == pairID }) else {
-                return [("coordinator.no_pair", ["pair": pairID])]
-            }
-            switch command {
-            case .pause:
-                if !decision.state.pausedPairs.contains(pair.id) {
-                    decision.record(.pairPaused(pairID: pair.id, by: coordinator.id, at: now))
-                }
-                return [("coordinator.paused", ["pair": pair.id])]
-            case .resume:
-                if decision.state.pausedPairs.contains(pair.id) {
-                    decision.record(.pairResumed(pairID: pair.id, by: coordinator.id, at: now))
-                }
-                return [("coordinator.resumed", ["pair": pair.id])]
-            default:
-                return closePair(pair, by: coordinator, at: now, &decision)
-            }
+            return [("coordinator.resolved", ["reference": reference])]
         }
+        return updateTicket(reference, to: .resolved, note: note, by: request.coordinator, at: request.now, &decision)
+    }
+
+    /// The pair the command names, or the reply that there is none.
+    private func withPair(_ request: CoordinatorCommand.Request, _ body: (Pair) -> CoordinatorCommand.Reply) -> CoordinatorCommand.Reply {
+        let pairID = request.reference ?? ""
+        guard let pair = roster.pairs.first(where: { $0.id.uppercased() == pairID }) else { return [("coordinator.no_pair", ["pair": pairID])] }
+        return body(pair)
     }
 
     /// A pair ends now: the closing questions go to both (to any who agreed to questions), and

@@ -77,15 +77,17 @@ extension BotCore {
         }
     }
 
-    /// Every kind of job has one place that runs it: meetings here, safety follow-ups in
-    /// `Incidents.swift`, the pair's rhythm in `Cadences.swift`.
+    /// Every kind of job has one place that runs it, named here (no `default:`: a new kind must be
+    /// placed): meetings below, safety follow-ups in `Incidents.swift`, the pair's rhythm in
+    /// `Cadences.swift`.
     private func run(_ job: ScheduledJob, at now: Date, _ decision: inout Decision) {
         switch job.kind {
         case .incidentEscalation(let reference): return escalate(job, reference: reference, at: now, &decision)
         case .incidentReminder(let reference): return remindUnresolved(job, reference: reference, at: now, &decision)
         case .ticketReminder(let reference): return remindOpenTicket(job, reference: reference, at: now, &decision)
+        case .checkIn, .meetingGap, .meetingGapNotice, .gapInvite, .bookNext, .pairEnding, .closure, .monthlyReview:
+            return runRoutine(job, at: now, &decision)
         case .meetingReminder, .logRequest, .logReminder: break
-        default: return runRoutine(job, at: now, &decision)
         }
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
         guard let meeting = decision.state.meeting(job.kind.meetingID),
@@ -100,11 +102,9 @@ extension BotCore {
             guard meeting.status != .logged else { return finish(.skipped(reason: "the meeting was logged")) }
             guard meeting.isUpcoming else { return finish(.skipped(reason: "the meeting did not take place as planned")) }
         }
-        guard !decision.state.pausedPairs.contains(meeting.pairID) else { return finish(.skipped(reason: "the pair is paused")) }
-        if let reason = routineHold(for: person.matrixID, in: decision.state) { return finish(.skipped(reason: reason)) }
-        let known = decision.state.person(person.matrixID)
-        guard !known.stopped else { return finish(.skipped(reason: "they said stop")) }
-        guard known.consents?["meetings"] == true else { return finish(.skipped(reason: "no consent to meeting reminders")) }
+        if let refusal = routineRefusal(for: person, pairID: meeting.pairID, purpose: "meetings", in: decision.state) {
+            return finish(.skipped(reason: refusal.reason))
+        }
         if let later = heldUntil(for: person, at: now, in: decision.state) {
             return decision.record(.jobDeferred(jobID: job.id, until: later))
         }
@@ -128,6 +128,19 @@ extension BotCore {
         finish(.done)
     }
 
+    /// The one gate for every job that writes to a person on its own: nothing while their pair is
+    /// paused or they have an open safety incident (the job's rhythm is kept), nothing after their
+    /// "stop" or without their consent to this purpose. Quiet hours and the daily limit only move
+    /// a message later (`heldUntil`).
+    func routineRefusal(for person: Person, pairID: String, purpose: String, in state: BotState) -> RoutineRefusal? {
+        if state.pausedPairs.contains(pairID) { return .paused }
+        if let reason = routineHold(for: person.matrixID, in: state) { return .held(reason) }
+        let known = state.person(person.matrixID)
+        if known.stopped { return .stopped }
+        if known.consents?[purpose] != true { return .noConsent(purpose) }
+        return nil
+    }
+
     /// When a routine message to this person may go out, if not now: the end of their quiet
     /// hours, or the next morning once today's limit is reached. Safety messages never ask.
     func heldUntil(for person: Person, at now: Date, in state: BotState) -> Date? {
@@ -143,5 +156,31 @@ extension BotCore {
         if quiet { return morning(daysAhead: minute >= end ? 1 : 0) }
         let today = state.person(person.matrixID).reachedOutAt.filter { calendar.isDate($0, inSameDayAs: now) }
         return today.count >= schedule.dailyLimit ? morning(daysAhead: 1) : nil
+    }
+}
+
+/// Why a routine message may not reach a person (see `BotCore.routineRefusal`).
+enum RoutineRefusal: Equatable {
+    case paused
+    /// An open safety incident, or whatever else holds routine messages back for now.
+    case held(String)
+    case stopped
+    case noConsent(String)
+
+    var reason: String {
+        switch self {
+        case .paused: "the pair is paused"
+        case .held(let reason): reason
+        case .stopped: "they said stop"
+        case .noConsent(let purpose): purpose == "checkins" ? "no consent to check-ins" : "no consent to meeting reminders"
+        }
+    }
+
+    /// Whether the job keeps its rhythm (tried again later) rather than ending for good.
+    var keepsRhythm: Bool {
+        switch self {
+        case .paused, .held: true
+        case .stopped, .noConsent: false
+        }
     }
 }

@@ -1,26 +1,42 @@
 import Dialogs
 import Foundation
 
+/// What a completed dialog's answers can become (`outcome:` in a script). The validator accepts
+/// exactly these names and `carryOut` must handle each (no `default:`): a new outcome is a case
+/// here and its branch below.
+enum DialogOutcome: String, CaseIterable {
+    case consent
+    /// Built in: the answer to "which of your pairs?" starts the dialog that asked it.
+    case pairChosen = "pair_chosen"
+    case meetingPlanned = "meeting_planned"
+    case meetingConfirmed = "meeting_confirmed"
+    case meetingChanged = "meeting_changed"
+    case meetingLogged = "meeting_logged"
+    case safetyChecked = "safety_checked"
+    case concernReported = "concern_reported"
+    case supportRequested = "support_requested"
+}
+
 /// What the core does when a dialog with an `outcome:` completes: the answers become meetings,
 /// consents and tickets, and the other person in the pair is told what concerns them (only that).
 extension BotCore {
-    func carryOut(_ outcome: String, _ progress: DialogProgress, for person: Person, at now: Date,
+    func carryOut(_ outcome: DialogOutcome, _ progress: DialogProgress, for person: Person, at now: Date,
                   headingExtra: inout [String: String], _ decision: inout Decision) {
         let answers = progress.answers
         switch outcome {
-        case "consent":
+        case .consent:
             var consents: [String: Bool] = [:]
             for purpose in Self.consentPurposes.sorted() {
                 if case .yesNo(let given)? = answers["consent_\(purpose)"] { consents[purpose] = given }
             }
             decision.record(.consentRecorded(matrixID: person.matrixID, consents: consents, at: now))
-        case "pair_chosen":
+        case .pairChosen:
             guard let next = progress.parameters["then"], case .choice(let pairID)? = answers["pair"] else { return }
             var parameters = progress.parameters
             parameters["then"] = nil
             parameters["pair"] = pairID
             begin(next, for: person, at: now, parameters: parameters, &decision)
-        case "meeting_planned":
+        case .meetingPlanned:
             guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"], case .time(let time)? = answers["time"],
                   let startsAt = instant("\(day)T\(time)", in: timeZone(of: person)) else { return }
             let meeting = Meeting(id: decision.nextID("meeting-"), pairID: pair.id, plannedBy: person.id, startsAt: startsAt,
@@ -28,7 +44,7 @@ extension BotCore {
                                   form: answers["form"]?.canonical ?? "other", status: .proposed)
             save(meeting, at: now, &decision)
             askToConfirm(meeting, plannedBy: person, at: now, &decision)
-        case "meeting_confirmed":
+        case .meetingConfirmed:
             guard var meeting = decision.state.meeting(progress.parameters["meeting"]),
                   case .yesNo(let confirmed)? = answers["confirmed"] else { return }
             meeting.status = confirmed ? .confirmed : .declined
@@ -36,7 +52,7 @@ extension BotCore {
             if let planner = roster.person(id: meeting.plannedBy) {
                 tell(planner, confirmed ? "bot.meeting.confirmed" : "bot.meeting.declined", about: meeting, &decision)
             }
-        case "meeting_changed":
+        case .meetingChanged:
             guard var meeting = decision.state.meeting(progress.parameters["meeting"]) else { return }
             if case .dateTime(let local)? = answers["new_time"], let startsAt = instant(local, in: timeZone(of: person)) {
                 meeting.startsAt = startsAt
@@ -53,7 +69,7 @@ extension BotCore {
                 save(meeting, at: now, &decision)
                 if let partner = partner(of: person, in: meeting.pairID) { tell(partner, "bot.meeting.cancelled", about: meeting, &decision) }
             }
-        case "meeting_logged":
+        case .meetingLogged:
             // The meeting the log was asked for, or else the one planned for that day, if any, is
             // now logged rather than pending.
             guard let pair = pair(progress.parameters), case .date(let day)? = answers["date"] else { return }
@@ -66,11 +82,11 @@ extension BotCore {
                 save(meeting, at: now, &decision)
             }
             meetingLogged(in: pair, at: now, &decision)
-        case "safety_checked":
+        case .safetyChecked:
             safetyChecked(answers, for: person, at: now, &decision)
-        case "concern_reported":
+        case .concernReported:
             concernReported(answers, for: person, at: now, &decision)
-        case "support_requested":
+        case .supportRequested:
             let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
             decision.record(.ticketOpened(SupportTicket(
                 reference: reference, personID: person.id, pairIDs: pairIDs(of: person, progress.parameters),
@@ -80,8 +96,6 @@ extension BotCore {
             say(Prompt(key: "bot.support.received", parameters: ["reference": reference]), to: person, &decision)
             schedule(.ticketReminder(reference: reference), at: now.addingTimeInterval(safety.remindOpenSupportAfter), &decision)
             headingExtra["reference"] = reference
-        default:
-            break
         }
     }
 

@@ -103,6 +103,8 @@ public struct Cadence: Sendable, Equatable {
 /// Something the bot will do at a given time. Jobs live in the journal like everything else, so
 /// a restart neither loses nor repeats them.
 public struct ScheduledJob: Codable, Sendable, Equatable {
+    /// Every kind of job. The switches over it have no `default:`, so a new kind does not compile
+    /// until it says what it concerns here and which method runs it (`BotCore.run(_:at:_:)`).
     public enum Kind: Codable, Sendable, Hashable {
         /// "You meet on ... at ...", to one member of the pair.
         case meetingReminder(meetingID: String, matrixID: String)
@@ -136,7 +138,8 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         var meetingID: String? {
             switch self {
             case .meetingReminder(let id, _), .logRequest(let id, _), .logReminder(let id, _): id
-            default: nil
+            case .checkIn, .meetingGap, .meetingGapNotice, .gapInvite, .bookNext, .pairEnding, .closure, .monthlyReview,
+                 .incidentEscalation, .incidentReminder, .ticketReminder: nil
             }
         }
 
@@ -144,7 +147,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
             switch self {
             case .checkIn(let id, _), .meetingGap(let id), .meetingGapNotice(let id), .gapInvite(let id, _), .bookNext(let id, _),
                  .pairEnding(let id), .closure(let id, _): id
-            default: nil
+            case .meetingReminder, .logRequest, .logReminder, .monthlyReview, .incidentEscalation, .incidentReminder, .ticketReminder: nil
             }
         }
 
@@ -161,7 +164,8 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         var happensOnce: Bool {
             switch self {
             case .pairEnding, .closure: true
-            default: false
+            case .meetingReminder, .logRequest, .logReminder, .checkIn, .meetingGap, .meetingGapNotice, .gapInvite, .bookNext,
+                 .monthlyReview, .incidentEscalation, .incidentReminder, .ticketReminder: false
             }
         }
     }

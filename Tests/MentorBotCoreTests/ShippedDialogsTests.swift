@@ -53,6 +53,19 @@ func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProb
         }
     }
 
+    @Test("a word the code reads (a coordinator command) or a dialog it starts by id, missing from the files, is a problem for check")
+    func wordsAndDialogsTheCodeReliesOnAreChecked() throws {
+        let withoutWord = try problemsAfter("locales/en.yaml") { $0.replacingOccurrences(of: "  pause_pair: [pause, hold]\n", with: "") }
+        #expect(withoutWord.contains { $0.keyPath == "words.pause_pair" && $0.message.contains("the application reads the word meaning") },
+                "\(withoutWord.map(\.description))")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("dialogs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.copyItem(at: repoDialogs, to: copy)
+        try FileManager.default.removeItem(at: copy.appendingPathComponent("closure.yaml"))
+        let withoutDialog = BotCore.problems(in: try DialogLibrary.load(directory: copy))
+        #expect(withoutDialog.contains { $0.message == "the application needs the dialog \"closure\"" }, "\(withoutDialog.map(\.description))")
+    }
+
     /// The README's table says which catalogs a native speaker reviewed: it must match the files.
     @Test func theReadmeShowsEachCatalogsReviewStatusHonestly() throws {
         let library = try DialogLibrary.load(directory: repoDialogs)

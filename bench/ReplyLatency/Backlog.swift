@@ -70,19 +70,27 @@ func measureBacklog(flood: Int, rounds: Int) async throws -> BacklogFigures {
 }
 
 /// `users` people each send a message every `every` seconds, `rounds` times; the lag of each reply in ms.
-func measureSteadyLoad(users: Int, every: Double, rounds: Int) async throws -> (lags: [Double], lost: Int) {
+/// `mentorbot: false` runs the echo bot instead: the homeserver's and the clients' own cost.
+func measureSteadyLoad(users: Int, every: Double, rounds: Int, mentorbot: Bool) async throws -> (lags: [Double], lost: Int) {
     let bot = try register("loadbot")
     let coordinator = try register("loadcoord", admin: true)
     let members = try (0..<users).map { _ in try register("loaduser") }
     for account in [bot] + members { _ = try run("scripts/ratelimit-override", [homeserver, coordinator.access_token, account.user_id]) }
-    let daemon = try launchMentorbot(bot: bot, coordinator: coordinator, role: "mentees", members: members,
+    var daemon: Process?
+    var echo: Task<Void, Error>?
+    if mentorbot {
+        daemon = try launchMentorbot(bot: bot, coordinator: coordinator, role: "mentees", members: members,
                                      coordinatorsRoom: "#load-\(UUID().uuidString.prefix(6).lowercased()):localhost")
+    } else {
+        echo = echoBot(bot, people: members.map(\.user_id))
+    }
     defer {
-        daemon.terminate()
-        daemon.waitUntilExit()
+        daemon?.terminate()
+        daemon?.waitUntilExit()
+        echo?.cancel()
     }
     let people = members.map(Person.init)
-    for person in people { try await person.ready(bot.user_id, greeting: true) }
+    for person in people { try await person.ready(bot.user_id, greeting: mentorbot) }
     let results = try await withThrowingTaskGroup(of: [Double?].self) { group in
         for (offset, person) in people.enumerated() {
             group.addTask {
@@ -97,26 +105,26 @@ func measureSteadyLoad(users: Int, every: Double, rounds: Int) async throws -> (
 }
 
 extension Person {
-    /// Sends a message every `every` seconds (not waiting for the reply to send the next), and
-    /// returns each reply's lag in ms (nil: no reply within 120 s of the last message).
+    /// Sends a message every `every` seconds (not waiting for the reply to send the next) while
+    /// long-polling for the replies as a chat client does, and returns each reply's lag in ms
+    /// (nil: no reply within 120 s of the last message). Replies come in order, one per message.
     func paced(_ bot: String, text: String, every: Double, rounds: Int) async throws -> [Double?] {
-        var sentAt: [UInt64] = []
-        var lags: [Double?] = []
-        let begin = DispatchTime.now().uptimeNanoseconds
-        var deadline = Date().addingTimeInterval(every * Double(rounds) + 120)
-        while lags.count < rounds && Date() < deadline {
-            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
-            if sentAt.count < rounds && elapsed >= every * Double(sentAt.count) {
-                try await send(text, index: sentAt.count)
-                sentAt.append(DispatchTime.now().uptimeNanoseconds)
-                if sentAt.count == rounds { deadline = Date().addingTimeInterval(120) }
-            }
-            // Replies come in order, one per message.
-            let got = try await poll(bot, timeoutMs: 500)
-            for _ in 0..<got where lags.count < sentAt.count {
-                lags.append(Double(DispatchTime.now().uptimeNanoseconds - sentAt[lags.count]) / 1e6)
+        let begin = ContinuousClock.now
+        let sender = Task {
+            for index in 0..<rounds {
+                try await Task.sleep(until: begin.advanced(by: .seconds(every * Double(index))), clock: .continuous)
+                try await self.send(text, index: index)
+                self.sentAt.append(DispatchTime.now().uptimeNanoseconds)
             }
         }
-        return lags + Array(repeating: nil, count: rounds - lags.count)
+        var lags: [Double] = []
+        let deadline = Date().addingTimeInterval(every * Double(rounds) + 120)
+        while lags.count < rounds && Date() < deadline {
+            let got = try await poll(bot, timeoutMs: 10_000)
+            let now = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<got where lags.count < sentAt.count { lags.append(Double(now - sentAt[lags.count]) / 1e6) }
+        }
+        sender.cancel()
+        return lags.map { Optional($0) } + Array(repeating: nil, count: rounds - lags.count)
     }
 }

@@ -43,6 +43,8 @@ actor Person {
     var since: String?
     var room: String?
     var seen: [String: Int] = [:]
+    /// When each paced message went out (see `paced`).
+    var sentAt: [UInt64] = []
 
     init(_ account: Account) {
         client = MatrixClient(homeserver: homeserver, accessToken: account.access_token)
@@ -103,7 +105,11 @@ func launchMentorbot(bot: Account, coordinator: Account, role: String, members: 
     data_directory: \(directory.appendingPathComponent("data").path)
     dialogs_directory: \(root.appendingPathComponent("Dialogs").path)
     coordinators_room: "\(coordinatorsRoom)"
-    programme: {default_language: en, time_zone: Europe/Brussels}
+    programme:
+      default_language: en
+      time_zone: Europe/Brussels
+      # Shared by every daemon of the run: the examples are embedded once, not at every launch.
+      safety: {semantic: {cache: \(FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-bench-semantic.cache").path)}}
     roster:
       coordinators:
         - {id: C1, matrix_id: "\(coordinator.user_id)"}
@@ -202,8 +208,11 @@ if ProcessInfo.processInfo.environment["OUTBOX_ONLY"] == "1" {
     print("- the flood's own replies: \(backlog.floodRepliesSeen) of \(flood) seen"
         + (backlog.floodDrainSeconds.map { String(format: ", all within %.1f s of the first message", $0) } ?? ""))
     let users = Int(ProcessInfo.processInfo.environment["LOAD_USERS"] ?? "") ?? 40
-    let load = try await measureSteadyLoad(users: users, every: 4.5, rounds: rounds)
-    print("\(users) people each writing every 4.5 s, \(rounds) messages each: reply lag \(summary(load.lags)), lost \(load.lost)")
+    for mentorbot in [false, true] {
+        let load = try await measureSteadyLoad(users: users, every: 4.5, rounds: rounds, mentorbot: mentorbot)
+        print("\(users) people each writing every 4.5 s, \(rounds) messages each, \(mentorbot ? "mentorbot" : "echo baseline"): "
+            + "reply lag \(summary(load.lags)), lost \(load.lost)")
+    }
     exit(0)
 }
 
