@@ -61,11 +61,22 @@ actor BotRuntime {
     /// and applied to `state`.
     @discardableResult
     func process(_ input: Input) async throws -> [DomainEvent] {
+        try await process([input])
+    }
+
+    /// Decides the inputs in order, each from the state that holds the ones before it, and returns
+    /// once all their events are durable: a whole /sync batch is written at once.
+    @discardableResult
+    func process(_ inputs: [Input]) async throws -> [DomainEvent] {
         if let failure { throw failure }
         guard !isFinished else { throw CancellationError() }
-        let events = core.handle(input, state: decided, now: clock())
+        var events: [DomainEvent] = []
+        for input in inputs {
+            let decided = core.handle(input, state: self.decided, now: clock())
+            for event in decided { self.decided.apply(event) }
+            events += decided
+        }
         guard !events.isEmpty else { return [] }
-        for event in events { decided.apply(event) }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
             uncommitted.append((events, waiter))
             if !committing {

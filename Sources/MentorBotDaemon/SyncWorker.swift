@@ -28,10 +28,13 @@ struct SyncWorker: Service {
             let response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
+            var inputs: [Input] = []
             for input in SyncInputs.inputs(from: response, botUserID: botUserID, includeTimelines: !isFirstSync) {
-                try await runtime.process(await semantic?.read(input) ?? input)
+                inputs.append(await semantic?.read(input) ?? input)
             }
-            try await runtime.process(.syncCompleted(nextBatch: response.nextBatch))
+            // The batch and its sync position are decided in order and written together, after
+            // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
+            try await runtime.process(inputs + [.syncCompleted(nextBatch: response.nextBatch)])
         }
     }
 }
