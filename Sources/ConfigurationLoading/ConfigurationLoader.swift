@@ -1,6 +1,7 @@
 import Safeguarding
 import Dialogs
 import Foundation
+import BotModel
 import MentorBotCore
 import StrictYAML
 

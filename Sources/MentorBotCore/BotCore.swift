@@ -1,3 +1,4 @@
+import BotModel
 import Dialogs
 import Foundation
 import Safeguarding

@@ -1,3 +1,4 @@
+import BotModel
 import Foundation
 
 /// The events one input produces, applied as they are recorded so that later steps of the same
@@ -13,10 +14,6 @@ struct Decision {
         events.append(event)
     }
 
-    /// A fresh id, unique for the lifetime of this data directory. The first-start time is part of
-    /// it so that a wiped data directory never reuses an id the homeserver still remembers.
-    func nextID(_ prefix: String) -> String {
-        let epoch = Int(state.firstStartedAt?.timeIntervalSince1970 ?? 0)
-        return "\(prefix)\(epoch)-\(state.nextSequence)"
-    }
+    /// A fresh id (see `BotState.nextID`): the state already holds this decision's earlier events.
+    func nextID(_ prefix: String) -> String { state.nextID(prefix) }
 }

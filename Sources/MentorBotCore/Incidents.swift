@@ -1,3 +1,4 @@
+import BotModel
 import Dialogs
 import Foundation
 import Safeguarding
@@ -18,7 +19,7 @@ extension BotCore {
         if let open = decision.state.openIncident(of: person.matrixID) {
             return addToIncident(open, category: category, for: person, at: now, &decision)
         }
-        let reference = String(format: "I-%03d", decision.state.incidents.count + 1)
+        let reference = decision.state.nextReference(.incident)
         decision.record(.incidentRaised(Incident(
             reference: reference, personID: person.id, matrixID: person.matrixID, role: person.role.rawValue,
             pairIDs: roster.pairs(of: person).map(\.id), category: category, phrase: phrase, detail: detail, raisedAt: now)))
@@ -82,7 +83,7 @@ extension BotCore {
         if let open = decision.state.openIncident(of: person.matrixID) {
             return addToIncident(open, category: unsafe ? .threat : .mentorMisconduct, for: person, at: now, &decision)
         }
-        let reference = String(format: "I-%03d", decision.state.incidents.count + 1)
+        let reference = decision.state.nextReference(.incident)
         decision.record(.incidentRaised(Incident(
             reference: reference, personID: person.id, matrixID: person.matrixID, role: person.role.rawValue,
             pairIDs: roster.pairs(of: person).map(\.id), category: .mentorMisconduct, phrase: nil,

@@ -1,3 +1,4 @@
+import BotModel
 /// Which queued message goes out next, when several may be on their way at once.
 ///
 /// - Safety first: a safety message (the reply with emergency contacts, an alert, a re-alert, a

@@ -1,3 +1,4 @@
+import BotModel
 import Dialogs
 import Foundation
 
@@ -87,7 +88,7 @@ extension BotCore {
         case .concernReported:
             concernReported(answers, for: person, at: now, &decision)
         case .supportRequested:
-            let reference = String(format: "S-%03d", decision.state.tickets.count + 1)
+            let reference = decision.state.nextReference(.ticket)
             decision.record(.ticketOpened(SupportTicket(
                 reference: reference, personID: person.id, pairIDs: pairIDs(of: person, progress.parameters),
                 area: answers["area"]?.canonical ?? "other", urgency: answers["urgency"]?.canonical ?? "no_rush",

@@ -1,3 +1,4 @@
+import BotModel
 import Dialogs
 import Foundation
 import Safeguarding
@@ -16,7 +17,7 @@ extension BotCore {
             return true
         }
         let settings = safety.semantic
-        let worry = Worry(reference: String(format: "W-%03d", decision.state.worries.count + 1), personID: person.id,
+        let worry = Worry(reference: decision.state.nextReference(.worry), personID: person.id,
                           matrixID: person.matrixID, role: person.role.rawValue, pairIDs: roster.pairs(of: person).map(\.id),
                           category: match.category, score: match.score, nearest: match.nearest, notedAt: now)
         let earlier = decision.state.worries.filter {

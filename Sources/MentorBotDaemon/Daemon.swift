@@ -4,6 +4,7 @@ import Foundation
 import DedicatedThread
 import Logging
 import MatrixClient
+import BotModel
 import MentorBotCore
 import ServiceLifecycle
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MatrixClient
+import BotModel
 import MentorBotCore
 import ServiceLifecycle
 

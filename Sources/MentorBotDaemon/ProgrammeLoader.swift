@@ -1,6 +1,7 @@
 import Dialogs
 import ConfigurationLoading
 import Foundation
+import BotModel
 import MentorBotCore
 import Safeguarding
 import StrictYAML

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import BotModel
 import MentorBotCore
 import ServiceLifecycle
 

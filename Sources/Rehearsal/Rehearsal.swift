@@ -1,5 +1,6 @@
 import Dialogs
 import Foundation
+import BotModel
 import MentorBotCore
 import Safeguarding
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import BotModel
 import MentorBotCore
 import MentorBotDaemon
 import Safeguarding

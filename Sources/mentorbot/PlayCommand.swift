@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dialogs
 import Foundation
+import BotModel
 import MentorBotCore
 import Rehearsal
 import Safeguarding

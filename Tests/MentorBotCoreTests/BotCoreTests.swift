@@ -1,6 +1,7 @@
 import Dialogs
 import Foundation
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// The core's behaviour through its one entry point, with a hand-moved clock. Messages are

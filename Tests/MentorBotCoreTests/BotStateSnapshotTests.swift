@@ -2,6 +2,7 @@ import Dialogs
 import DurableStore
 import Foundation
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// The state cut into snapshot segments and put back together is the same state, including what

@@ -2,6 +2,7 @@ import Dialogs
 import ConfigurationLoading
 import Foundation
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// Check-ins, invitations and the pair's end, as durable jobs planned at start. The fixture's

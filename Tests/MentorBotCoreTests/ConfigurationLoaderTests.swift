@@ -3,6 +3,7 @@ import Foundation
 import Safeguarding
 import StrictYAML
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 @Suite struct ConfigurationLoaderTests {

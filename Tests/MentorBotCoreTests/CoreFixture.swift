@@ -1,6 +1,7 @@
 import Dialogs
 import Foundation
 import Rehearsal
+import BotModel
 @testable import MentorBotCore
 import Safeguarding
 

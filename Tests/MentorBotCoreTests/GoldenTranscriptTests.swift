@@ -2,6 +2,7 @@ import Dialogs
 import Foundation
 import Rehearsal
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// Golden transcripts pin every dialog, word for word, in English, French and Arabic (right to

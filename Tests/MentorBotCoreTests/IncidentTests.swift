@@ -2,6 +2,7 @@ import Dialogs
 import Foundation
 import Safeguarding
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// Safety incidents through the pure core with a hand-moved clock: screening mid-dialog, the

@@ -1,6 +1,7 @@
 import Dialogs
 import Foundation
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// Reminders before meetings and the request to log them: durable jobs run by `.tick`, with a

@@ -1,4 +1,5 @@
 import Foundation
+import BotModel
 @testable import MentorBotCore
 import Testing
 

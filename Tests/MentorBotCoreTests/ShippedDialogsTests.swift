@@ -3,6 +3,7 @@ import Foundation
 import Rehearsal
 import StrictYAML
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 let repoDialogs = CoreFixture.repoRoot.appendingPathComponent("Dialogs")

@@ -2,6 +2,7 @@ import Dialogs
 import Foundation
 import Rehearsal
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// One pair through six months of simulated time (Tests/Golden/six_months.script, pinned word

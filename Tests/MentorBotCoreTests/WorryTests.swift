@@ -1,6 +1,7 @@
 import Foundation
 import Safeguarding
 import Testing
+import BotModel
 @testable import MentorBotCore
 
 /// The three answers of the screening through the pure core: a semantic reading above the alert

@@ -2,6 +2,7 @@ import Dialogs
 import DurableStore
 import Foundation
 import Logging
+import BotModel
 @testable import MentorBotCore
 @testable import MentorBotDaemon
 import Safeguarding

@@ -1,5 +1,6 @@
 import Foundation
 import MatrixClient
+import BotModel
 import MentorBotCore
 @testable import MentorBotDaemon
 import Testing

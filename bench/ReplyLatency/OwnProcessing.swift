@@ -3,6 +3,7 @@ import DurableStore
 import ConfigurationLoading
 import Foundation
 import Safeguarding
+import BotModel
 import MentorBotCore
 
 /// What the bot itself spends on one incoming message, without the network: the core's decision

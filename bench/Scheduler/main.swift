@@ -2,6 +2,7 @@ import Dialogs
 import DurableStore
 import Foundation
 import Safeguarding
+import BotModel
 import MentorBotCore
 
 // The scheduler at programme scale: 10,000 pairs (20,000 people) with 100,000 pending jobs

@@ -5,20 +5,20 @@ import Foundation
 /// it, `apply(_:)`, so the daemon and the tests can never disagree about what an event means.
 public struct BotState: Codable, Sendable, Equatable {
     public struct PersonState: Codable, Sendable, Equatable {
-        public var directRoomID: String?
+        public internal(set) var directRoomID: String?
         /// Chosen with "language xx"; overrides the roster's language.
-        public var language: String?
+        public internal(set) var language: String?
         public var greeted = false
         public var stopped = false
-        public var dialog: DialogProgress?
+        public internal(set) var dialog: DialogProgress?
         /// Consent per purpose from onboarding; nil until the person has answered it.
-        public var consents: [String: Bool]?
+        public internal(set) var consents: [String: Bool]?
         /// A dialog put aside with "later".
-        public var pausedDialog: DialogProgress?
+        public internal(set) var pausedDialog: DialogProgress?
         /// Dialogs to start once the current one ends, in order.
-        public var queuedDialogs: [QueuedDialog] = []
+        public internal(set) var queuedDialogs: [QueuedDialog] = []
         /// When the bot last reached out on its own (recent ones only), for the daily limit.
-        public var reachedOutAt: [Date] = []
+        public internal(set) var reachedOutAt: [Date] = []
 
         public init() {}
 
@@ -37,34 +37,34 @@ public struct BotState: Codable, Sendable, Equatable {
         }
     }
 
-    public var firstStartedAt: Date?
-    public var syncToken: String?
-    public var coordinatorsRoomID: String?
-    public var people: [String: PersonState] = [:]
+    public internal(set) var firstStartedAt: Date?
+    public internal(set) var syncToken: String?
+    public internal(set) var coordinatorsRoomID: String?
+    public internal(set) var people: [String: PersonState] = [:]
     /// Messages queued and not yet confirmed sent, in order.
-    public var outbox: [OutboxMessage] = []
-    public var roomRequests: [RoomRequest] = []
-    public var records: [AnswerRecord] = []
+    public internal(set) var outbox: [OutboxMessage] = []
+    public internal(set) var roomRequests: [RoomRequest] = []
+    public internal(set) var records: [AnswerRecord] = []
     public private(set) var meetings: [Meeting] = []
     /// Position of each meeting by id, derived from `meetings` (not stored).
     private var meetingIndex: [String: Int] = [:]
-    public var tickets: [SupportTicket] = []
+    public internal(set) var tickets: [SupportTicket] = []
     /// Pending jobs, the one due last first: the next one due is at the end, where taking it off
     /// costs nothing however many are waiting. Jobs due at the same moment keep the order they
     /// were scheduled in (the earlier-scheduled one nearer the end).
-    public var jobs: [ScheduledJob] = []
+    public internal(set) var jobs: [ScheduledJob] = []
 
-    public var incidents: [Incident] = []
-    public var worries: [Worry] = []
+    public internal(set) var incidents: [Incident] = []
+    public internal(set) var worries: [Worry] = []
     /// Pairs a coordinator closed before their end date, with when.
-    public var closedPairs: [String: Date] = [:]
+    public internal(set) var closedPairs: [String: Date] = [:]
 
     /// Pairs a coordinator paused (a hard time, a holiday, a safeguarding concern).
-    public var pausedPairs: Set<String> = []
+    public internal(set) var pausedPairs: Set<String> = []
 
     /// One-off jobs of a pair's life (the end notice, the closing questions) that already ran or
     /// were skipped, so that a restart does not plan them again.
-    public var finishedOnce: Set<ScheduledJob.Kind> = []
+    public internal(set) var finishedOnce: Set<ScheduledJob.Kind> = []
 
     /// The next job due, if any.
     public var nextJob: ScheduledJob? { jobs.last }
@@ -77,7 +77,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var nextSequence = 1
     /// Recently handled inbound event ids, so a batch replayed after a crash changes nothing.
     /// Bounded: a replay only ever repeats the last unconfirmed batch.
-    public var recentInboundIDs: [String] = []
+    public internal(set) var recentInboundIDs: [String] = []
     static let inboundMemory = 2_000
 
     public init() {}

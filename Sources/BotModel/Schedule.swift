@@ -135,7 +135,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         /// A support request still not resolved: remind the coordinators.
         case ticketReminder(reference: String)
 
-        var meetingID: String? {
+        public var meetingID: String? {
             switch self {
             case .meetingReminder(let id, _), .logRequest(let id, _), .logReminder(let id, _): id
             case .checkIn, .meetingGap, .meetingGapNotice, .gapInvite, .bookNext, .pairEnding, .closure, .monthlyReview,
@@ -143,7 +143,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
             }
         }
 
-        var pairID: String? {
+        public var pairID: String? {
             switch self {
             case .checkIn(let id, _), .meetingGap(let id), .meetingGapNotice(let id), .gapInvite(let id, _), .bookNext(let id, _),
                  .pairEnding(let id), .closure(let id, _): id
@@ -152,7 +152,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         }
 
         /// The person it reaches out to; nil for what goes to the coordinators' room.
-        var matrixID: String? {
+        public var matrixID: String? {
             switch self {
             case .meetingReminder(_, let who), .logRequest(_, let who), .logReminder(_, let who), .checkIn(_, let who),
                  .gapInvite(_, let who), .bookNext(_, let who), .closure(_, let who): who
@@ -161,7 +161,7 @@ public struct ScheduledJob: Codable, Sendable, Equatable {
         }
 
         /// Happens once in a pair's life: once run (or skipped), it is not planned again.
-        var happensOnce: Bool {
+        public var happensOnce: Bool {
             switch self {
             case .pairEnding, .closure: true
             case .meetingReminder, .logRequest, .logReminder, .checkIn, .meetingGap, .meetingGapNotice, .gapInvite, .bookNext,

@@ -11,4 +11,15 @@ public struct AnswerRecord: Codable, Sendable, Equatable {
     public var pairIDs: [String]
     public var answers: [String: AnswerValue]
     public var completedAt: Date
+
+    public init(id: String, dialogID: String, personID: String, role: String, pairIDs: [String], answers: [String: AnswerValue],
+                completedAt: Date) {
+        self.id = id
+        self.dialogID = dialogID
+        self.personID = personID
+        self.role = role
+        self.pairIDs = pairIDs
+        self.answers = answers
+        self.completedAt = completedAt
+    }
 }
