@@ -1,6 +1,7 @@
 import DurableStore
 import Foundation
 import Logging
+import BotModel
 import MentorBotCore
 
 /// Where the runtime makes its events durable: the event store (tests wrap it to make writing

@@ -2,6 +2,7 @@ import DedicatedThread
 import Foundation
 import Logging
 import MatrixClient
+import BotModel
 import MentorBotCore
 import ServiceLifecycle
 import Safeguarding
