@@ -76,14 +76,7 @@ func measureSteadyLoad(users: Int, every: Double, rounds: Int, mentorbot: Bool) 
     let coordinator = try register("loadcoord", admin: true)
     let members = try (0..<users).map { _ in try register("loaduser") }
     for account in [bot] + members { _ = try run("scripts/ratelimit-override", [homeserver, coordinator.access_token, account.user_id]) }
-    var daemon: Process?
-    var echo: Task<Void, Error>?
-    if mentorbot {
-        daemon = try launchMentorbot(bot: bot, coordinator: coordinator, role: "mentees", members: members,
-                                     coordinatorsRoom: "#load-\(UUID().uuidString.prefix(6).lowercased()):localhost")
-    } else {
-        echo = echoBot(bot, people: members.map(\.user_id))
-    }
+    let (daemon, echo) = try startBot(bot, coordinator: coordinator, role: "mentees", members: members, mentorbot: mentorbot)
     defer {
         daemon?.terminate()
         daemon?.waitUntilExit()

@@ -126,6 +126,14 @@ func launchMentorbot(bot: Account, coordinator: Account, role: String, members: 
     return process
 }
 
+/// mentorbot (release build) for `members`, or the echo bot in its place.
+func startBot(_ bot: Account, coordinator: Account, role: String, members: [Account],
+              mentorbot: Bool) throws -> (daemon: Process?, echo: Task<Void, Error>?) {
+    guard mentorbot else { return (nil, echoBot(bot, people: members.map(\.user_id))) }
+    let room = "#bench-\(UUID().uuidString.prefix(6).lowercased()):localhost"
+    return (try launchMentorbot(bot: bot, coordinator: coordinator, role: role, members: members, coordinatorsRoom: room), nil)
+}
+
 /// The baseline bot: answers every message at once, no store, no dialog. Same client library.
 func echoBot(_ account: Account, people: [String]) -> Task<Void, Error> {
     Task {
@@ -165,14 +173,7 @@ func measure(users: Int, mentorbot: Bool) async throws -> Row {
     // would time the homeserver's rate limiter (0.2 messages/s after a burst of 10).
     for account in accounts { _ = try run("scripts/ratelimit-override", [homeserver, admin.access_token, account.user_id]) }
     let people = accounts.map(Person.init)
-    var daemon: Process?
-    var echo: Task<Void, Error>?
-    if mentorbot {
-        daemon = try launchMentorbot(bot: bot, coordinator: admin, role: "mentors", members: accounts,
-                                     coordinatorsRoom: "#bench-\(UUID().uuidString.prefix(6).lowercased()):localhost")
-    } else {
-        echo = echoBot(bot, people: accounts.map(\.user_id))
-    }
+    let (daemon, echo) = try startBot(bot, coordinator: admin, role: "mentors", members: accounts, mentorbot: mentorbot)
     for person in people { try await person.ready(bot.user_id, greeting: mentorbot) }
     let latencies = try await withThrowingTaskGroup(of: [Double?].self) { group in
         for person in people { group.addTask { try await person.measure(bot.user_id, text: "start", rounds: rounds) } }
