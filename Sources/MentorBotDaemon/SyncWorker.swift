@@ -41,7 +41,7 @@ struct SyncWorker: Service {
 }
 
 /// What a /sync answer means to the core, in order: invites first (by room), then each joined
-/// room's texts and reactions from anyone but the bot itself. Pure, so it is tested without a homeserver.
+/// room's texts (not notices) and reactions from anyone but the bot itself. Pure, so it is tested without a homeserver.
 enum SyncInputs {
     static func inputs(from response: SyncResponse, botUserID: String, includeTimelines: Bool) -> [Input] {
         var inputs: [Input] = []
@@ -52,7 +52,9 @@ enum SyncInputs {
         for (roomID, room) in response.joinedRooms.sorted(by: { $0.key < $1.key }) {
             for event in room.timelineEvents where event.sender != botUserID {
                 let sentAt = Date(timeIntervalSince1970: Double(event.originServerTs) / 1000)
-                if let text = TextMessage(event: event) {
+                // m.notice is what bots send; the specification says never to answer one (two
+                // bots answering each other would never stop).
+                if let text = TextMessage(event: event), text.msgtype != "m.notice" {
                     inputs.append(.text(InboundText(eventID: event.eventId, roomID: roomID, sender: event.sender,
                                                     body: text.plainReplyText, sentAt: sentAt)))
                 } else if let reaction = Reaction(event: event) {

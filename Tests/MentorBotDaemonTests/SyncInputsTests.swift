@@ -35,7 +35,9 @@ struct SyncInputsTests {
             {"type": "m.room.topic", "event_id": "$5", "sender": "@amal:test", "origin_server_ts": 1800000004000, "state_key": "",
              "content": {"topic": "ours"}},
             {"type": "m.room.message", "event_id": "$6", "sender": "@amal:test", "origin_server_ts": 1800000005000,
-             "content": {"msgtype": "m.image", "body": "photo.jpg", "url": "mxc://test/x"}}
+             "content": {"msgtype": "m.image", "body": "photo.jpg", "url": "mxc://test/x"}},
+            {"type": "m.room.message", "event_id": "$7", "sender": "@otherbot:test", "origin_server_ts": 1800000006000,
+             "content": {"msgtype": "m.notice", "body": "help"}}
           ]}}
         }
       }
@@ -52,7 +54,7 @@ struct SyncInputsTests {
         #expect(try Self.inputs(includeTimelines: false) == [.invited(roomID: "!b-invite:test", inviter: "@amal:test")])
     }
 
-    @Test("later syncs: texts without the reply quote and reactions, in order; the bot's own messages, state and images are not inputs")
+    @Test("later syncs: texts without the reply quote and reactions, in order; the bot's own messages, notices (another bot's), state and images are not inputs")
     func timelineInOrder() throws {
         let at = { (seconds: Double) in Date(timeIntervalSince1970: 1_800_000_000 + seconds) }
         #expect(try Self.inputs(includeTimelines: true) == [
