@@ -113,6 +113,20 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// Replaces one kind of the user's account data (e.g. `m.direct`, the direct chats clients list).
+    public func setAccountData(userId: String, type: String, content: JSONValue) async throws {
+        _ = try await call("PUT", "/_matrix/client/v3/user/\(Self.segment(userId))/account_data/\(Self.segment(type))", body: content)
+    }
+
+    /// One kind of the user's account data, or nil when there is none.
+    public func accountData(userId: String, type: String) async throws -> JSONValue? {
+        do {
+            return try await call("GET", "/_matrix/client/v3/user/\(Self.segment(userId))/account_data/\(Self.segment(type))")
+        } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
+            return nil
+        }
+    }
+
     public func joinedMembers(roomId: String) async throws -> [String] {
         let json = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/joined_members")
         guard case .object(let members)? = json["joined"] else { return [] }

@@ -170,4 +170,9 @@ actor BotRuntime {
     }
 
     func pendingRoomRequests() -> [RoomRequest] { state.roomRequests }
+
+    /// Each person's direct room, as `m.direct` lists them (person → rooms).
+    func directRooms() -> [String: [String]] {
+        state.people.compactMapValues { $0.directRoomID.map { [$0] } }
+    }
 }

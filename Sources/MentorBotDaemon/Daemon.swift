@@ -61,7 +61,7 @@ public struct Daemon {
         let services: [any Service] = [
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
-            RoomWorker(client: client, runtime: runtime, logger: logger),
+            RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
             SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic),
             StopSignalService(watcher: stop, logger: logger),

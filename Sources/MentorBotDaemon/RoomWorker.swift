@@ -10,13 +10,27 @@ import ServiceLifecycle
 struct RoomWorker: Service {
     let client: MatrixClient
     let runtime: BotRuntime
+    let botUserID: String
     let logger: Logger
 
     func run() async throws { try await untilShutdown { try await work() } }
 
     func work() async throws {
         var failed: Set<String> = []
+        var published: [String: [String]]?
         for await _ in await runtime.changes() {
+            // Clients list a room as a direct chat only if the account's m.direct names it.
+            let direct = await runtime.directRooms()
+            if direct != published {
+                do {
+                    try await client.setAccountData(userId: botUserID, type: "m.direct",
+                                                    content: .object(direct.mapValues { .array($0.map(JSONValue.string)) }))
+                    published = direct
+                } catch let error as MatrixError where error.isPermanent {
+                    logger.warning("the homeserver refused the list of direct rooms (m.direct)", metadata: ["error": "\(error)"])
+                    published = direct
+                }
+            }
             for request in await runtime.pendingRoomRequests() where !failed.contains(request.id) && !Task.isCancelled {
                 do {
                     let roomID = try await perform(request.action)

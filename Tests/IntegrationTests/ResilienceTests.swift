@@ -119,6 +119,23 @@ extension IntegrationSuite {
             #expect(try await stranger.client.joinedMembers(roomId: strangerRoom) == [stranger.userID])
         }
 
+        /// Clients show a room as a direct chat only if the account's m.direct lists it.
+        @Test func theBotListsItsDirectRoomsInMDirect() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let (room, _) = try await programme.startAndOpenMentorRoom()
+            let asBot = MatrixClient(homeserver: programme.homeserver.url, accessToken: programme.bot.accessToken)
+            var listed: [String] = []
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                let direct = try await asBot.accountData(userId: programme.bot.userID, type: "m.direct")
+                listed = direct?[await programme.mentor.userID]?.arrayValue?.compactMap(\.stringValue) ?? []
+                if listed == [room] { break }
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+            #expect(listed == [room], "m.direct lists \(listed) for the mentor; their room is \(room)")
+        }
+
         /// What was written before the bot first started is history, never a command.
         @Test func messagesFromBeforeTheFirstStartAreNotTreatedAsCommands() async throws {
             let programme = try Programme(mentorLanguage: "en")
