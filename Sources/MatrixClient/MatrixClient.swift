@@ -113,6 +113,13 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// Marks `eventId` and everything before it in the room as read by this user (a public receipt:
+    /// the sender's client shows it).
+    public func sendReadReceipt(roomId: String, eventId: String) async throws {
+        _ = try await call("POST", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/receipt/m.read/\(Self.segment(eventId))",
+                           body: .object([:]))
+    }
+
     /// Replaces one kind of the user's account data (e.g. `m.direct`, the direct chats clients list).
     public func setAccountData(userId: String, type: String, content: JSONValue) async throws {
         _ = try await call("PUT", "/_matrix/client/v3/user/\(Self.segment(userId))/account_data/\(Self.segment(type))", body: content)

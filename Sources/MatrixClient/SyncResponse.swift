@@ -24,14 +24,17 @@ public struct SyncResponse: Decodable, Sendable {
 public struct JoinedRoom: Decodable, Sendable {
     public var timelineEvents: [ClientEvent]
     public var stateEvents: [ClientEvent]
+    /// Receipts and typing notices (the bot's own filter asks for none).
+    public var ephemeralEvents: [EphemeralEvent]
 
-    enum CodingKeys: String, CodingKey { case timeline, state }
-    struct Events: Decodable { var events: [ClientEvent]? }
+    enum CodingKeys: String, CodingKey { case timeline, state, ephemeral }
+    struct Events<Event: Decodable>: Decodable { var events: [Event]? }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        timelineEvents = try container.decodeIfPresent(Events.self, forKey: .timeline)?.events ?? []
-        stateEvents = try container.decodeIfPresent(Events.self, forKey: .state)?.events ?? []
+        timelineEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .timeline)?.events ?? []
+        stateEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .state)?.events ?? []
+        ephemeralEvents = try container.decodeIfPresent(Events<EphemeralEvent>.self, forKey: .ephemeral)?.events ?? []
     }
 
     /// Whether `userID` is a member (joined or invited) according to the events in this batch.
@@ -59,6 +62,12 @@ public struct InvitedRoom: Decodable, Sendable {
         events.first { $0.type == "m.room.member" && $0.stateKey == userID && $0.content["membership"]?.stringValue == "invite" }?
             .sender
     }
+}
+
+/// An event about the room that is not part of its history: a read receipt, typing.
+public struct EphemeralEvent: Decodable, Sendable {
+    public var type: String
+    public var content: JSONValue
 }
 
 /// Invite-state events are "stripped": no event id or timestamp.

@@ -58,12 +58,14 @@ public struct Daemon {
 
         // Listed in start order; the group shuts them down in reverse (see Services.swift).
         let botUserID = configuration.bot.userID
+        let receipts = ReadReceipts(client: client, logger: logger)
         let services: [any Service] = [
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
             RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
-            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic),
+            receipts,
+            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts),
             StopSignalService(watcher: stop, logger: logger),
         ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import BotModel
+import MatrixClient
 import MentorBotCore
 import ServiceLifecycle
 
@@ -61,6 +62,44 @@ struct StopSignalService: Service {
             await watcher.wait()
             guard !Task.isCancelled else { return }
             logger.info("stop signal received: shutting down")
+        }
+    }
+}
+
+/// Marks each handled message as read, so that a person sees their message arrived even when the
+/// answer takes a moment. Best effort: a receipt that fails is not retried beyond the client's own
+/// retries, and none is sent before the message's decision is on disk.
+struct ReadReceipts: Service {
+    struct Receipt: Sendable {
+        var roomID: String
+        var eventID: String
+    }
+
+    let client: MatrixClient
+    let logger: Logger
+    private let receipts: AsyncStream<Receipt>
+    private let continuation: AsyncStream<Receipt>.Continuation
+
+    init(client: MatrixClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        (receipts, continuation) = AsyncStream.makeStream(of: Receipt.self)
+    }
+
+    func markRead(_ eventID: String, in roomID: String) {
+        continuation.yield(Receipt(roomID: roomID, eventID: eventID))
+    }
+
+    func run() async throws {
+        let receipts = self.receipts, client = self.client, logger = self.logger
+        try await untilShutdown {
+            for await receipt in receipts {
+                do {
+                    try await client.sendReadReceipt(roomId: receipt.roomID, eventId: receipt.eventID)
+                } catch let error as MatrixError {
+                    logger.debug("read receipt not sent", metadata: ["room": "\(receipt.roomID)", "error": "\(error)"])
+                }
+            }
         }
     }
 }

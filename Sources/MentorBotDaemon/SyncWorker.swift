@@ -18,6 +18,8 @@ struct SyncWorker: Service {
     /// The semantic layer of the screening, when its model is loaded, and whose messages it reads
     /// (mentors and mentees: coordinators discuss cases in their own room).
     var semantic: SemanticScreening? = nil
+    /// Where handled messages are marked read.
+    var receipts: ReadReceipts? = nil
     static let pollTimeoutMs = 30_000
 
     func run() async throws { try await untilShutdown { try await poll() } }
@@ -36,6 +38,16 @@ struct SyncWorker: Service {
             // The batch and its sync position are decided in order and written together, after
             // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
             try await runtime.process(inputs + [.syncCompleted(nextBatch: response.nextBatch)])
+            // Handled and on disk: the last message of each room is marked read.
+            var lastInRoom: [String: String] = [:]
+            for input in inputs {
+                switch input {
+                case .text(let text): lastInRoom[text.roomID] = text.eventID
+                case .reaction(let reaction): lastInRoom[reaction.roomID] = reaction.eventID
+                default: break
+                }
+            }
+            for (roomID, eventID) in lastInRoom.sorted(by: { $0.key < $1.key }) { receipts?.markRead(eventID, in: roomID) }
         }
     }
 }

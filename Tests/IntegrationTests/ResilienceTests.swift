@@ -136,6 +136,30 @@ extension IntegrationSuite {
             #expect(listed == [room], "m.direct lists \(listed) for the mentor; their room is \(room)")
         }
 
+        /// A person sees their message was read by the bot, whatever the answer.
+        @Test func theBotMarksEachHandledMessageRead() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let (room, _) = try await programme.startAndOpenMentorRoom()
+            // A client of the mentor's own that follows receipts (the test participant's filter leaves them out).
+            let client = MatrixClient(homeserver: programme.homeserver.url, accessToken: programme.mentor.account.accessToken)
+            let receipts = #"{"room":{"timeline":{"limit":1},"ephemeral":{"types":["m.receipt"]},"state":{"types":[]}}}"#
+            var since = try await client.sync(since: nil, filter: receipts, timeoutMs: 0).nextBatch
+            let sent = try await client.send(roomId: room, txnId: "t-\(UUID().uuidString)",
+                                             content: MessageContent(kind: .text, body: "help", html: nil))
+            var readByBot = false
+            let deadline = Date().addingTimeInterval(20)
+            while !readByBot, Date() < deadline {
+                let response = try await client.sync(since: since, filter: receipts, timeoutMs: 2_000)
+                since = response.nextBatch
+                readByBot = response.joinedRooms[room]?.ephemeralEvents.contains {
+                    $0.type == "m.receipt" && $0.content[sent]?["m.read"]?[bot] != nil
+                } == true
+            }
+            #expect(readByBot, "no read receipt from the bot on the mentor's message")
+        }
+
         /// What was written before the bot first started is history, never a command.
         @Test func messagesFromBeforeTheFirstStartAreNotTreatedAsCommands() async throws {
             let programme = try Programme(mentorLanguage: "en")
