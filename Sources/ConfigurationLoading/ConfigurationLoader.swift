@@ -1,8 +1,8 @@
-import Safeguarding
+import BotModel
 import Dialogs
 import Foundation
-import BotModel
 import MentorBotCore
+import Safeguarding
 import StrictYAML
 
 /// Reads and checks the configuration file. Unknown keys are errors, because a misspelt key that

@@ -9,6 +9,8 @@ public final class MatrixClient: @unchecked Sendable {
     private var accessToken: String?
     private let syncLane: CurlLane
     private let requestLane: CurlLanePool
+    /// How many requests other than /sync may be in flight at once.
+    public let parallelRequests: Int
     public var retryPolicy: RetryPolicy
 
     /// `parallelRequests`: how many requests other than /sync may be in flight at once.
@@ -18,7 +20,8 @@ public final class MatrixClient: @unchecked Sendable {
         self.accessToken = accessToken
         self.retryPolicy = retryPolicy
         syncLane = CurlLane(name: "matrix-sync")
-        requestLane = CurlLanePool(name: "matrix-requests", count: parallelRequests)
+        self.parallelRequests = max(1, parallelRequests)
+        requestLane = CurlLanePool(name: "matrix-requests", count: self.parallelRequests)
     }
 
     deinit {

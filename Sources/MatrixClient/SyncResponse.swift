@@ -68,6 +68,15 @@ public struct InvitedRoom: Decodable, Sendable {
 public struct EphemeralEvent: Decodable, Sendable {
     public var type: String
     public var content: JSONValue
+
+    enum CodingKeys: String, CodingKey { case type, content }
+
+    /// An event without content is read as empty rather than failing the whole /sync answer.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type)
+        content = try container.decodeIfPresent(JSONValue.self, forKey: .content) ?? .object([:])
+    }
 }
 
 /// Invite-state events are "stripped": no event id or timestamp.

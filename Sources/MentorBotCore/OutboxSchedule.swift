@@ -25,7 +25,8 @@ public enum OutboxSchedule {
             // Only a room's first routine message competes: the rest wait their turn behind it.
             guard considered.insert(room).inserted else { continue }
             let served = lastServed[room] ?? Int.min
-            if routine == nil || served < routine!.served { routine = (message, room, served) }
+            if let current = routine, current.served <= served { continue }
+            routine = (message, room, served)
         }
         return routine.map { ($0.message, $0.room) }
     }

@@ -1,7 +1,7 @@
+import BotModel
 import DurableStore
 import Foundation
 import Logging
-import BotModel
 import MentorBotCore
 
 /// Where the runtime makes its events durable: the event store (tests wrap it to make writing
@@ -73,9 +73,9 @@ actor BotRuntime {
         guard !isFinished else { throw CancellationError() }
         var events: [DomainEvent] = []
         for input in inputs {
-            let decided = core.handle(input, state: self.decided, now: clock())
-            for event in decided { self.decided.apply(event) }
-            events += decided
+            let produced = core.handle(input, state: decided, now: clock())
+            for event in produced { decided.apply(event) }
+            events += produced
         }
         guard !events.isEmpty else { return [] }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in

@@ -1,10 +1,10 @@
+import BotModel
+import DedicatedThread
 import Dispatch
 import DurableStore
 import Foundation
-import DedicatedThread
 import Logging
 import MatrixClient
-import BotModel
 import MentorBotCore
 import ServiceLifecycle
 

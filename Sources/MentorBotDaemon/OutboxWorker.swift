@@ -1,7 +1,7 @@
+import BotModel
 import Foundation
 import Logging
 import MatrixClient
-import BotModel
 import MentorBotCore
 import ServiceLifecycle
 
@@ -15,8 +15,8 @@ struct OutboxWorker: Service {
     let client: MatrixClient
     let runtime: BotRuntime
     let logger: Logger
-    /// No more than the client's parallel request lanes can carry.
-    var inFlight = 4
+    /// As many as the client's request lanes carry at once.
+    var inFlight: Int { client.parallelRequests }
 
     private enum Wake: Sendable {
         case changed

@@ -1,7 +1,7 @@
-import Dialogs
-import ConfigurationLoading
-import Foundation
 import BotModel
+import ConfigurationLoading
+import Dialogs
+import Foundation
 import MentorBotCore
 import Safeguarding
 import StrictYAML

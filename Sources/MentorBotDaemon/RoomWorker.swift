@@ -1,7 +1,7 @@
+import BotModel
 import Foundation
 import Logging
 import MatrixClient
-import BotModel
 import MentorBotCore
 import ServiceLifecycle
 

@@ -1,6 +1,6 @@
+import BotModel
 import Foundation
 import Logging
-import BotModel
 import MatrixClient
 import MentorBotCore
 import ServiceLifecycle

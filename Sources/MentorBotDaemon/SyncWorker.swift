@@ -1,11 +1,11 @@
+import BotModel
 import DedicatedThread
 import Foundation
 import Logging
 import MatrixClient
-import BotModel
 import MentorBotCore
-import ServiceLifecycle
 import Safeguarding
+import ServiceLifecycle
 
 /// Long-polls /sync and feeds what it sees to the runtime, in order. The sync position is
 /// stored only after the whole batch has been handled and journaled, so a crash replays the

@@ -1,6 +1,6 @@
+import BotModel
 import Dialogs
 import Foundation
-import BotModel
 import MentorBotCore
 import Safeguarding
 

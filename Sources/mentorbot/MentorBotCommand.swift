@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import BotModel
+import Foundation
 import MentorBotCore
 import MentorBotDaemon
 import Safeguarding

@@ -1,7 +1,7 @@
 import ArgumentParser
+import BotModel
 import Dialogs
 import Foundation
-import BotModel
 import MentorBotCore
 import Rehearsal
 import Safeguarding

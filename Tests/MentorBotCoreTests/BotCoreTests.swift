@@ -1,8 +1,8 @@
+import BotModel
 import Dialogs
 import Foundation
-import Testing
-import BotModel
 @testable import MentorBotCore
+import Testing
 
 /// The core's behaviour through its one entry point, with a hand-moved clock. Messages are
 /// compared with the catalogs by key, so a reworded translation does not break a test.

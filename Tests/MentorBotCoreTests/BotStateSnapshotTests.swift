@@ -1,9 +1,9 @@
+import BotModel
 import Dialogs
 import DurableStore
 import Foundation
-import Testing
-import BotModel
 @testable import MentorBotCore
+import Testing
 
 /// The state cut into snapshot segments and put back together is the same state, including what
 /// is derived from it (the meeting index) and the order that matters (pending jobs).

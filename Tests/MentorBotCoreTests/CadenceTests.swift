@@ -1,9 +1,9 @@
-import Dialogs
-import ConfigurationLoading
-import Foundation
-import Testing
 import BotModel
+import ConfigurationLoading
+import Dialogs
+import Foundation
 @testable import MentorBotCore
+import Testing
 
 /// Check-ins, invitations and the pair's end, as durable jobs planned at start. The fixture's
 /// clock starts on Friday 15 January 2027, 09:00 in Brussels; here the pair starts that day.

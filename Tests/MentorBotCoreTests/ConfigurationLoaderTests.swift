@@ -1,10 +1,10 @@
+import BotModel
 import ConfigurationLoading
 import Foundation
+@testable import MentorBotCore
 import Safeguarding
 import StrictYAML
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 @Suite struct ConfigurationLoaderTests {
     let loader = ConfigurationLoader(supportedLanguages: ["en", "fr"])

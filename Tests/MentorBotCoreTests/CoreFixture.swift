@@ -1,8 +1,8 @@
+import BotModel
 import Dialogs
 import Foundation
-import Rehearsal
-import BotModel
 @testable import MentorBotCore
+import Rehearsal
 import Safeguarding
 
 /// A small programme: one coordinator, a French-speaking mentor and an English-speaking mentee,

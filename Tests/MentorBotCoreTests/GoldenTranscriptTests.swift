@@ -1,9 +1,9 @@
+import BotModel
 import Dialogs
 import Foundation
+@testable import MentorBotCore
 import Rehearsal
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 /// Golden transcripts pin every dialog, word for word, in English, French and Arabic (right to
 /// left): each script in Tests/Golden is played through the real core by the offline runner and

@@ -1,9 +1,9 @@
+import BotModel
 import Dialogs
 import Foundation
+@testable import MentorBotCore
 import Safeguarding
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 /// Safety incidents through the pure core with a hand-moved clock: screening mid-dialog, the
 /// person's contacts, alerts, re-escalation to the backup coordinator, acknowledgement by command

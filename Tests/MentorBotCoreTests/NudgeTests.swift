@@ -1,8 +1,8 @@
+import BotModel
 import Dialogs
 import Foundation
-import Testing
-import BotModel
 @testable import MentorBotCore
+import Testing
 
 /// Reminders before meetings and the request to log them: durable jobs run by `.tick`, with a
 /// hand-moved clock. The fixture's clock starts on Friday 15 January 2027, 09:00 in Brussels.

@@ -1,5 +1,5 @@
-import Foundation
 import BotModel
+import Foundation
 @testable import MentorBotCore
 import Testing
 

@@ -1,10 +1,10 @@
+import BotModel
 import Dialogs
 import Foundation
+@testable import MentorBotCore
 import Rehearsal
 import StrictYAML
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 let repoDialogs = CoreFixture.repoRoot.appendingPathComponent("Dialogs")
 

@@ -1,9 +1,9 @@
+import BotModel
 import Dialogs
 import Foundation
+@testable import MentorBotCore
 import Rehearsal
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 /// One pair through six months of simulated time (Tests/Golden/six_months.script, pinned word
 /// for word and minute for minute by GoldenTranscriptTests). These tests check, on the same run,

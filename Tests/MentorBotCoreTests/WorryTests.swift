@@ -1,8 +1,8 @@
+import BotModel
 import Foundation
+@testable import MentorBotCore
 import Safeguarding
 import Testing
-import BotModel
-@testable import MentorBotCore
 
 /// The three answers of the screening through the pure core: a semantic reading above the alert
 /// threshold raises an incident as a phrase does; one between ask and alert asks the person gently

@@ -1,8 +1,8 @@
+import BotModel
 import Dialogs
 import DurableStore
 import Foundation
 import Logging
-import BotModel
 @testable import MentorBotCore
 @testable import MentorBotDaemon
 import Safeguarding

@@ -1,6 +1,6 @@
+import BotModel
 import Foundation
 import MatrixClient
-import BotModel
 import MentorBotCore
 @testable import MentorBotDaemon
 import Testing

@@ -24,6 +24,14 @@ private func waitForMessage(_ client: MatrixClient, since: inout String?, room: 
     return false
 }
 
+/// Joins the coordinators' room as soon as the bot has created it under `alias`.
+func joinOnceCreated(_ client: MatrixClient, _ alias: String) async throws -> String {
+    while true {
+        if let room = try? await client.join(roomIdOrAlias: alias) { return room }
+        try await Task.sleep(for: .milliseconds(200))
+    }
+}
+
 func measureAlertLatency(rounds: Int) async throws -> AlertLatency {
     let bot = try register("alertbot")
     let coordinator = try register("alertcoord", admin: true)
@@ -52,11 +60,7 @@ func measureAlertLatency(rounds: Int) async throws -> AlertLatency {
         daemon.terminate()
         daemon.waitUntilExit()
     }
-    var coordinatorsRoom: String?
-    while coordinatorsRoom == nil {
-        coordinatorsRoom = try? await coordinatorClient.join(roomIdOrAlias: alias)
-        if coordinatorsRoom == nil { try await Task.sleep(for: .milliseconds(200)) }
-    }
+    let coordinatorsRoom: String? = try await joinOnceCreated(coordinatorClient, alias)
     let people = mentees.map(Person.init)
     for person in people { try await person.ready(bot.user_id, greeting: true) }
     since = try await coordinatorClient.sync(since: nil, filter: SyncFilter.json(timelineLimit: 1), timeoutMs: 0).nextBatch

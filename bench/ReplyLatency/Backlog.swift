@@ -28,11 +28,7 @@ func measureBacklog(flood: Int, rounds: Int) async throws -> BacklogFigures {
         daemon.waitUntilExit()
     }
     let coordinatorClient = MatrixClient(homeserver: homeserver, accessToken: coordinator.access_token)
-    var coordinatorsRoom: String?
-    while coordinatorsRoom == nil {
-        coordinatorsRoom = try? await coordinatorClient.join(roomIdOrAlias: alias)
-        if coordinatorsRoom == nil { try await Task.sleep(for: .milliseconds(200)) }
-    }
+    let coordinatorsRoom: String? = try await joinOnceCreated(coordinatorClient, alias)
     let people = members.map(Person.init)
     for person in people { try await person.ready(bot.user_id, greeting: true) }
     let (flooder, asker, inDanger) = (people[0], people[1], people[2])

@@ -1,10 +1,10 @@
+import BotModel
+import ConfigurationLoading
 import Dialogs
 import DurableStore
-import ConfigurationLoading
 import Foundation
-import Safeguarding
-import BotModel
 import MentorBotCore
+import Safeguarding
 
 /// What the bot itself spends on one incoming message, without the network: the core's decision
 /// plus journaling it durably (write and fsync on this disk), as `BotRuntime.process` does.

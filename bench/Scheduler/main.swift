@@ -1,9 +1,9 @@
+import BotModel
 import Dialogs
 import DurableStore
 import Foundation
-import Safeguarding
-import BotModel
 import MentorBotCore
+import Safeguarding
 
 // The scheduler at programme scale: 10,000 pairs (20,000 people) with 100,000 pending jobs
 // (two planned meetings per pair, each with reminders to both people a day and two hours before
