@@ -13,9 +13,11 @@ public enum ConcernLevel: String, Sendable, Codable, Comparable {
 }
 
 /// Where the semantic layer's score turns into asking and into alerting, per category
-/// (`programme.safety.semantic` in the configuration). The defaults were calibrated on the
-/// tuning examples (Dialogs/safety/examples) to keep alerts on ordinary messages near 3% and
-/// questions near 10%, and measured on held-out messages (Tests/SafeguardingTests/HeldOut).
+/// (`programme.safety.semantic` in the configuration). The defaults come from
+/// `mentorbot screen --calibrate`, which scores every chat-style tuning example
+/// (Dialogs/safety/examples) against the examples of the other files only, as if a new writer had
+/// written it, and puts the thresholds where about 2.5% of ordinary messages would alert and 9% would
+/// be asked about. They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
 public struct SemanticThresholds: Sendable, Equatable {
     public struct Pair: Sendable, Equatable {
         public var ask: Double
@@ -27,33 +29,32 @@ public struct SemanticThresholds: Sendable, Equatable {
     }
 
     public var byCategory: [DangerCategory: Pair]
+    /// A phrase match on a message the model reads as ordinary talk by more than this margin (a
+    /// score below it) asks instead of alerting: "this heat is killing me" matches a threat phrase,
+    /// and reads like the ordinary examples. Low enough that no explicit danger statement in the
+    /// tuning sets is held back; the person is still asked, and the coordinators get a worry note.
+    public var phraseDoubt: Double
 
-    /// For a category that has no calibrated pair of its own.
-    public static let defaultPair = Pair(ask: -0.003, alert: 0.006)
-
-    /// Calibrated per category on the tuning examples (leave-one-out; each category's thresholds
-    /// chosen to catch the most danger for the fewest ordinary messages attributed to it). Harm to
-    /// self alerts a little earlier than its calibration said: a missed alert costs most there.
-    public static let calibrated: [DangerCategory: Pair] = [
-        .threat: Pair(ask: -0.005, alert: 0.002),
-        .traffickerSeen: Pair(ask: -0.007, alert: 0.003),
-        .documentsTaken: Pair(ask: 0.0, alert: 0.008),
-        .debtOrWorkPressure: Pair(ask: 0.002, alert: 0.005),
-        .violenceAtHome: Pair(ask: -0.001, alert: 0.004),
-        .selfHarm: Pair(ask: -0.001, alert: 0.006),
-        .crisis: Pair(ask: -0.003, alert: 0.004),
-        .mentorMisconduct: Pair(ask: -0.002, alert: 0.008),
-    ]
+    /// One pair for every category: the few ordinary examples that come nearest to any one
+    /// category are too few to place that category's thresholds reliably.
+    public static let calibratedPair = Pair(ask: -0.0009, alert: 0.0067)
+    public static let calibratedPhraseDoubt = -0.015
 
     /// `byCategory` overrides the calibrated pairs category by category.
-    public init(byCategory: [DangerCategory: Pair] = [:]) {
+    public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt) {
         var all: [DangerCategory: Pair] = [:]
-        for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibrated[category] ?? Self.defaultPair }
+        for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibratedPair }
         self.byCategory = all
+        self.phraseDoubt = phraseDoubt
+    }
+
+    /// The same pair for every category.
+    public init(everyCategory pair: Pair, phraseDoubt: Double = Self.calibratedPhraseDoubt) {
+        self.init(byCategory: Dictionary(uniqueKeysWithValues: DangerCategory.screened.map { ($0, pair) }), phraseDoubt: phraseDoubt)
     }
 
     public func level(of match: SemanticMatch) -> ConcernLevel {
-        let pair = byCategory[match.category] ?? Self.defaultPair
+        let pair = byCategory[match.category] ?? Self.calibratedPair
         return match.score >= pair.alert ? .alert : match.score >= pair.ask ? .ask : .none
     }
 }
@@ -68,13 +69,14 @@ public struct Assessment: Sendable, Equatable {
 
     public static let clear = Assessment(level: .none, category: nil, phrase: nil, semantic: nil)
 
-    /// A phrase match alerts (staff wrote it to mean danger); otherwise the semantic score decides
-    /// between alerting, asking and nothing.
+    /// A phrase match alerts (staff wrote it to mean danger) unless the model reads the message
+    /// clearly as ordinary talk (then it asks); otherwise the semantic score decides between
+    /// alerting, asking and nothing.
     public init(phrase: ScreeningResult?, semantic: SemanticMatch?, thresholds: SemanticThresholds) {
         self.phrase = phrase
         self.semantic = semantic
         if let phrase {
-            level = .alert
+            level = (semantic?.score).map { $0 < thresholds.phraseDoubt } == true ? .ask : .alert
             category = phrase.category
         } else if let semantic, case let level = thresholds.level(of: semantic), level != .none {
             self.level = level

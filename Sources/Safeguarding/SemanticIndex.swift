@@ -75,12 +75,22 @@ public struct SemanticIndex: Sendable {
     /// The `k` nearest examples of each kind. `excluding` leaves out examples with exactly this
     /// text (to measure the layer on its own examples without finding the message itself).
     public func neighbourhood(of vector: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
+        neighbourhood(of: vector, k: k, skipping: excluding.map { text in { self.examples[$0].text == text } })
+    }
+
+    /// The embedding of example `index`.
+    func vector(ofExample index: Int) -> [Float] {
+        Array(vectors[index * dimension..<(index + 1) * dimension])
+    }
+
+    /// The `k` nearest examples of each kind, leaving out those `skipping` says (by index).
+    func neighbourhood(of vector: [Float], k: Int, skipping: ((Int) -> Bool)?) -> Neighbourhood {
         precondition(vector.count == dimension)
         var best: [DangerCategory?: [(Float, Int)]] = [:]
         vector.withUnsafeBufferPointer { query in
             vectors.withUnsafeBufferPointer { all in
                 for index in examples.indices {
-                    if let excluding, examples[index].text == excluding { continue }
+                    if let skipping, skipping(index) { continue }
                     let row = all.baseAddress! + index * dimension
                     var similarity: Float = 0
                     for d in 0..<dimension { similarity += row[d] * query[d] }

@@ -45,16 +45,28 @@ public struct SemanticScreener: Sendable {
     /// judge. `excludingExample` leaves out an example with exactly this text (for measuring the
     /// layer on its own examples).
     public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
-        let words = text.split(whereSeparator: { $0.isWhitespace }).count
-        guard words >= Self.minimumWords else { return nil }
+        guard Self.isLongEnough(text) else { return nil }
         var best: SemanticMatch?
         for window in Self.windows(of: text) {
             let neighbourhood = index.neighbourhood(of: embed(window), k: Self.neighbours, excluding: excludingExample)
-            for (category, near) in neighbourhood.danger {
-                let score = Double(near.similarity - neighbourhood.ordinary.similarity)
-                if best == nil || score > best!.score {
-                    best = SemanticMatch(category: category, score: score, nearest: index.examples[near.nearest].reference)
-                }
+            if let match = Self.strongestDanger(in: neighbourhood, index: index), best == nil || match.score > best!.score {
+                best = match
+            }
+        }
+        return best
+    }
+
+    static func isLongEnough(_ text: String) -> Bool {
+        text.split(whereSeparator: { $0.isWhitespace }).count >= minimumWords
+    }
+
+    /// The danger category the neighbourhood leans to most, scored against the ordinary examples.
+    static func strongestDanger(in neighbourhood: SemanticIndex.Neighbourhood, index: SemanticIndex) -> SemanticMatch? {
+        var best: SemanticMatch?
+        for (category, near) in neighbourhood.danger {
+            let score = Double(near.similarity - neighbourhood.ordinary.similarity)
+            if best == nil || score > best!.score {
+                best = SemanticMatch(category: category, score: score, nearest: index.examples[near.nearest].reference)
             }
         }
         return best

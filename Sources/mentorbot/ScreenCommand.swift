@@ -15,7 +15,9 @@ struct ScreenCommand: ParsableCommand {
             --labelled FILE (or a folder of <language>.txt files), reads "category | sentence" lines instead \
             and prints recall and false alarms per language and per category, for each layer and combined. \
             An example with exactly the same text as a measured sentence is left out, so that the layer is \
-            never measured on the sentence itself.
+            never measured on the sentence itself. With --calibrate, places the semantic thresholds from the \
+            tuning examples alone (each chat-style example scored against the other files' examples) and \
+            prints them with what they do there.
             """)
 
     @Option(help: "The person's language (its list is tried first).") var lang: String = "en"
@@ -24,6 +26,9 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
     @Flag(help: "Phrase lists only, without the semantic layer.") var phrasesOnly = false
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
+    @Flag(help: "Calibrate the semantic thresholds on the examples in <dialogs>/safety/examples.") var calibrate = false
+    @Option(help: "With --calibrate: the share of ordinary examples allowed to alert.") var alertShare = 0.025
+    @Option(help: "With --calibrate: the share of ordinary examples allowed to be asked about (or alert).") var askShare = 0.09
 
     func run() throws {
         let screener: Screener
@@ -33,6 +38,11 @@ struct ScreenCommand: ParsableCommand {
             fail("\(error)")
         }
         let semantic = phrasesOnly ? nil : loadSemantic()
+        if calibrate {
+            guard let semantic else { fail("--calibrate needs the semantic layer") }
+            printCalibration(Calibration(index: semantic.index), phrases: screener)
+            return
+        }
         let thresholds = SemanticThresholds()
         if let labelled {
             try measure(labelled, screener: screener, semantic: semantic, thresholds: thresholds)
@@ -112,6 +122,18 @@ struct ScreenCommand: ParsableCommand {
         if files.count > 1 { print("all: \(all.summary)") }
         if semantic == nil { print("(phrase lists only: the semantic layer is off)") }
         if missedAny { throw ExitCode(1) }
+    }
+
+    private func printCalibration(_ calibration: Calibration, phrases: Screener) {
+        let pair = calibration.pair(alertShare: alertShare, askShare: askShare)
+        let current = SemanticThresholds()
+        let calibrated = SemanticThresholds(everyCategory: pair, phraseDoubt: current.phraseDoubt)
+        print("scored \(calibration.scored.count) chat-style examples against the other files' examples")
+        print(String(format: "calibrated: ask %.4f, alert %.4f (ordinary examples: at most %.1f%% alert, %.1f%% asked or alert)",
+                     pair.ask, pair.alert, alertShare * 100, askShare * 100))
+        print("with these: \(calibration.evaluation(thresholds: calibrated, phrases: phrases).summary)")
+        print("with the thresholds in use now: \(calibration.evaluation(thresholds: current, phrases: phrases).summary)")
+        print(String(format: "in the configuration:\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}", pair.ask, pair.alert))
     }
 
     private func fail(_ message: String) -> Never {
