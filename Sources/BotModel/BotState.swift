@@ -19,6 +19,8 @@ public struct BotState: Codable, Sendable, Equatable {
         public internal(set) var queuedDialogs: [QueuedDialog] = []
         /// When the bot last reached out on its own (recent ones only), for the daily limit.
         public internal(set) var reachedOutAt: [Date] = []
+        public internal(set) var coordinatorsToldOfEncryptedRoom = false
+        public internal(set) var toldAboutEdits = false
 
         public init() {}
 
@@ -34,6 +36,8 @@ public struct BotState: Codable, Sendable, Equatable {
             pausedDialog = try c.decodeIfPresent(DialogProgress.self, forKey: .pausedDialog)
             queuedDialogs = try c.decodeIfPresent([QueuedDialog].self, forKey: .queuedDialogs) ?? []
             reachedOutAt = try c.decodeIfPresent([Date].self, forKey: .reachedOutAt) ?? []
+            coordinatorsToldOfEncryptedRoom = try c.decodeIfPresent(Bool.self, forKey: .coordinatorsToldOfEncryptedRoom) ?? false
+            toldAboutEdits = try c.decodeIfPresent(Bool.self, forKey: .toldAboutEdits) ?? false
         }
     }
 
@@ -59,6 +63,10 @@ public struct BotState: Codable, Sendable, Equatable {
     /// Pairs a coordinator closed before their end date, with when.
     public internal(set) var closedPairs: [String: Date] = [:]
 
+    /// Rooms joined on a roster member's invite, by whose, until a /sync batch shows whether each
+    /// is a direct room (the bot and that one person, unencrypted).
+    public internal(set) var roomsAwaitingVerdict: [String: String] = [:]
+
     /// Pairs a coordinator paused (a hard time, a holiday, a safeguarding concern).
     public internal(set) var pausedPairs: Set<String> = []
 
@@ -70,7 +78,7 @@ public struct BotState: Codable, Sendable, Equatable {
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
-        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries
+        case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries, roomsAwaitingVerdict
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -101,6 +109,7 @@ public struct BotState: Codable, Sendable, Equatable {
         incidents = try c.decodeIfPresent([Incident].self, forKey: .incidents) ?? []
         closedPairs = try c.decodeIfPresent([String: Date].self, forKey: .closedPairs) ?? [:]
         worries = try c.decodeIfPresent([Worry].self, forKey: .worries) ?? []
+        roomsAwaitingVerdict = try c.decodeIfPresent([String: String].self, forKey: .roomsAwaitingVerdict) ?? [:]
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
@@ -162,6 +171,16 @@ public struct BotState: Codable, Sendable, Equatable {
             roomRequests.removeAll { $0.id == requestID }
         case .directRoomLinked(let matrixID, let roomID):
             people[matrixID, default: PersonState()].directRoomID = roomID
+        case .directRoomUnlinked(let matrixID):
+            people[matrixID]?.directRoomID = nil
+        case .inviteAccepted(let roomID, let matrixID):
+            roomsAwaitingVerdict[roomID] = matrixID
+        case .roomSettled(let roomID):
+            roomsAwaitingVerdict[roomID] = nil
+        case .encryptedRoomReported(let matrixID):
+            people[matrixID, default: PersonState()].coordinatorsToldOfEncryptedRoom = true
+        case .editExplained(let matrixID):
+            people[matrixID, default: PersonState()].toldAboutEdits = true
         case .coordinatorsRoomLinked(let roomID):
             coordinatorsRoomID = roomID
         case .messageQueued(let message):

@@ -13,6 +13,18 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case roomRequested(RoomRequest)
     case roomRequestFinished(requestID: String)
     case directRoomLinked(matrixID: String, roomID: String)
+    /// The person's direct room is gone (they left, or it became encrypted or a group): the next
+    /// message to them opens a new one.
+    case directRoomUnlinked(matrixID: String)
+    /// The bot joined a room on this person's invite; whether it is a direct room waits for what
+    /// the next /sync batch says about it (members, encryption).
+    case inviteAccepted(roomID: String, matrixID: String)
+    /// That room is decided: made the person's direct room, or said goodbye to and left.
+    case roomSettled(roomID: String)
+    /// The coordinators were told that this person opened an encrypted chat (once per person).
+    case encryptedRoomReported(matrixID: String)
+    /// The person was told that an edit is not taken as a new answer (once per person).
+    case editExplained(matrixID: String)
     case coordinatorsRoomLinked(roomID: String)
     case messageQueued(OutboxMessage)
     case messageSent(transactionID: String, eventID: String)

@@ -11,6 +11,12 @@ public enum Input: Sendable, Equatable {
     /// Someone invited the bot into a room.
     case invited(roomID: String, inviter: String)
     case roomRequestSucceeded(requestID: String, roomID: String)
+    /// What a /sync batch says about a joined room: how many people are in it, whether it is encrypted.
+    case roomObserved(RoomObservation)
+    /// Someone left a room the bot is in, or was banned or kicked from it (the bot included).
+    case memberLeft(roomID: String, matrixID: String)
+    /// Someone changed a message they had sent (an m.replace edit).
+    case edited(InboundEdit)
     /// The homeserver refused the room work for good; the request is dropped and the reason logged.
     case roomRequestFailed(requestID: String)
     case messageDelivered(transactionID: String, eventID: String)
@@ -57,6 +63,38 @@ public struct InboundReaction: Sendable, Equatable {
         self.sender = sender
         self.relatesTo = relatesTo
         self.key = key
+        self.sentAt = sentAt
+    }
+}
+
+/// A joined room as a /sync batch describes it.
+public struct RoomObservation: Sendable, Equatable {
+    public var roomID: String
+    /// Joined and invited members, the bot included, when the batch says (its room summary).
+    public var members: Int?
+    /// The room has m.room.encryption: the bot cannot read what people write there.
+    public var encrypted: Bool
+
+    public init(roomID: String, members: Int?, encrypted: Bool) {
+        self.roomID = roomID
+        self.members = members
+        self.encrypted = encrypted
+    }
+}
+
+public struct InboundEdit: Sendable, Equatable {
+    public var eventID: String
+    public var roomID: String
+    public var sender: String
+    /// The event the edit replaces.
+    public var replaces: String
+    public var sentAt: Date
+
+    public init(eventID: String, roomID: String, sender: String, replaces: String, sentAt: Date) {
+        self.eventID = eventID
+        self.roomID = roomID
+        self.sender = sender
+        self.replaces = replaces
         self.sentAt = sentAt
     }
 }

@@ -72,6 +72,8 @@ public struct RoomRequest: Codable, Sendable, Equatable {
         case decline(roomID: String)
         /// Join the coordinators' room, creating it (and inviting coordinators) if the alias is free.
         case joinCoordinatorsRoom(reference: String, invite: [String])
+        /// Leave a room that is nobody's direct room (any message queued for it goes first).
+        case leave(roomID: String)
     }
 
     public var id: String

@@ -38,6 +38,9 @@ public struct CreateRoomRequest: Sendable, Equatable {
     public var name: String?
     public var roomAliasName: String?
     public var topic: String?
+    /// End-to-end encryption on from the start, as Element X makes every direct chat (the bot
+    /// itself never asks for it: it cannot read encrypted rooms).
+    public var encrypted = false
 
     public init(preset: String, isDirect: Bool, invite: [String], name: String? = nil, roomAliasName: String? = nil,
                 topic: String? = nil) {
@@ -61,6 +64,10 @@ public struct CreateRoomRequest: Sendable, Equatable {
         if let name { object["name"] = .string(name) }
         if let roomAliasName { object["room_alias_name"] = .string(roomAliasName) }
         if let topic { object["topic"] = .string(topic) }
+        if encrypted {
+            object["initial_state"] = .array([.object(["type": .string("m.room.encryption"), "state_key": .string(""),
+                                                       "content": .object(["algorithm": .string("m.megolm.v1.aes-sha2")])])])
+        }
         return .object(object)
     }
 }

@@ -26,8 +26,16 @@ public struct JoinedRoom: Decodable, Sendable {
     public var stateEvents: [ClientEvent]
     /// Receipts and typing notices (the bot's own filter asks for none).
     public var ephemeralEvents: [EphemeralEvent]
+    /// Joined and invited members, when the batch carries the room summary (a homeserver sends
+    /// it for a newly joined room and whenever the counts change, with lazy-loaded members).
+    public var memberCount: Int?
 
-    enum CodingKeys: String, CodingKey { case timeline, state, ephemeral }
+    enum CodingKeys: String, CodingKey { case timeline, state, ephemeral, summary }
+    struct Summary: Decodable {
+        var joined: Int?
+        var invited: Int?
+        enum CodingKeys: String, CodingKey { case joined = "m.joined_member_count", invited = "m.invited_member_count" }
+    }
     struct Events<Event: Decodable>: Decodable { var events: [Event]? }
 
     public init(from decoder: Decoder) throws {
@@ -35,6 +43,19 @@ public struct JoinedRoom: Decodable, Sendable {
         timelineEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .timeline)?.events ?? []
         stateEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .state)?.events ?? []
         ephemeralEvents = try container.decodeIfPresent(Events<EphemeralEvent>.self, forKey: .ephemeral)?.events ?? []
+        let summary = try? container.decodeIfPresent(Summary.self, forKey: .summary)
+        memberCount = summary.flatMap { $0.joined == nil && $0.invited == nil ? nil : ($0.joined ?? 0) + ($0.invited ?? 0) }
+    }
+
+    /// The room has end-to-end encryption switched on, by this batch's events.
+    public var isEncrypted: Bool {
+        (stateEvents + timelineEvents).contains { $0.type == "m.room.encryption" }
+    }
+
+    /// Who left or was removed (leave, ban; a kick is a leave sent by someone else), in order.
+    public var departures: [String] {
+        timelineEvents.filter { $0.type == "m.room.member" && ["leave", "ban"].contains($0.content["membership"]?.stringValue ?? "") }
+            .compactMap(\.stateKey)
     }
 
     /// Whether `userID` is a member (joined or invited) according to the events in this batch.
@@ -112,6 +133,7 @@ public struct ClientEvent: Decodable, Sendable {
 }
 
 /// An m.room.message with text: m.text, m.notice or m.emote.
+/// (An edit, `m.relates_to.rel_type` m.replace, is not one: see `Edit`.)
 public struct TextMessage: Sendable, Equatable {
     public var msgtype: String
     public var body: String
@@ -119,7 +141,7 @@ public struct TextMessage: Sendable, Equatable {
     public var inReplyTo: String?
 
     public init?(event: ClientEvent) {
-        guard event.type == "m.room.message", let msgtype = event.content["msgtype"]?.stringValue,
+        guard event.type == "m.room.message", Edit(event: event) == nil, let msgtype = event.content["msgtype"]?.stringValue,
               ["m.text", "m.notice", "m.emote"].contains(msgtype), let body = event.content["body"]?.stringValue else { return nil }
         self.msgtype = msgtype
         self.body = body
@@ -136,6 +158,17 @@ public struct TextMessage: Sendable, Equatable {
         while let first = lines.first, first.hasPrefix(">") { lines = lines.dropFirst() }
         if lines.first?.isEmpty == true { lines = lines.dropFirst() }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// An edit: a message that replaces an earlier one (`m.relates_to` with rel_type m.replace).
+public struct Edit: Sendable, Equatable {
+    public var replaces: String
+
+    public init?(event: ClientEvent) {
+        guard event.type == "m.room.message", let relation = event.content["m.relates_to"],
+              relation["rel_type"]?.stringValue == "m.replace", let target = relation["event_id"]?.stringValue else { return nil }
+        replaces = target
     }
 }
 

@@ -31,7 +31,8 @@ public struct BotCore: Sendable {
         "coordinator.resolved", "coordinator.ticket_updated", "coordinator.closed", "coordinator.already_closed",
         "coordinator.pairs.line", "coordinator.pairs.none", "coordinator.pairs.paused", "coordinator.pairs.ended",
         "status.open", "status.acknowledged", "status.resolved", "status.inProgress", "status.referred",
-        "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.ask", "coordinator.inbox.worry", "coordinator.worry_seen", "bot.safety.acknowledged", "bot.incident.backup",
+        "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.ask", "coordinator.inbox.worry", "coordinator.worry_seen",
+        "bot.room.encrypted", "bot.room.moved", "bot.room.group", "bot.edit.kept", "coordinator.encrypted_room", "bot.safety.acknowledged", "bot.incident.backup",
         "bot.support.inProgress", "bot.support.referred", "bot.support.resolved",
         "severity.urgent", "severity.high", "summary.field.what",
         "category.safety_word", "category.threat", "category.trafficker_seen", "category.documents_taken",
@@ -113,6 +114,9 @@ public struct BotCore: Sendable {
         case .reaction(let reaction): receive(reaction, &decision, now: now)
         case .invited(let roomID, let inviter): invited(roomID: roomID, inviter: inviter, &decision)
         case .roomRequestSucceeded(let requestID, let roomID): roomReady(requestID: requestID, roomID: roomID, &decision)
+        case .roomObserved(let room): observed(room, &decision)
+        case .memberLeft(let roomID, let matrixID): memberLeft(matrixID, roomID: roomID, &decision)
+        case .edited(let edit): edited(edit, &decision)
         case .roomRequestFailed(let requestID): decision.record(.roomRequestFinished(requestID: requestID))
         case .messageDelivered(let transactionID, let eventID):
             decision.record(.messageSent(transactionID: transactionID, eventID: eventID))
@@ -145,9 +149,10 @@ public struct BotCore: Sendable {
         }
         for person in roster.people {
             let known = decision.state.person(person.matrixID)
-            if known.directRoomID == nil && !pending.contains(.createDirectRoom(matrixID: person.matrixID))
-                && !pending.contains(where: { if case .join(_, person.matrixID) = $0 { true } else { false } }) {
-                request(.createDirectRoom(matrixID: person.matrixID), &decision)
+            // A room is opened when there is something to say (say() sees to it), and for
+            // messages that were already waiting for one.
+            if decision.state.outbox.contains(where: { $0.target == .person(matrixID: person.matrixID) }) {
+                ensureDirectRoom(for: person, &decision)
             }
             if !known.greeted && !known.stopped {
                 say(Prompt(key: "bot.greeting.\(person.role.rawValue)"), to: person, &decision)
@@ -159,72 +164,42 @@ public struct BotCore: Sendable {
         planRoutine(at: now, &decision)
     }
 
-    private func request(_ action: RoomRequest.Action, _ decision: inout Decision) {
+    func request(_ action: RoomRequest.Action, _ decision: inout Decision) {
         decision.record(.roomRequested(RoomRequest(id: decision.nextID("room-"), action: action)))
-    }
-
-    // MARK: - Rooms
-
-    private func invited(roomID: String, inviter: String, _ decision: inout Decision) {
-        let state = decision.state
-        let alreadyHandled = state.roomRequests.contains { request in
-            switch request.action {
-            case .join(let room, _), .decline(let room): room == roomID
-            default: false
-            }
-        }
-        guard !alreadyHandled, state.owner(ofRoom: roomID) == nil, state.coordinatorsRoomID != roomID else { return }
-        if roster.person(matrixID: inviter) != nil {
-            request(.join(roomID: roomID, matrixID: inviter), &decision)
-        } else {
-            // Declining says nothing to a stranger about who is on the roster.
-            request(.decline(roomID: roomID), &decision)
-        }
-    }
-
-    private func roomReady(requestID: String, roomID: String, _ decision: inout Decision) {
-        guard let request = decision.state.roomRequests.first(where: { $0.id == requestID }) else { return }
-        decision.record(.roomRequestFinished(requestID: requestID))
-        switch request.action {
-        case .createDirectRoom(let matrixID):
-            if decision.state.person(matrixID).directRoomID == nil {
-                decision.record(.directRoomLinked(matrixID: matrixID, roomID: roomID))
-            }
-        case .join(_, let matrixID):
-            // The person opened this room themselves: it becomes the room we talk in.
-            decision.record(.directRoomLinked(matrixID: matrixID, roomID: roomID))
-        case .joinCoordinatorsRoom:
-            decision.record(.coordinatorsRoomLinked(roomID: roomID))
-        case .decline:
-            break
-        }
     }
 
     // MARK: - Messages from people
 
     /// The roster member who may talk to the bot in this room, or nil to ignore the event.
-    private func speaker(_ sender: String, roomID: String, sentAt: Date, _ decision: inout Decision) -> Person? {
-        let state = decision.state
+    private func speaker(_ sender: String, roomID: String, sentAt: Date, in state: BotState) -> Person? {
         guard sender != configuration.bot.userID,
               let firstStart = state.firstStartedAt, sentAt >= firstStart,
               roomID != state.coordinatorsRoomID,
               let person = roster.person(matrixID: sender) else { return nil }
-        switch state.person(sender).directRoomID {
-        case roomID?: return person
-        case nil:
-            decision.record(.directRoomLinked(matrixID: sender, roomID: roomID))
-            return person
-        default:
-            return nil  // a group room or an older direct room: the person's chosen room is elsewhere
-        }
+        // Only the person's direct room: a room becomes one when the bot opened it for them, or
+        // when a /sync batch showed that the room they invited it to holds just the two of them
+        // and is not encrypted (Rooms.swift). Anywhere else only "sos" counts.
+        return state.person(sender).directRoomID == roomID ? person : nil
+    }
+
+    /// "sos" from a roster member in another room the bot is in (a group room it is about to
+    /// leave, a room it has not yet decided on) still raises the incident; the reply goes to
+    /// their direct room.
+    private func safetyWordElsewhere(_ text: InboundText, _ decision: inout Decision) {
+        guard let person = roster.person(matrixID: text.sender), text.sender != configuration.bot.userID,
+              text.roomID != decision.state.coordinatorsRoomID,
+              let firstStart = decision.state.firstStartedAt, text.sentAt >= firstStart,
+              SafetyWord.appears(in: text.body) else { return }
+        decision.record(.inboundHandled(eventID: text.eventID))
+        raiseIncident(for: person, category: .safetyWord, phrase: nil, askIfSafe: false, at: text.sentAt, &decision)
     }
 
     private func receive(_ text: InboundText, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(text.eventID) else { return }
         if receiveInCoordinatorsRoom(text, at: now, &decision) { return }
-        var scratch = decision
-        guard let person = speaker(text.sender, roomID: text.roomID, sentAt: text.sentAt, &scratch) else { return }
-        decision = scratch
+        guard let person = speaker(text.sender, roomID: text.roomID, sentAt: text.sentAt, in: decision.state) else {
+            return safetyWordElsewhere(text, &decision)
+        }
         decision.record(.inboundHandled(eventID: text.eventID))
         let language = language(of: person, in: decision.state)
         let words = TextNormalizer.normalize(text.body)
@@ -339,14 +314,12 @@ public struct BotCore: Sendable {
     private func receive(_ reaction: InboundReaction, _ decision: inout Decision, now: Date) {
         guard !decision.state.hasHandled(reaction.eventID) else { return }
         if receiveReactionInCoordinatorsRoom(reaction, at: now, &decision) { return }
-        var scratch = decision
-        guard let person = speaker(reaction.sender, roomID: reaction.roomID, sentAt: reaction.sentAt, &scratch) else { return }
-        let known = scratch.state.person(person.matrixID)
+        guard let person = speaker(reaction.sender, roomID: reaction.roomID, sentAt: reaction.sentAt, in: decision.state) else { return }
+        let known = decision.state.person(person.matrixID)
         guard !known.stopped, let dialog = known.dialog, dialog.questionEventID == reaction.relatesTo,
               let runner = runner(for: dialog, of: person),
-              let turn = runner.reaction(reaction.key, progress: dialog, parser: parser(for: person, scratch.state, now), at: now)
+              let turn = runner.reaction(reaction.key, progress: dialog, parser: parser(for: person, decision.state, now), at: now)
         else { return }
-        decision = scratch
         decision.record(.inboundHandled(eventID: reaction.eventID))
         apply(turn, of: runner, for: person, at: now, &decision)
     }
@@ -566,13 +539,15 @@ public struct BotCore: Sendable {
     }
 
     /// `priority: .safety` for what must overtake every routine message in the outbox.
-    func say(_ prompt: Prompt, to person: Person, priority: OutboxMessage.Priority = .routine, _ decision: inout Decision) {
+    func say(_ prompt: Prompt, to person: Person, priority: OutboxMessage.Priority = .routine, inRoom roomID: String? = nil,
+             _ decision: inout Decision) {
+        if roomID == nil { ensureDirectRoom(for: person, &decision) }
         let language = language(of: person, in: decision.state)
         // {partner}: "your mentee" / "your mentor", in the reader's language.
         let partner = localizer.text("partner.\(person.role.rawValue)", in: language)
         let (body, html) = composer.compose(prompt.filling(["partner": partner]), in: language)
         decision.record(.messageQueued(OutboxMessage(
-            transactionID: decision.nextID("mb-"), target: .person(matrixID: person.matrixID), kind: .text,
+            transactionID: decision.nextID("mb-"), target: roomID.map { .room(id: $0) } ?? .person(matrixID: person.matrixID), kind: .text,
             priority: priority, body: body, html: html, questionFor: prompt.isQuestion ? person.matrixID : nil)))
     }
 

@@ -169,7 +169,14 @@ actor BotRuntime {
         }
     }
 
-    func pendingRoomRequests() -> [RoomRequest] { state.roomRequests }
+    /// Room work to do now. Leaving a room waits until what was queued for it has been sent (the
+    /// line that says why the bot is leaving).
+    func pendingRoomRequests() -> [RoomRequest] {
+        state.roomRequests.filter { request in
+            guard case .leave(let roomID) = request.action else { return true }
+            return !state.outbox.contains { $0.target == .room(id: roomID) }
+        }
+    }
 
     /// Each person's direct room, as `m.direct` lists them (person → rooms).
     func directRooms() -> [String: [String]] {

@@ -52,7 +52,7 @@ struct RoomWorker: Service {
             return try await client.createRoom(CreateRoomRequest.directMessage(inviting: matrixID))
         case .join(let roomID, _):
             return try await client.join(roomIdOrAlias: roomID)
-        case .decline(let roomID):
+        case .decline(let roomID), .leave(let roomID):
             try await client.leave(roomId: roomID)
             return roomID
         case .joinCoordinatorsRoom(let reference, let invite):
@@ -84,6 +84,7 @@ struct RoomWorker: Service {
         case .createDirectRoom: "create-direct-room"
         case .join: "join"
         case .decline: "decline"
+        case .leave: "leave"
         case .joinCoordinatorsRoom: "join-coordinators-room"
         }
     }

@@ -52,16 +52,23 @@ struct SyncWorker: Service {
     }
 }
 
-/// What a /sync answer means to the core, in order: invites first (by room), then each joined
-/// room's texts (not notices) and reactions from anyone but the bot itself. Pure, so it is tested without a homeserver.
+/// What a /sync answer means to the core, in order: invites first (by room), then for each joined
+/// room what the batch says about the room itself (members, encryption, who left), then its texts
+/// (not notices), edits and reactions from anyone but the bot itself. Pure, so it is tested
+/// without a homeserver.
 enum SyncInputs {
     static func inputs(from response: SyncResponse, botUserID: String, includeTimelines: Bool) -> [Input] {
         var inputs: [Input] = []
         for (roomID, room) in response.invitedRooms.sorted(by: { $0.key < $1.key }) {
             if let inviter = room.inviter(of: botUserID) { inputs.append(.invited(roomID: roomID, inviter: inviter)) }
         }
-        guard includeTimelines else { return inputs }
         for (roomID, room) in response.joinedRooms.sorted(by: { $0.key < $1.key }) {
+            // Before the room's texts: whether the room is one the bot may talk in is decided first.
+            if room.memberCount != nil || room.isEncrypted {
+                inputs.append(.roomObserved(RoomObservation(roomID: roomID, members: room.memberCount, encrypted: room.isEncrypted)))
+            }
+            for matrixID in room.departures { inputs.append(.memberLeft(roomID: roomID, matrixID: matrixID)) }
+            guard includeTimelines else { continue }
             for event in room.timelineEvents where event.sender != botUserID {
                 let sentAt = Date(timeIntervalSince1970: Double(event.originServerTs) / 1000)
                 // m.notice is what bots send; the specification says never to answer one (two
@@ -69,6 +76,9 @@ enum SyncInputs {
                 if let text = TextMessage(event: event), text.msgtype != "m.notice" {
                     inputs.append(.text(InboundText(eventID: event.eventId, roomID: roomID, sender: event.sender,
                                                     body: text.plainReplyText, sentAt: sentAt)))
+                } else if let edit = Edit(event: event) {
+                    inputs.append(.edited(InboundEdit(eventID: event.eventId, roomID: roomID, sender: event.sender,
+                                                      replaces: edit.replaces, sentAt: sentAt)))
                 } else if let reaction = Reaction(event: event) {
                     inputs.append(.reaction(InboundReaction(eventID: event.eventId, roomID: roomID, sender: event.sender,
                                                             relatesTo: reaction.relatesTo, key: reaction.key, sentAt: sentAt)))

@@ -413,6 +413,9 @@ import Testing
         let actions = fixture.state.roomRequests.map(\.action)
         #expect(actions == [.join(roomID: "!new", matrixID: CoreFixture.mentee), .decline(roomID: "!spam")])
         fixture.handle(.roomRequestSucceeded(requestID: fixture.state.roomRequests[0].id, roomID: "!new"))
+        // Joined; it becomes the mentee's room once a /sync batch shows just the two of them.
+        #expect(fixture.state.person(CoreFixture.mentee).directRoomID == "!dm-\(CoreFixture.mentee)")
+        fixture.handle(.roomObserved(RoomObservation(roomID: "!new", members: 2, encrypted: false)))
         #expect(fixture.state.person(CoreFixture.mentee).directRoomID == "!new")
     }
 

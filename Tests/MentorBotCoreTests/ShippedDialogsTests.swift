@@ -144,10 +144,13 @@ func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProb
         let wayOut = ["stop", "later", "menu", "person", "continue", "start", "plan", "change", "privacy", "help", "checkin", "support"]
         // Each is followed at once by a question, or is itself the way (the emergency number).
         // The safety contacts are themselves the way out; the backup coordinators' alert is for staff.
+        // The lines about rooms are said in a room the bot then leaves, or point to the room that
+        // works (with "sos"); an edit's note comes in the middle of an exchange that goes on.
         let followedByAQuestion: Set<String> = ["bot.help.dialog", "bot.continue.resumed", "bot.meeting.moved",
                                                 "bot.safety.reply", "bot.language.unknown", "bot.consent.first",
                                                 "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.acknowledged", "bot.safety.contact",
-                                                "bot.incident.backup"]
+                                                "bot.incident.backup", "bot.room.encrypted", "bot.room.group", "bot.room.moved",
+                                                "bot.edit.kept"]
         var keys = BotCore.applicationKeys.filter { $0.hasPrefix("bot.") && !followedByAQuestion.contains($0) }
         for script in library.scripts.values where script.keyword != nil {
             keys.append(script.steps[0].message)

@@ -64,4 +64,40 @@ struct SyncInputsTests {
             .reaction(InboundReaction(eventID: "$4", roomID: "!dm:test", sender: "@amal:test", relatesTo: "$2", key: "👍", sentAt: at(3))),
         ])
     }
+
+    static let rooms = #"""
+    {
+      "next_batch": "s3",
+      "rooms": {"join": {
+        "!e2ee:test": {"summary": {"m.joined_member_count": 2, "m.invited_member_count": 0},
+          "timeline": {"events": [
+            {"type": "m.room.encryption", "event_id": "$e", "sender": "@amal:test", "origin_server_ts": 1800000000000, "state_key": "",
+             "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
+            {"type": "m.room.message", "event_id": "$x", "sender": "@amal:test", "origin_server_ts": 1800000001000,
+             "content": {"msgtype": "m.text", "body": "sos"}}
+          ]}},
+        "!group:test": {"summary": {"m.joined_member_count": 2, "m.invited_member_count": 1}, "timeline": {"events": []}},
+        "!quiet:test": {"summary": {}, "timeline": {"events": [
+            {"type": "m.room.message", "event_id": "$edit", "sender": "@amal:test", "origin_server_ts": 1800000002000,
+             "content": {"msgtype": "m.text", "body": "* 2", "m.new_content": {"msgtype": "m.text", "body": "2"},
+                         "m.relates_to": {"rel_type": "m.replace", "event_id": "$old"}}},
+            {"type": "m.room.member", "event_id": "$left", "sender": "@amal:test", "origin_server_ts": 1800000003000,
+             "state_key": "@amal:test", "content": {"membership": "leave"}}
+        ]}}
+      }}
+    }
+    """#
+
+    @Test("each room's facts (members, encryption, who left) come before its texts; an edit is not a text")
+    func roomFactsComeFirstAndEditsAreNotTexts() throws {
+        let response = try JSONDecoder().decode(SyncResponse.self, from: Data(Self.rooms.utf8))
+        let at = { (seconds: Double) in Date(timeIntervalSince1970: 1_800_000_000 + seconds) }
+        #expect(SyncInputs.inputs(from: response, botUserID: Self.bot, includeTimelines: true) == [
+            .roomObserved(RoomObservation(roomID: "!e2ee:test", members: 2, encrypted: true)),
+            .text(InboundText(eventID: "$x", roomID: "!e2ee:test", sender: "@amal:test", body: "sos", sentAt: at(1))),
+            .roomObserved(RoomObservation(roomID: "!group:test", members: 3, encrypted: false)),
+            .memberLeft(roomID: "!quiet:test", matrixID: "@amal:test"),
+            .edited(InboundEdit(eventID: "$edit", roomID: "!quiet:test", sender: "@amal:test", replaces: "$old", sentAt: at(2))),
+        ])
+    }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import MatrixClient
+import Testing
+
+extension IntegrationSuite {
+    /// Rooms as people's clients make them, over Synapse: Element X's encrypted direct chat, a
+    /// mentor's group room with their mentee, a person leaving.
+    @Suite struct RoomKindsTests {
+        /// Polls until the bot is no longer a member of `room` (as `participant` sees it).
+        static func waitUntilBotLeaves(_ room: String, programme: Programme, seenBy participant: ChatParticipant) async throws -> Bool {
+            let deadline = Date().addingTimeInterval(20)
+            while Date() < deadline {
+                if try await !participant.client.joinedMembers(roomId: room).contains(programme.bot.userID) { return true }
+                try await Task.sleep(nanoseconds: 200_000_000)
+            }
+            return false
+        }
+
+        /// Element X creates every direct chat encrypted. The bot cannot read it: it says so there,
+        /// readably, leaves, and the conversation goes on in a room it can read, "sos" included.
+        @Test func aMenteesEncryptedDirectChatEndsInAConversationThatWorks() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            try programme.process.start()
+            let (working, seen) = try await programme.open(programme.mentee)
+            let coordinatorsRoom = try await programme.joinCoordinatorsRoom(programme.coordinator)
+            let coordinatorsBefore = await programme.coordinator.bodies(from: bot, in: coordinatorsRoom).count
+
+            var elementX = CreateRoomRequest(preset: "trusted_private_chat", isDirect: true, invite: [bot])
+            elementX.encrypted = true
+            let encrypted = try await programme.mentee.client.createRoom(elementX)
+            let line = try await programme.mentee.waitForMessages(from: bot, in: encrypted, count: 1, timeout: 20)
+            #expect(line == [shippedText.text("bot.room.encrypted", in: "en")])
+            #expect(try await Self.waitUntilBotLeaves(encrypted, programme: programme, seenBy: programme.mentee))
+            let moved = try await programme.mentee.waitForMessages(from: bot, in: working, count: seen + 1, timeout: 20)
+            #expect(moved[seen] == shippedText.text("bot.room.moved", in: "en"))
+            let told = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: coordinatorsBefore + 1)
+            #expect(told[coordinatorsBefore].contains("P-001"))
+
+            // The working room works, "sos" included.
+            try await programme.mentee.say("sos", in: working)
+            let alert = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: coordinatorsBefore + 2)
+            #expect(alert[coordinatorsBefore + 1].contains("I-001"))
+
+            // A second encrypted chat: refused again, the coordinators are not told twice.
+            let again = try await programme.mentee.client.createRoom(elementX)
+            try await programme.mentee.waitForMessages(from: bot, in: again, count: 1, timeout: 20)
+            try await programme.coordinator.settle(2)
+            #expect(!(await programme.coordinator.bodies(from: bot, in: coordinatorsRoom)).dropFirst(coordinatorsBefore + 2)
+                .contains { $0.contains("encrypted") })
+        }
+
+        /// A mentor invites the bot into a group room with their mentee: one line, the bot leaves,
+        /// no check-in is ever seen there, and the mentor's direct room still answers.
+        @Test func aMentorsGroupRoomNeverSeesACheckIn() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let (direct, seen) = try await programme.startAndOpenMentorRoom()
+            let group = try await programme.mentor.client.createRoom(
+                CreateRoomRequest(preset: "private_chat", isDirect: false, invite: [bot, await programme.mentee.userID]))
+            let line = try await programme.mentor.waitForMessages(from: bot, in: group, count: 1, timeout: 20)
+            #expect(line == [shippedText.text("bot.room.group", in: "en")])
+            #expect(try await Self.waitUntilBotLeaves(group, programme: programme, seenBy: programme.mentor))
+            try await programme.mentor.say("checkin", in: group)
+            try await programme.mentor.settle(2)
+            #expect(await programme.mentor.bodies(from: bot, in: group) == line, "nothing more in the group room")
+            try await programme.mentor.say("help", in: direct)
+            let replies = try await programme.mentor.waitForMessages(from: bot, in: direct, count: seen + 1, timeout: 20)
+            #expect(replies[seen] == shippedText.text("bot.help", in: "en"))
+        }
+
+        /// The person leaves their direct room: the bot leaves too, and writes again (in a new room)
+        /// only when it has something to say.
+        @Test func whenAPersonLeavesTheBotLeavesToo() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let (direct, _) = try await programme.startAndOpenMentorRoom()
+            let asBot = MatrixClient(homeserver: programme.homeserver.url, accessToken: programme.bot.accessToken)
+            try await programme.mentor.client.leave(roomId: direct)
+            var left = false
+            let deadline = Date().addingTimeInterval(20)
+            while !left, Date() < deadline {
+                left = (try? await asBot.joinedMembers(roomId: direct)) == nil
+                if !left { try await Task.sleep(nanoseconds: 200_000_000) }
+            }
+            #expect(left, "the bot is still in the room the mentor left")
+            // Nothing to say yet: no new room.
+            try await programme.mentor.settle(2)
+            #expect(await programme.mentor.invites.values.contains(bot) == false)
+        }
+    }
+}
