@@ -88,13 +88,16 @@ public struct InboundEdit: Sendable, Equatable {
     public var sender: String
     /// The event the edit replaces.
     public var replaces: String
+    /// The message's new text.
+    public var body: String
     public var sentAt: Date
 
-    public init(eventID: String, roomID: String, sender: String, replaces: String, sentAt: Date) {
+    public init(eventID: String, roomID: String, sender: String, replaces: String, body: String, sentAt: Date) {
         self.eventID = eventID
         self.roomID = roomID
         self.sender = sender
         self.replaces = replaces
+        self.body = body
         self.sentAt = sentAt
     }
 }

@@ -18,6 +18,9 @@ public struct DialogProgress: Codable, Sendable, Equatable {
     public var askedAt: Date?
     /// A date or time understood but not yet confirmed by the person ("Friday 27 November, right?").
     public var unconfirmed: AnswerValue?
+    /// The person's last reply that did not fit the current question: an edit of it is their
+    /// corrected answer (valid while `invalidAttempts` > 0, i.e. until the question is answered).
+    public var unfittingReplyEventID: String?
 
     public init(dialogID: String, stepID: String, answers: [String: AnswerValue] = [:], invalidAttempts: Int = 0,
                 questionEventID: String? = nil, parameters: [String: String] = [:], startedAt: Date? = nil,
@@ -45,6 +48,7 @@ public struct DialogProgress: Codable, Sendable, Equatable {
         startedAt = try c.decodeIfPresent(Date.self, forKey: .startedAt)
         askedAt = try c.decodeIfPresent(Date.self, forKey: .askedAt)
         unconfirmed = try c.decodeIfPresent(AnswerValue.self, forKey: .unconfirmed)
+        unfittingReplyEventID = try c.decodeIfPresent(String.self, forKey: .unfittingReplyEventID)
     }
 }
 

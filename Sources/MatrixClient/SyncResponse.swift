@@ -164,11 +164,19 @@ public struct TextMessage: Sendable, Equatable {
 /// An edit: a message that replaces an earlier one (`m.relates_to` with rel_type m.replace).
 public struct Edit: Sendable, Equatable {
     public var replaces: String
+    /// The new text: `m.new_content`'s body, else the fallback body without its leading "* ".
+    public var body: String
 
     public init?(event: ClientEvent) {
         guard event.type == "m.room.message", let relation = event.content["m.relates_to"],
               relation["rel_type"]?.stringValue == "m.replace", let target = relation["event_id"]?.stringValue else { return nil }
         replaces = target
+        if let new = event.content["m.new_content"]?["body"]?.stringValue {
+            body = new
+        } else {
+            let fallback = event.content["body"]?.stringValue ?? ""
+            body = fallback.hasPrefix("* ") ? String(fallback.dropFirst(2)) : fallback
+        }
     }
 }
 

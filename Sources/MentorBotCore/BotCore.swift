@@ -116,7 +116,7 @@ public struct BotCore: Sendable {
         case .roomRequestSucceeded(let requestID, let roomID): roomReady(requestID: requestID, roomID: roomID, &decision)
         case .roomObserved(let room): observed(room, &decision)
         case .memberLeft(let roomID, let matrixID): memberLeft(matrixID, roomID: roomID, &decision)
-        case .edited(let edit): edited(edit, &decision)
+        case .edited(let edit): edited(edit, &decision, now: now)
         case .roomRequestFailed(let requestID): decision.record(.roomRequestFinished(requestID: requestID))
         case .messageDelivered(let transactionID, let eventID):
             decision.record(.messageSent(transactionID: transactionID, eventID: eventID))
@@ -192,6 +192,25 @@ public struct BotCore: Sendable {
               SafetyWord.appears(in: text.body) else { return }
         decision.record(.inboundHandled(eventID: text.eventID))
         raiseIncident(for: person, category: .safetyWord, phrase: nil, askIfSafe: false, at: text.sentAt, &decision)
+    }
+
+    /// An edit of a reply that did not fit the question still open is the corrected answer, and
+    /// an edit that adds "sos" counts as "sos"; otherwise an edit is not an answer (the
+    /// conversation has moved on since), and the person is told once how to change one.
+    private func edited(_ edit: InboundEdit, _ decision: inout Decision, now: Date) {
+        guard !decision.state.hasHandled(edit.eventID), let person = roster.person(matrixID: edit.sender),
+              decision.state.person(edit.sender).directRoomID == edit.roomID,
+              let firstStart = decision.state.firstStartedAt, edit.sentAt >= firstStart else { return }
+        let known = decision.state.person(edit.sender)
+        let correctsAnOpenQuestion = known.dialog.map { $0.invalidAttempts > 0 && $0.unfittingReplyEventID == edit.replaces } == true
+        if correctsAnOpenQuestion || SafetyWord.appears(in: edit.body) {
+            return receive(InboundText(eventID: edit.eventID, roomID: edit.roomID, sender: edit.sender, body: edit.body,
+                                       sentAt: edit.sentAt), &decision, now: now)
+        }
+        decision.record(.inboundHandled(eventID: edit.eventID))
+        guard !known.toldAboutEdits, !known.stopped else { return }
+        say(Prompt(key: "bot.edit.kept"), to: person, &decision)
+        decision.record(.editExplained(matrixID: edit.sender))
     }
 
     private func receive(_ text: InboundText, _ decision: inout Decision, now: Date) {
@@ -287,7 +306,12 @@ public struct BotCore: Sendable {
                 repeatQuestion(of: person, intro: intro, now: now, &decision)
                 return
             }
-            let turn = runner.reply(text.body, progress: dialog, parser: parser, at: now)
+            var turn = runner.reply(text.body, progress: dialog, parser: parser, at: now)
+            // Remembered so that an edit of this very reply can answer the question instead.
+            if case .retry(var progress, let prompts) = turn {
+                progress.unfittingReplyEventID = text.eventID
+                turn = .retry(progress, prompts)
+            }
             apply(turn, of: runner, for: person, at: now, &decision)
             return
         }

@@ -97,18 +97,6 @@ extension BotCore {
         }
     }
 
-    /// An edit is never taken as an answer (the conversation has moved on since the message it
-    /// changes); the person is told once how to change an answer.
-    func edited(_ edit: InboundEdit, _ decision: inout Decision) {
-        guard !decision.state.hasHandled(edit.eventID), let person = roster.person(matrixID: edit.sender),
-              decision.state.person(edit.sender).directRoomID == edit.roomID,
-              let firstStart = decision.state.firstStartedAt, edit.sentAt >= firstStart else { return }
-        decision.record(.inboundHandled(eventID: edit.eventID))
-        guard !decision.state.person(edit.sender).toldAboutEdits, !decision.state.person(edit.sender).stopped else { return }
-        say(Prompt(key: "bot.edit.kept"), to: person, &decision)
-        decision.record(.editExplained(matrixID: edit.sender))
-    }
-
     /// One readable line in the encrypted room (the bot's message is not encrypted, and clients
     /// show it), then the bot leaves; the person hears from it in an unencrypted room, a new one
     /// if need be. The coordinators are told once per person, so they can help with settings.

@@ -78,7 +78,7 @@ enum SyncInputs {
                                                     body: text.plainReplyText, sentAt: sentAt)))
                 } else if let edit = Edit(event: event) {
                     inputs.append(.edited(InboundEdit(eventID: event.eventId, roomID: roomID, sender: event.sender,
-                                                      replaces: edit.replaces, sentAt: sentAt)))
+                                                      replaces: edit.replaces, body: edit.body, sentAt: sentAt)))
                 } else if let reaction = Reaction(event: event) {
                     inputs.append(.reaction(InboundReaction(eventID: event.eventId, roomID: roomID, sender: event.sender,
                                                             relatesTo: reaction.relatesTo, key: reaction.key, sentAt: sentAt)))

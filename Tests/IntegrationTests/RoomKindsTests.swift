@@ -91,5 +91,32 @@ extension IntegrationSuite {
             try await programme.mentor.settle(2)
             #expect(await programme.mentor.invites.values.contains(bot) == false)
         }
+
+        /// Element's edits: correcting a reply that did not fit the open question answers it;
+        /// editing an answer already taken changes nothing and is explained once.
+        @Test func editsBehaveAsPeopleExpect() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            try programme.process.start()
+            let (room, _) = try await programme.open(programme.mentee)
+            let opening = try await programme.exchange(programme.mentee, in: room, "checkin", replies: 2)
+            #expect(opening[0] == shippedText.text("checkin.welcome", in: "en"))
+            let before = await programme.mentee.bodies(from: bot, in: room).count
+            let typo = try await programme.mentee.say("purple", in: room)
+            try await programme.mentee.waitForMessages(from: bot, in: room, count: before + 2)
+            try await programme.mentee.edit(typo, to: "2", in: room)
+            let next = try await programme.mentee.waitForMessages(from: bot, in: room, count: before + 3)
+            #expect(next[before + 2].hasPrefix(String(shippedText.text("mentee_checkin.useful", in: "en").prefix(20))),
+                    "the corrected answer moved the check-in on: \(next[before + 2])")
+            let answer = try await programme.mentee.say("4", in: room)
+            try await programme.mentee.waitForMessages(from: bot, in: room, count: before + 4)
+            try await programme.mentee.edit(answer, to: "1", in: room)
+            let kept = try await programme.mentee.waitForMessages(from: bot, in: room, count: before + 5)
+            #expect(kept[before + 4] == shippedText.text("bot.edit.kept", in: "en"))
+            try await programme.mentee.edit(answer, to: "2", in: room)
+            try await programme.mentee.settle(2)
+            #expect(await programme.mentee.bodies(from: bot, in: room).count == before + 5, "told once")
+        }
     }
 }

@@ -104,17 +104,45 @@ import Testing
         #expect(fixture.state.roomRequests.map(\.action).contains(.createDirectRoom(matrixID: Self.mentee)))
     }
 
-    @Test func anEditIsNeverAnAnswerAndThePersonIsToldOnce() {
+    static func edit(_ fixture: inout CoreFixture, _ replaces: String, to body: String) {
+        fixture.now += 5
+        fixture.handle(.edited(InboundEdit(eventID: fixture.nextEventID(), roomID: menteeRoom, sender: mentee, replaces: replaces,
+                                           body: body, sentAt: fixture.now)))
+    }
+
+    @Test func anEditOfAnAnswerAlreadyTakenIsNotAnAnswerAndThePersonIsToldOnce() {
         var fixture = CoreFixture()
         fixture.startAndConsent()
-        fixture.say("menu", from: Self.mentee)
+        fixture.say("checkin", from: Self.mentee, eventID: "$checkin")
+        fixture.say("2", from: Self.mentee, eventID: "$answer")
         let before = fixture.state.person(Self.mentee).dialog
-        for number in 1...2 {
-            fixture.now += 5
-            fixture.handle(.edited(InboundEdit(eventID: "$edit\(number)", roomID: Self.menteeRoom, sender: Self.mentee,
-                                               replaces: "$in1", sentAt: fixture.now)))
-        }
+        #expect(before?.invalidAttempts == 0)
+        Self.edit(&fixture, "$answer", to: "3")
+        Self.edit(&fixture, "$checkin", to: "menu")
         #expect(fixture.state.person(Self.mentee).dialog == before, "the dialog did not move")
-        #expect(fixture.state.outbox.bodies == [fixture.text("bot.edit.kept", "en")])
+        #expect(fixture.state.outbox.bodies == [fixture.text("bot.edit.kept", "en")], "told once")
+    }
+
+    @Test func anEditOfAReplyThatDidNotFitTheOpenQuestionIsTheAnswer() {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.say("checkin", from: Self.mentee)
+        let question = fixture.state.person(Self.mentee).dialog
+        fixture.say("purple", from: Self.mentee, eventID: "$typo")
+        #expect(fixture.state.person(Self.mentee).dialog?.stepID == question?.stepID)
+        #expect(fixture.state.person(Self.mentee).dialog?.invalidAttempts == 1)
+        Self.edit(&fixture, "$typo", to: "2")
+        let after = fixture.state.person(Self.mentee).dialog
+        #expect(after?.stepID != question?.stepID, "the corrected answer moved the check-in on")
+        #expect(after?.answers.isEmpty == false)
+        #expect(!fixture.state.outbox.bodies.contains(fixture.text("bot.edit.kept", "en")))
+    }
+
+    @Test func anEditThatAddsTheSafetyWordRaisesTheIncident() {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.say("hello", from: Self.mentee, eventID: "$hello")
+        Self.edit(&fixture, "$hello", to: "hello sos")
+        #expect(fixture.state.incidents.count == 1)
     }
 }

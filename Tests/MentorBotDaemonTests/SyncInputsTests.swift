@@ -97,7 +97,7 @@ struct SyncInputsTests {
             .text(InboundText(eventID: "$x", roomID: "!e2ee:test", sender: "@amal:test", body: "sos", sentAt: at(1))),
             .roomObserved(RoomObservation(roomID: "!group:test", members: 3, encrypted: false)),
             .memberLeft(roomID: "!quiet:test", matrixID: "@amal:test"),
-            .edited(InboundEdit(eventID: "$edit", roomID: "!quiet:test", sender: "@amal:test", replaces: "$old", sentAt: at(2))),
+            .edited(InboundEdit(eventID: "$edit", roomID: "!quiet:test", sender: "@amal:test", replaces: "$old", body: "2", sentAt: at(2))),
         ])
     }
 }

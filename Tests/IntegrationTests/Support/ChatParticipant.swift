@@ -100,8 +100,20 @@ actor ChatParticipant {
         throw TestHomeserver.Missing(description: "no message from \(sender) containing \"\(text)\" within \(timeout) s")
     }
 
-    func say(_ text: String, in room: String) async throws {
-        _ = try await client.send(roomId: room, txnId: "t-\(UUID().uuidString)", content: MessageContent(kind: .text, body: text, html: nil))
+    @discardableResult
+    func say(_ text: String, in room: String) async throws -> String {
+        try await client.send(roomId: room, txnId: "t-\(UUID().uuidString)", content: MessageContent(kind: .text, body: text, html: nil))
+    }
+
+    /// Edits an earlier message as Element does: a fallback body starting with "* ", the new
+    /// content, and the m.replace relation.
+    func edit(_ eventID: String, to text: String, in room: String) async throws {
+        let content: JSONValue = .object([
+            "msgtype": .string("m.text"), "body": .string("* \(text)"),
+            "m.new_content": .object(["msgtype": .string("m.text"), "body": .string(text)]),
+            "m.relates_to": .object(["rel_type": .string("m.replace"), "event_id": .string(eventID)]),
+        ])
+        _ = try await client.sendEvent(roomId: room, type: "m.room.message", txnId: "t-\(UUID().uuidString)", content: content)
     }
 
     func lastEventID(from sender: String, in room: String) -> String? {
