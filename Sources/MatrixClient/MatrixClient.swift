@@ -137,6 +137,19 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// One page of a room's history, going back from `from` (a sync's `prev_batch`) towards `to`
+    /// (the previous sync position): the events a `limited` timeline left out, newest first.
+    public func messagesBefore(roomId: String, from: String, to: String?, limit: Int, filter: String) async throws -> MessagesPage {
+        var query = [("dir", "b"), ("from", from), ("limit", String(limit)), ("filter", filter)]
+        if let to { query.append(("to", to)) }
+        let data = try await callData("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/messages", query: query, lane: requestLane)
+        do {
+            return try JSONDecoder().decode(MessagesPage.self, from: data)
+        } catch {
+            throw MatrixError.unexpectedResponse("messages answer could not be read: \(error)")
+        }
+    }
+
     public func joinedMembers(roomId: String) async throws -> [String] {
         let json = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/joined_members")
         guard case .object(let members)? = json["joined"] else { return [] }

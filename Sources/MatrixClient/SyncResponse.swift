@@ -29,8 +29,18 @@ public struct JoinedRoom: Decodable, Sendable {
     /// Joined and invited members, when the batch carries the room summary (a homeserver sends
     /// it for a newly joined room and whenever the counts change, with lazy-loaded members).
     public var memberCount: Int?
+    /// The timeline left events out (more happened than the filter's limit): they are fetched
+    /// with /messages going back from `previousBatch`.
+    public var limited: Bool
+    public var previousBatch: String?
 
     enum CodingKeys: String, CodingKey { case timeline, state, ephemeral, summary }
+    struct Timeline: Decodable {
+        var events: [ClientEvent]?
+        var limited: Bool?
+        var prevBatch: String?
+        enum CodingKeys: String, CodingKey { case events, limited, prevBatch = "prev_batch" }
+    }
     struct Summary: Decodable {
         var joined: Int?
         var invited: Int?
@@ -40,7 +50,10 @@ public struct JoinedRoom: Decodable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        timelineEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .timeline)?.events ?? []
+        let timeline = try container.decodeIfPresent(Timeline.self, forKey: .timeline)
+        timelineEvents = timeline?.events ?? []
+        limited = timeline?.limited ?? false
+        previousBatch = timeline?.prevBatch
         stateEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .state)?.events ?? []
         ephemeralEvents = try container.decodeIfPresent(Events<EphemeralEvent>.self, forKey: .ephemeral)?.events ?? []
         let summary = try? container.decodeIfPresent(Summary.self, forKey: .summary)
@@ -83,6 +96,12 @@ public struct InvitedRoom: Decodable, Sendable {
         events.first { $0.type == "m.room.member" && $0.stateKey == userID && $0.content["membership"]?.stringValue == "invite" }?
             .sender
     }
+}
+
+/// A page of /messages: events newest first (going back), and where the next page starts.
+public struct MessagesPage: Decodable, Sendable {
+    public var chunk: [ClientEvent]
+    public var end: String?
 }
 
 /// An event about the room that is not part of its history: a read receipt, typing.
@@ -197,6 +216,9 @@ public struct Reaction: Sendable, Equatable {
 /// The /sync filter the bot uses: only the event types it reads, members lazy-loaded, no presence
 /// or account data, so each long-poll answer stays small.
 public enum SyncFilter {
+    /// The same event types, as a /messages filter (for filling a gap in a limited timeline).
+    public static let roomEventsJSON = #"{"types":["m.room.message","m.reaction","m.room.member","m.room.encryption"],"lazy_load_members":true}"#
+
     public static func json(timelineLimit: Int) -> String {
         """
         {"presence":{"types":[]},"account_data":{"types":[]},"room":{"timeline":{"limit":\(timelineLimit),\

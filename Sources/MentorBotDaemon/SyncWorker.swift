@@ -28,7 +28,8 @@ struct SyncWorker: Service {
         let filter = SyncFilter.json(timelineLimit: 50)
         while !Task.isCancelled {
             let since = await runtime.state.syncToken
-            let response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
+            var response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
+            if let since { try await fillGaps(in: &response, since: since) }
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             var inputs: [Input] = []
@@ -48,6 +49,35 @@ struct SyncWorker: Service {
                 }
             }
             for (roomID, eventID) in lastInRoom.sorted(by: { $0.key < $1.key }) { receipts?.markRead(eventID, in: roomID) }
+        }
+    }
+}
+
+extension SyncWorker {
+    /// At most this many events are fetched to fill one room's gap: a burst bigger than that (a
+    /// flood) loses its oldest messages, and says so in the log.
+    static let gapLimit = 1_000
+
+    /// A `limited` timeline skipped what happened between the last sync and its first event (a
+    /// burst of messages, or a long outage): those events are fetched from /messages and put
+    /// before it, so that no message, "sos" included, is missed.
+    func fillGaps(in response: inout SyncResponse, since: String) async throws {
+        for (roomID, room) in response.joinedRooms where room.limited {
+            guard var from = room.previousBatch else { continue }
+            var missed: [ClientEvent] = []
+            while missed.count < Self.gapLimit {
+                let page = try await client.messagesBefore(roomId: roomID, from: from, to: since, limit: 100,
+                                                           filter: SyncFilter.roomEventsJSON)
+                missed += page.chunk
+                guard let end = page.end, !page.chunk.isEmpty else { break }
+                from = end
+            }
+            if missed.count >= Self.gapLimit {
+                logger.warning("a room's gap was larger than what is fetched; the oldest events are skipped",
+                               metadata: ["room": "\(roomID)", "fetched": "\(missed.count)"])
+            }
+            let known = Set(room.timelineEvents.map(\.eventId))
+            response.joinedRooms[roomID]?.timelineEvents = missed.reversed().filter { !known.contains($0.eventId) } + room.timelineEvents
         }
     }
 }

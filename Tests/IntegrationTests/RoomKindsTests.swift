@@ -118,5 +118,26 @@ extension IntegrationSuite {
             try await programme.mentee.settle(2)
             #expect(await programme.mentee.bodies(from: bot, in: room).count == before + 5, "told once")
         }
+
+        /// More messages than one /sync timeline holds arrive while the bot is away: the gap is
+        /// filled from /messages, so the "sos" before a burst of 55 messages is not missed.
+        @Test func noMessageInABurstIsMissed() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            // A burst as fast as a person (or a script) can send, not held back by the homeserver.
+            try programme.homeserver.exemptFromRateLimits(await programme.mentee.userID)
+            try programme.process.start()
+            let (room, _) = try await programme.open(programme.mentee)
+            let coordinatorsRoom = try await programme.joinCoordinatorsRoom(programme.coordinator)
+            let before = await programme.coordinator.bodies(from: bot, in: coordinatorsRoom).count
+            programme.process.kill(SIGTERM)
+            #expect(await programme.process.waitForExit(timeout: 10) == 0)
+            try await programme.mentee.say("sos", in: room)
+            for number in 1...55 { try await programme.mentee.say("ok \(number)", in: room) }
+            try programme.process.start()
+            let alert = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: before + 1, timeout: 60)
+            #expect(alert[before].contains("I-001"))
+        }
     }
 }
