@@ -116,6 +116,17 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// Whether the room has end-to-end encryption on (its m.room.encryption state). The bot must be
+    /// able to see the room's state (a member, or a world-readable room).
+    public func isEncrypted(roomId: String) async throws -> Bool {
+        do {
+            _ = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/state/m.room.encryption/")
+            return true
+        } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
+            return false
+        }
+    }
+
     /// Marks `eventId` and everything before it in the room as read by this user (a public receipt:
     /// the sender's client shows it).
     public func sendReadReceipt(roomId: String, eventId: String) async throws {

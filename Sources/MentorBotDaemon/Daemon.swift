@@ -43,7 +43,8 @@ public struct Daemon {
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
-        let client = try await connect()
+        let client = try await Self.connect(configuration)
+        await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
         // After connecting: a wrong homeserver or token is reported alone, in one line.
         let semantic = await loadSemanticLayer()
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), journal: store,
@@ -122,9 +123,19 @@ public struct Daemon {
         }
     }
 
+    private func reportEncryptedCoordinatorsRoom(_ client: MatrixClient, known: String?) async {
+        do {
+            if let problem = try await CoordinatorsRoomCheck.problem(client: client, reference: known ?? configuration.coordinatorsRoom) {
+                logger.critical("COORDINATORS' ROOM UNUSABLE: \(problem)")
+            }
+        } catch {
+            logger.warning("could not check whether the coordinators' room is encrypted", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Checks the homeserver really is one, logs in, and confirms who we are. Every failure here
     /// is a single clear line: a wrong URL or a dead token must not become a crash loop.
-    private func connect() async throws -> MatrixClient {
+    public static func connect(_ configuration: Configuration) async throws -> MatrixClient {
         let client = MatrixClient(homeserver: configuration.homeserver)
         do {
             _ = try await client.versions()

@@ -20,7 +20,7 @@ struct ConfigOption: ParsableArguments {
     var config: String = "Config/mentorbot.yaml"
 }
 
-struct CheckCommand: ParsableCommand {
+struct CheckCommand: AsyncParsableCommand {
     /// Whether the bot will screen with both layers: the model loads and the examples can be read.
     /// Without the model the bot still runs, on the phrase lists alone; that must not go unnoticed.
     private func reportSemanticLayer(_ configuration: Configuration) {
@@ -41,9 +41,10 @@ struct CheckCommand: ParsableCommand {
 
     @OptionGroup var options: ConfigOption
 
-    func run() throws {
+    func run() async throws {
+        let programme: LoadedProgramme
         do {
-            let programme = try ProgrammeLoader.load(configurationPath: options.config)
+            programme = try ProgrammeLoader.load(configurationPath: options.config)
             let roster = programme.configuration.roster
             print("OK: \(options.config): \(roster.people.count) people, \(roster.pairs.count) pairs, "
                 + "\(programme.library.scripts.count) dialogs, languages \(programme.library.catalogs.keys.sorted().joined(separator: " "))")
@@ -51,6 +52,24 @@ struct CheckCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
+        }
+        if offline { return }
+        await reportCoordinatorsRoom(programme.configuration)
+    }
+
+    @Flag(help: "Do not contact the homeserver (skips the coordinators' room check).") var offline = false
+
+    /// The coordinators' room, on the homeserver: an encrypted one is a problem (exit status 2).
+    private func reportCoordinatorsRoom(_ configuration: Configuration) async {
+        do {
+            let client = try await Daemon.connect(configuration)
+            if let problem = try await CoordinatorsRoomCheck.problem(client: client, reference: configuration.coordinatorsRoom) {
+                FileHandle.standardError.write(Data("PROBLEM: \(problem)\n".utf8))
+                Foundation.exit(2)
+            }
+            print("OK: coordinators' room \(configuration.coordinatorsRoom) is readable by the bot (not encrypted) or will be created")
+        } catch {
+            FileHandle.standardError.write(Data("WARNING: the coordinators' room was not checked: \(error)\n".utf8))
         }
     }
 }

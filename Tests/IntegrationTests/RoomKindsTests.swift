@@ -139,5 +139,28 @@ extension IntegrationSuite {
             let alert = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: before + 1, timeout: 60)
             #expect(alert[before].contains("I-001"))
         }
+
+        /// An encrypted coordinators' room (Element Web's default for a new private room) is
+        /// refused by `mentorbot check` with what to do.
+        @Test func anEncryptedCoordinatorsRoomIsReportedByCheck() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            let alias = programme.process.coordinatorsRoom
+            var elementWeb = CreateRoomRequest(preset: "private_chat", isDirect: false, invite: [programme.bot.userID])
+            elementWeb.encrypted = true
+            elementWeb.roomAliasName = String(alias.dropFirst().prefix { $0 != ":" })
+            _ = try await programme.coordinator.client.createRoom(elementWeb)
+
+            let check = Process()
+            check.executableURL = URL(fileURLWithPath: programme.process.binary)
+            check.arguments = ["check", "--config", programme.process.configPath]
+            let errors = Pipe()
+            check.standardError = errors
+            check.standardOutput = FileHandle.nullDevice
+            try check.run()
+            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            check.waitUntilExit()
+            #expect(check.terminationStatus == 2)
+            #expect(said.contains("PROBLEM: the coordinators' room \(alias) is encrypted") && said.contains("Fix:"), "\(said)")
+        }
     }
 }

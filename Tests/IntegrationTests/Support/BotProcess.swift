@@ -5,7 +5,7 @@ import Foundation
 final class BotProcess: @unchecked Sendable {
     let directory: URL
     let configPath: String
-    private let binary: String
+    let binary: String
     private var process: Process?
     private(set) var stderrPath: String
 
