@@ -31,11 +31,17 @@ public struct BotAccount: Sendable, Equatable {
     public var credential: Credential
     /// Device id kept across password logins, so that transaction ids stay deduplicated after a restart.
     public var deviceID: String
+    /// The name people's clients show for the bot; set on the account at every start.
+    public var displayName: String
+    /// An `mxc://` image for the bot's avatar (uploaded once by an operator), or nil to leave it.
+    public var avatarURL: String?
 
-    public init(userID: String, credential: Credential, deviceID: String) {
+    public init(userID: String, credential: Credential, deviceID: String, displayName: String = "MentorBot", avatarURL: String? = nil) {
         self.userID = userID
         self.credential = credential
         self.deviceID = deviceID
+        self.displayName = displayName
+        self.avatarURL = avatarURL
     }
 }
 

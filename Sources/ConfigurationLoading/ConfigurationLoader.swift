@@ -66,12 +66,21 @@ public struct ConfigurationLoader {
             if let entry = map.optional(key) { credentials.append(credential(source(try entry.nonEmptyString()))) }
         }
         let deviceID = try map.optional("device_id")?.nonEmptyString() ?? "MENTORBOT"
+        let displayName = try map.optional("display_name")?.nonEmptyString() ?? "MentorBot"
+        var avatarURL: String?
+        if let avatar = map.optional("avatar_url") {
+            let text = try avatar.nonEmptyString()
+            guard text.hasPrefix("mxc://"), text.dropFirst(6).contains("/") else {
+                throw avatar.problem("avatar_url must be an mxc:// address (upload the image with a Matrix client first)")
+            }
+            avatarURL = text
+        }
         try map.finish()
         guard credentials.count == 1, let credential = credentials.first else {
             throw value.problem("give exactly one of access_token_env, access_token_file, password_env, password_file "
                 + "(the secret itself never goes in this file)")
         }
-        return BotAccount(userID: userID, credential: credential, deviceID: deviceID)
+        return BotAccount(userID: userID, credential: credential, deviceID: deviceID, displayName: displayName, avatarURL: avatarURL)
     }
 
     func matrixUserID(_ value: YAMLValue) throws -> String {

@@ -116,6 +116,20 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// The account's profile as others see it: display name and avatar.
+    public func profile(userId: String) async throws -> (displayName: String?, avatarURL: String?) {
+        let json = try await call("GET", "/_matrix/client/v3/profile/\(Self.segment(userId))")
+        return (json["displayname"]?.stringValue, json["avatar_url"]?.stringValue)
+    }
+
+    public func setDisplayName(userId: String, _ name: String) async throws {
+        _ = try await call("PUT", "/_matrix/client/v3/profile/\(Self.segment(userId))/displayname", body: .object(["displayname": .string(name)]))
+    }
+
+    public func setAvatarURL(userId: String, _ url: String) async throws {
+        _ = try await call("PUT", "/_matrix/client/v3/profile/\(Self.segment(userId))/avatar_url", body: .object(["avatar_url": .string(url)]))
+    }
+
     /// Whether the room has end-to-end encryption on (its m.room.encryption state). The bot must be
     /// able to see the room's state (a member, or a world-readable room).
     public func isEncrypted(roomId: String) async throws -> Bool {

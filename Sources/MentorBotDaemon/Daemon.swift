@@ -45,6 +45,7 @@ public struct Daemon {
         for event in recovered.records { state.apply(event) }
         let client = try await Self.connect(configuration)
         await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
+        await presentBot(client)
         // After connecting: a wrong homeserver or token is reported alone, in one line.
         let semantic = await loadSemanticLayer()
         let runtime = BotRuntime(core: BotCore(configuration: configuration, library: programme.library, screener: programme.screener), journal: store,
@@ -120,6 +121,18 @@ public struct Daemon {
             return opened
         } catch {
             throw DaemonExit.store("cannot open the data directory: \(error)")
+        }
+    }
+
+    /// The name and picture people's clients show for the bot, from the configuration.
+    private func presentBot(_ client: MatrixClient) async {
+        let account = configuration.bot
+        do {
+            let current = try await client.profile(userId: account.userID)
+            if current.displayName != account.displayName { try await client.setDisplayName(userId: account.userID, account.displayName) }
+            if let avatar = account.avatarURL, current.avatarURL != avatar { try await client.setAvatarURL(userId: account.userID, avatar) }
+        } catch {
+            logger.warning("could not set the bot's display name or avatar", metadata: ["error": "\(error)"])
         }
     }
 

@@ -69,6 +69,8 @@ extension IntegrationSuite {
             try await programme.mentor.say("help", in: direct)
             let replies = try await programme.mentor.waitForMessages(from: bot, in: direct, count: seen + 1, timeout: 20)
             #expect(replies[seen] == shippedText.text("bot.help", in: "en"))
+            // The name people's clients show for the bot comes from the configuration (default MentorBot).
+            #expect(try await programme.mentor.client.profile(userId: bot).displayName == "MentorBot")
         }
 
         /// The person leaves their direct room: the bot leaves too, and writes again (in a new room)

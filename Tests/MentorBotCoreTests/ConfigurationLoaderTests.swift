@@ -37,6 +37,16 @@ import Testing
         #expect(configuration.programme.cadence == Cadence(), "the example shows the defaults")
     }
 
+    @Test func theBotsNameAndPictureAreReadAndABadPictureAddressIsReported() throws {
+        #expect(try load(Self.example).bot.displayName == "MentorBot")
+        let named = Self.example.replacingOccurrences(of: "  display_name: MentorBot\n  # Its picture",
+                                                      with: "  display_name: Helper\n  avatar_url: \"mxc://example.org/abc\"\n  # Its picture")
+        let configuration = try load(named)
+        #expect(configuration.bot.displayName == "Helper" && configuration.bot.avatarURL == "mxc://example.org/abc")
+        let bad = problems(named.replacingOccurrences(of: "mxc://example.org/abc", with: "https://example.org/me.png"))
+        #expect(bad.contains { $0.keyPath.hasSuffix("avatar_url") && $0.message.contains("mxc://") }, "\(bad)")
+    }
+
     @Test func remindersAreReadWithTheirDefaultsAndBadValuesAreReported() throws {
         let configuration = try ConfigurationLoader(supportedLanguages: ["en", "fr"])
             .load(yaml: Self.example, file: "Config/test.yaml", baseDirectory: "/srv/mentorbot/Config")
