@@ -15,6 +15,8 @@ public enum Input: Sendable, Equatable {
     case roomObserved(RoomObservation)
     /// Someone left a room the bot is in, or was banned or kicked from it (the bot included).
     case memberLeft(roomID: String, matrixID: String)
+    /// The room was upgraded: `replacement` carries it on (m.room.tombstone).
+    case roomUpgraded(roomID: String, replacement: String)
     /// Someone changed a message they had sent (an m.replace edit).
     case edited(InboundEdit)
     /// The homeserver refused the room work for good; the request is dropped and the reason logged.

@@ -5,11 +5,14 @@ public struct SyncResponse: Decodable, Sendable {
     public var nextBatch: String
     public var joinedRooms: [String: JoinedRoom]
     public var invitedRooms: [String: InvitedRoom]
+    /// Rooms the bot is no longer in (it left, or was kicked or banned), with their last events.
+    public var leftRooms: [String: JoinedRoom]
 
     enum CodingKeys: String, CodingKey { case nextBatch = "next_batch", rooms }
     struct Rooms: Decodable {
         var join: [String: JoinedRoom]?
         var invite: [String: InvitedRoom]?
+        var leave: [String: JoinedRoom]?
     }
 
     public init(from decoder: Decoder) throws {
@@ -18,6 +21,7 @@ public struct SyncResponse: Decodable, Sendable {
         let rooms = try container.decodeIfPresent(Rooms.self, forKey: .rooms)
         joinedRooms = rooms?.join ?? [:]
         invitedRooms = rooms?.invite ?? [:]
+        leftRooms = rooms?.leave ?? [:]
     }
 }
 
@@ -63,6 +67,11 @@ public struct JoinedRoom: Decodable, Sendable {
     /// The room has end-to-end encryption switched on, by this batch's events.
     public var isEncrypted: Bool {
         (stateEvents + timelineEvents).contains { $0.type == "m.room.encryption" }
+    }
+
+    /// The room that replaces this one, when it was upgraded (m.room.tombstone).
+    public var replacementRoom: String? {
+        (stateEvents + timelineEvents).last { $0.type == "m.room.tombstone" }?.content["replacement_room"]?.stringValue
     }
 
     /// Who left or was removed (leave, ban; a kick is a leave sent by someone else), in order.
@@ -222,8 +231,8 @@ public enum SyncFilter {
     public static func json(timelineLimit: Int) -> String {
         """
         {"presence":{"types":[]},"account_data":{"types":[]},"room":{"timeline":{"limit":\(timelineLimit),\
-        "types":["m.room.message","m.reaction","m.room.member","m.room.encryption"]},\
-        "state":{"lazy_load_members":true,"types":["m.room.member","m.room.encryption"]},\
+        "types":["m.room.message","m.reaction","m.room.member","m.room.encryption","m.room.tombstone"]},\
+        "state":{"lazy_load_members":true,"types":["m.room.member","m.room.encryption","m.room.tombstone"]},\
         "ephemeral":{"types":[]},"account_data":{"types":[]}}}
         """
     }

@@ -116,8 +116,9 @@ public struct BotCore: Sendable {
         case .roomRequestSucceeded(let requestID, let roomID): roomReady(requestID: requestID, roomID: roomID, &decision)
         case .roomObserved(let room): observed(room, &decision)
         case .memberLeft(let roomID, let matrixID): memberLeft(matrixID, roomID: roomID, &decision)
+        case .roomUpgraded(let roomID, let replacement): upgraded(roomID, to: replacement, &decision)
         case .edited(let edit): edited(edit, &decision, now: now)
-        case .roomRequestFailed(let requestID): decision.record(.roomRequestFinished(requestID: requestID))
+        case .roomRequestFailed(let requestID): roomRequestFailed(requestID, &decision)
         case .messageDelivered(let transactionID, let eventID):
             decision.record(.messageSent(transactionID: transactionID, eventID: eventID))
         case .messageRejected(let transactionID, let reason):

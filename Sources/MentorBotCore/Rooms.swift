@@ -46,6 +46,18 @@ extension BotCore {
         }
     }
 
+    /// The homeserver refused the room work for good. A room the bot could not join (an upgraded
+    /// room it was not invited to) leaves the person without a room: messages already waiting for
+    /// them get a new one. (A refused room creation is not retried here: it would only loop.)
+    func roomRequestFailed(_ requestID: String, _ decision: inout Decision) {
+        guard let request = decision.state.roomRequests.first(where: { $0.id == requestID }) else { return }
+        decision.record(.roomRequestFinished(requestID: requestID))
+        if case .join(_, let matrixID) = request.action, let person = roster.person(matrixID: matrixID),
+           decision.state.outbox.contains(where: { $0.target == .person(matrixID: matrixID) }) {
+            ensureDirectRoom(for: person, &decision)
+        }
+    }
+
     /// The person the bot joined this room for, while the room waits for its verdict.
     private func awaitingVerdict(_ roomID: String, in state: BotState) -> String? {
         if let matrixID = state.roomsAwaitingVerdict[roomID] { return matrixID }
@@ -95,6 +107,16 @@ extension BotCore {
             decision.record(.roomSettled(roomID: roomID))
             if matrixID == waiting { request(.leave(roomID: roomID), &decision) }
         }
+    }
+
+    /// A direct room was upgraded: the bot follows to the new room (judged like any room it is
+    /// invited to) and leaves the old one. If it cannot join (Element invites the members when it
+    /// upgrades; without that invite the room is closed to it), the next message opens a new room.
+    func upgraded(_ roomID: String, to replacement: String, _ decision: inout Decision) {
+        guard let owner = decision.state.owner(ofRoom: roomID), let person = roster.person(matrixID: owner) else { return }
+        request(.join(roomID: replacement, matrixID: owner), &decision)
+        unlink(person, &decision)
+        request(.leave(roomID: roomID), &decision)
     }
 
     /// One readable line in the encrypted room (the bot's message is not encrypted, and clients

@@ -92,12 +92,17 @@ enum SyncInputs {
         for (roomID, room) in response.invitedRooms.sorted(by: { $0.key < $1.key }) {
             if let inviter = room.inviter(of: botUserID) { inputs.append(.invited(roomID: roomID, inviter: inviter)) }
         }
+        // Put out of a room (kicked, banned): it is no one's direct room any more.
+        for (roomID, room) in response.leftRooms.sorted(by: { $0.key < $1.key }) where room.departures.contains(botUserID) {
+            inputs.append(.memberLeft(roomID: roomID, matrixID: botUserID))
+        }
         for (roomID, room) in response.joinedRooms.sorted(by: { $0.key < $1.key }) {
             // Before the room's texts: whether the room is one the bot may talk in is decided first.
             if room.memberCount != nil || room.isEncrypted {
                 inputs.append(.roomObserved(RoomObservation(roomID: roomID, members: room.memberCount, encrypted: room.isEncrypted)))
             }
             for matrixID in room.departures { inputs.append(.memberLeft(roomID: roomID, matrixID: matrixID)) }
+            if let replacement = room.replacementRoom { inputs.append(.roomUpgraded(roomID: roomID, replacement: replacement)) }
             guard includeTimelines else { continue }
             for event in room.timelineEvents where event.sender != botUserID {
                 let sentAt = Date(timeIntervalSince1970: Double(event.originServerTs) / 1000)

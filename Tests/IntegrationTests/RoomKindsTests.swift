@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MatrixClient
 import Testing
 
@@ -140,6 +143,36 @@ extension IntegrationSuite {
             try programme.process.start()
             let alert = try await programme.coordinator.waitForMessages(from: bot, in: coordinatorsRoom, count: before + 1, timeout: 60)
             #expect(alert[before].contains("I-001"))
+        }
+
+        /// A direct room upgraded to a new room version, as Element does it (the new room, then an
+        /// invite to each member): the bot follows and answers in the new room.
+        @Test func anUpgradedDirectRoomIsFollowed() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let (old, _) = try await programme.startAndOpenMentorRoom()
+            let token = programme.mentor.account.accessToken
+            func post(_ path: String, _ body: [String: String]) async throws -> [String: Any] {
+                var request = URLRequest(url: URL(string: programme.homeserver.url + path)!)
+                request.httpMethod = "POST"
+                request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                request.httpBody = try JSONSerialization.data(withJSONObject: body)
+                let (data, _) = try await URLSession.shared.data(for: request)
+                return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+            }
+            let upgraded = try await post("/_matrix/client/v3/rooms/\(old)/upgrade", ["new_version": "10"])
+            let new = try #require(upgraded["replacement_room"] as? String, "\(upgraded)")
+            _ = try await post("/_matrix/client/v3/rooms/\(new)/invite", ["user_id": bot])
+            let deadline = Date().addingTimeInterval(20)
+            var members: [String] = []
+            while !members.contains(bot), Date() < deadline {
+                members = try await programme.mentor.client.joinedMembers(roomId: new)
+                if !members.contains(bot) { try await Task.sleep(nanoseconds: 200_000_000) }
+            }
+            #expect(members.contains(bot), "the bot did not join the upgraded room")
+            let replies = try await programme.exchange(programme.mentor, in: new, "help", replies: 1)
+            #expect(replies == [shippedText.text("bot.help", in: "en")])
         }
 
         /// An encrypted coordinators' room (Element Web's default for a new private room) is

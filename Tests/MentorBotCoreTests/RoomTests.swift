@@ -145,4 +145,29 @@ import Testing
         Self.edit(&fixture, "$hello", to: "hello sos")
         #expect(fixture.state.incidents.count == 1)
     }
+
+    @Test func anUpgradedDirectRoomIsFollowed() {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.handle(.roomUpgraded(roomID: Self.menteeRoom, replacement: "!v10"))
+        let actions = fixture.state.roomRequests.map(\.action)
+        #expect(actions.contains(.join(roomID: "!v10", matrixID: Self.mentee)))
+        #expect(actions.contains(.leave(roomID: Self.menteeRoom)))
+        #expect(!actions.contains(.createDirectRoom(matrixID: Self.mentee)), "the new room is joined, not a third one made")
+        let join = fixture.state.roomRequests.first { $0.action == .join(roomID: "!v10", matrixID: Self.mentee) }!
+        fixture.handle(.roomRequestSucceeded(requestID: join.id, roomID: "!v10"))
+        fixture.handle(.roomObserved(RoomObservation(roomID: "!v10", members: 2, encrypted: false)))
+        #expect(fixture.state.person(Self.mentee).directRoomID == "!v10")
+    }
+
+    @Test func anUpgradedRoomTheBotCannotJoinLeavesWaitingMessagesANewRoom() {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.handle(.roomUpgraded(roomID: Self.menteeRoom, replacement: "!v10"))
+        let person = fixture.core.roster.person(matrixID: Self.mentee)!
+        for event in fixture.core.starting("mentee_checkin", for: person, state: fixture.state, now: fixture.now) { fixture.state.apply(event) }
+        let join = fixture.state.roomRequests.first { $0.action == .join(roomID: "!v10", matrixID: Self.mentee) }!
+        fixture.handle(.roomRequestFailed(requestID: join.id))
+        #expect(fixture.state.roomRequests.map(\.action).contains(.createDirectRoom(matrixID: Self.mentee)))
+    }
 }

@@ -68,7 +68,13 @@ struct SyncInputsTests {
     static let rooms = #"""
     {
       "next_batch": "s3",
-      "rooms": {"join": {
+      "rooms": {"leave": {
+        "!kicked:test": {"timeline": {"events": [
+            {"type": "m.room.member", "event_id": "$k", "sender": "@amal:test", "origin_server_ts": 1800000000000,
+             "state_key": "@mentorbot:test", "content": {"membership": "leave"}}
+        ]}}
+      },
+      "join": {
         "!e2ee:test": {"summary": {"m.joined_member_count": 2, "m.invited_member_count": 0},
           "timeline": {"events": [
             {"type": "m.room.encryption", "event_id": "$e", "sender": "@amal:test", "origin_server_ts": 1800000000000, "state_key": "",
@@ -88,11 +94,12 @@ struct SyncInputsTests {
     }
     """#
 
-    @Test("each room's facts (members, encryption, who left) come before its texts; an edit is not a text")
+    @Test("a room the bot was put out of, then each room's facts (members, encryption, who left) before its texts; an edit is not a text")
     func roomFactsComeFirstAndEditsAreNotTexts() throws {
         let response = try JSONDecoder().decode(SyncResponse.self, from: Data(Self.rooms.utf8))
         let at = { (seconds: Double) in Date(timeIntervalSince1970: 1_800_000_000 + seconds) }
         #expect(SyncInputs.inputs(from: response, botUserID: Self.bot, includeTimelines: true) == [
+            .memberLeft(roomID: "!kicked:test", matrixID: Self.bot),
             .roomObserved(RoomObservation(roomID: "!e2ee:test", members: 2, encrypted: true)),
             .text(InboundText(eventID: "$x", roomID: "!e2ee:test", sender: "@amal:test", body: "sos", sentAt: at(1))),
             .roomObserved(RoomObservation(roomID: "!group:test", members: 3, encrypted: false)),
