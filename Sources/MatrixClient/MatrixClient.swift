@@ -130,15 +130,24 @@ public final class MatrixClient: @unchecked Sendable {
         _ = try await call("PUT", "/_matrix/client/v3/profile/\(Self.segment(userId))/avatar_url", body: .object(["avatar_url": .string(url)]))
     }
 
+    /// The content of a room's state event, or nil when the room has none of that type.
+    public func stateEvent(roomId: String, type: String, stateKey: String = "") async throws -> JSONValue? {
+        do {
+            return try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/state/\(Self.segment(type))/\(Self.segment(stateKey))")
+        } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
+            return nil
+        }
+    }
+
+    public func setState(roomId: String, type: String, stateKey: String = "", content: JSONValue) async throws {
+        _ = try await call("PUT", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/state/\(Self.segment(type))/\(Self.segment(stateKey))",
+                           body: content)
+    }
+
     /// Whether the room has end-to-end encryption on (its m.room.encryption state). The bot must be
     /// able to see the room's state (a member, or a world-readable room).
     public func isEncrypted(roomId: String) async throws -> Bool {
-        do {
-            _ = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/state/m.room.encryption/")
-            return true
-        } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
-            return false
-        }
+        try await stateEvent(roomId: roomId, type: "m.room.encryption") != nil
     }
 
     /// Marks `eventId` and everything before it in the room as read by this user (a public receipt:

@@ -32,6 +32,7 @@ public struct MessageContent: Sendable, Equatable {
 }
 
 public struct CreateRoomRequest: Sendable, Equatable {
+
     public var preset: String
     public var isDirect: Bool
     public var invite: [String]
@@ -41,6 +42,8 @@ public struct CreateRoomRequest: Sendable, Equatable {
     /// End-to-end encryption on from the start, as Element X makes every direct chat (the bot
     /// itself never asks for it: it cannot read encrypted rooms).
     public var encrypted = false
+    /// The power level needed to invite (`power_level_content_override`); nil keeps the preset's.
+    public var inviteLevel: Int?
 
     public init(preset: String, isDirect: Bool, invite: [String], name: String? = nil, roomAliasName: String? = nil,
                 topic: String? = nil) {
@@ -57,13 +60,14 @@ public struct CreateRoomRequest: Sendable, Equatable {
         CreateRoomRequest(preset: "trusted_private_chat", isDirect: true, invite: [userID])
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         var object: [String: JSONValue] = [
             "preset": .string(preset), "is_direct": .bool(isDirect), "invite": .array(invite.map(JSONValue.string)),
         ]
         if let name { object["name"] = .string(name) }
         if let roomAliasName { object["room_alias_name"] = .string(roomAliasName) }
         if let topic { object["topic"] = .string(topic) }
+        if let inviteLevel { object["power_level_content_override"] = .object(["invite": .number(Double(inviteLevel))]) }
         if encrypted {
             object["initial_state"] = .array([.object(["type": .string("m.room.encryption"), "state_key": .string(""),
                                                        "content": .object(["algorithm": .string("m.megolm.v1.aes-sha2")])])])

@@ -68,7 +68,15 @@ struct RoomWorker: Service {
             var request = CreateRoomRequest(preset: "private_chat", isDirect: false, invite: invite)
             request.name = "Coordinators"
             request.roomAliasName = localpart
-            return try await client.createRoom(request)
+            request.inviteLevel = 50
+            let roomID = try await client.createRoom(request)
+            do {
+                try await letInvite(invite, in: roomID)
+            } catch {
+                // The room works without it; coordinators then cannot invite a colleague themselves.
+                logger.warning("could not let the coordinators invite in their room", metadata: ["error": "\(error)"])
+            }
+            return roomID
         }
         do {
             return try await client.join(roomIdOrAlias: reference)
@@ -77,6 +85,20 @@ struct RoomWorker: Service {
                          metadata: ["room": "\(reference)"])
             throw error
         }
+    }
+
+    /// Safety alerts are read there: inviting takes level 50 (the room is created so), and only
+    /// the coordinators are raised to it, so nobody else can bring a stranger in. Set after the
+    /// room exists, merged into its power levels: a room creator's own level is the homeserver's
+    /// to set (from room version 12 it may not even be listed).
+    private func letInvite(_ coordinators: [String], in roomID: String) async throws {
+        guard var levels = try await client.stateEvent(roomId: roomID, type: "m.room.power_levels"),
+              case .object(var object) = levels else { return }
+        var users: [String: JSONValue] = object["users"].flatMap { if case .object(let users) = $0 { users } else { nil } } ?? [:]
+        for coordinator in coordinators where users[coordinator] == nil { users[coordinator] = .number(50) }
+        object["users"] = .object(users)
+        levels = .object(object)
+        try await client.setState(roomId: roomID, type: "m.room.power_levels", content: levels)
     }
 
     private func describe(_ action: RoomRequest.Action) -> String {

@@ -175,6 +175,18 @@ extension IntegrationSuite {
             #expect(replies == [shippedText.text("bot.help", in: "en")])
         }
 
+        /// The coordinators' room the bot creates lets only coordinators (and the bot) invite.
+        @Test func onlyCoordinatorsMayInviteIntoTheCoordinatorsRoomTheBotCreates() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            try programme.process.start()
+            let room = try await programme.joinCoordinatorsRoom(programme.coordinator)
+            let levels = try #require(try await programme.coordinator.client.stateEvent(roomId: room, type: "m.room.power_levels"))
+            #expect(levels["invite"]?.doubleValue == 50)
+            #expect(levels["users"]?[await programme.coordinator.userID]?.doubleValue == 50)
+            #expect((levels["users_default"]?.doubleValue ?? 0) < 50, "other members may not invite")
+        }
+
         /// An encrypted coordinators' room (Element Web's default for a new private room) is
         /// refused by `mentorbot check` with what to do.
         @Test func anEncryptedCoordinatorsRoomIsReportedByCheck() async throws {

@@ -147,3 +147,14 @@ import Testing
         #expect(filter["room"]?["timeline"]?["limit"] == .number(5))
     }
 }
+
+@Suite struct CreateRoomRequestTests {
+    @Test func encryptionAndWhoMayInviteAreSentAsTheSpecificationSays() throws {
+        var request = CreateRoomRequest(preset: "private_chat", isDirect: false, invite: ["@c:test"])
+        request.encrypted = true
+        request.inviteLevel = 50
+        let json = String(decoding: try JSONEncoder().encode(request.json), as: UTF8.self)
+        #expect(json.contains(#""initial_state":[{"#) && json.contains(#""type":"m.room.encryption""#))
+        #expect(json.contains(#""power_level_content_override":{"invite":50}"#), "an integer, not 50.0: \(json)")
+    }
+}
