@@ -23,7 +23,7 @@ let package = Package(
         ),
         // Blocking calls (curl transfers, fsync) run on dedicated threads, never on the cooperative pool.
         .target(name: "DedicatedThread"),
-        .target(name: "MatrixClient", dependencies: ["CCurl", "DedicatedThread"]),
+        .target(name: "MatrixClient", dependencies: ["CCurl", "DedicatedThread", .product(name: "Logging", package: "swift-log")]),
         .target(name: "DurableStore", dependencies: ["DedicatedThread"]),
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The Matrix Client-Server API, as much of it as the bot and its tests use, over libcurl.
 /// /sync runs on a lane of its own so a 30-second long-poll never delays a send; other requests
@@ -12,10 +13,13 @@ public final class MatrixClient: @unchecked Sendable {
     /// How many requests other than /sync may be in flight at once.
     public let parallelRequests: Int
     public var retryPolicy: RetryPolicy
+    /// Retries and the waits a server asked for (never bodies or tokens).
+    public let logger: Logger
 
     /// `parallelRequests`: how many requests other than /sync may be in flight at once.
     public init(homeserver: String, accessToken: String? = nil, retryPolicy: RetryPolicy = RetryPolicy(),
-                parallelRequests: Int = 4) {
+                parallelRequests: Int = 4, logger: Logger = Logger(label: "mentorbot.matrix")) {
+        self.logger = logger
         self.homeserver = homeserver.hasSuffix("/") ? String(homeserver.dropLast()) : homeserver
         self.accessToken = accessToken
         self.retryPolicy = retryPolicy
@@ -254,7 +258,14 @@ public final class MatrixClient: @unchecked Sendable {
             guard let wait = retryPolicy.delay(afterAttempt: attempt, error: failure, random: { Double.random(in: $0) }) else {
                 throw failure
             }
-            try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+            var metadata: Logger.Metadata = [
+                "method": "\(method)", "path": "\(path)", "error": "\(failure.summary)", "attempt": "\(attempt)",
+                "wait": "\(String(format: "%.1f", wait))",
+            ]
+            if let asked = failure.retryAfter, failure.isRateLimited, asked != wait { metadata["server_asked"] = "\(asked)" }
+            logger.notice("retrying a homeserver request", metadata: metadata)
+            // The policy keeps waits finite and bounded; the conversion must not trap whatever it says.
+            try await Task.sleep(nanoseconds: UInt64(min(max(wait, 0), 3_600) * 1_000_000_000))
         }
     }
 

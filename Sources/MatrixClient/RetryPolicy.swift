@@ -11,6 +11,11 @@ public struct RetryPolicy: Sendable {
     public var defaultRateLimitWait: Double = 2
     /// nil retries for ever: a message must never be dropped because the homeserver was down a while.
     public var maximumAttempts: Int?
+    /// A server's own wait (Retry-After, retry_after_ms) is kept within these bounds: "0" would
+    /// make the bot hammer the server, "999999999" would silence it (safety alerts included) for
+    /// decades while it looks healthy; nonsense (negative, infinite, not a number) means the default.
+    public var shortestServerWait: Double = 1
+    public var longestServerWait: Double = 60
 
     public init(base: Double = 0.5, cap: Double = 30, defaultRateLimitWait: Double = 2, maximumAttempts: Int? = nil) {
         self.base = base
@@ -26,8 +31,14 @@ public struct RetryPolicy: Sendable {
     public func delay(afterAttempt attempt: Int, error: MatrixError, random: (ClosedRange<Double>) -> Double) -> Double? {
         guard error.isRetryable else { return nil }
         if let maximumAttempts, attempt >= maximumAttempts { return nil }
-        if error.isRateLimited { return error.retryAfter ?? defaultRateLimitWait }
+        if error.isRateLimited { return serverWait(error.retryAfter) }
         let ceiling = min(cap, base * pow(2, Double(min(attempt - 1, 30))))
         return random(0...ceiling)
+    }
+
+    /// The wait a server asked for, within `shortestServerWait...longestServerWait`.
+    public func serverWait(_ asked: Double?) -> Double {
+        guard let asked, asked.isFinite, asked >= 0 else { return defaultRateLimitWait }
+        return min(max(asked, shortestServerWait), longestServerWait)
     }
 }

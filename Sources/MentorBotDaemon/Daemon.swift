@@ -43,7 +43,7 @@ public struct Daemon {
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
-        let client = try await Self.connect(configuration)
+        let client = try await Self.connect(configuration, logger: logger)
         await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
         await presentBot(client)
         // After connecting: a wrong homeserver or token is reported alone, in one line.
@@ -148,8 +148,8 @@ public struct Daemon {
 
     /// Checks the homeserver really is one, logs in, and confirms who we are. Every failure here
     /// is a single clear line: a wrong URL or a dead token must not become a crash loop.
-    public static func connect(_ configuration: Configuration) async throws -> MatrixClient {
-        let client = MatrixClient(homeserver: configuration.homeserver)
+    public static func connect(_ configuration: Configuration, logger: Logger = Logger(label: "mentorbot")) async throws -> MatrixClient {
+        let client = MatrixClient(homeserver: configuration.homeserver, logger: logger)
         do {
             _ = try await client.versions()
         } catch {

@@ -12,6 +12,23 @@ import Testing
         #expect(policy.delay(afterAttempt: 1, error: silent, random: { _ in 99 }) == policy.defaultRateLimitWait)
     }
 
+    /// Issue 13's reproducers: these waits crashed the daemon (inf, 1e30, 1e300, -1), stalled it
+    /// for decades (999999999, a date in 9999) or looped at 15 requests a second (0, nan).
+    @Test(arguments: ["inf", "1e30", "999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "0", "nan", "-5"])
+    func aServerWaitIsKeptWithinReason(header: String) {
+        let response = HTTPResponse(status: 429, headers: ["retry-after": header], body: Data(#"{"errcode":"M_LIMIT_EXCEEDED"}"#.utf8))
+        let wait = policy.delay(afterAttempt: 1, error: MatrixError.from(response), random: { _ in 0 })!
+        #expect(wait.isFinite && (policy.shortestServerWait...policy.longestServerWait).contains(wait), "\(header) → \(wait)")
+    }
+
+    @Test(arguments: [-1000.0, 1e300, 0])
+    func aRetryAfterMsInTheBodyIsKeptWithinReason(milliseconds: Double) {
+        let body = #"{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":"# + "\(milliseconds)" + "}"
+        let wait = policy.delay(afterAttempt: 1, error: MatrixError.from(HTTPResponse(status: 429, headers: [:], body: Data(body.utf8))),
+                                random: { _ in 0 })!
+        #expect(wait.isFinite && (policy.shortestServerWait...policy.longestServerWait).contains(wait), "\(milliseconds) → \(wait)")
+    }
+
     @Test func serverAndNetworkErrorsBackOffExponentiallyWithJitterUpToTheCap() {
         var ceilings: [Double] = []
         for attempt in 1...10 {
