@@ -90,11 +90,7 @@ public final class MatrixClient: @unchecked Sendable {
         if let since { query.append(("since", since)) }
         let data = try await callData("GET", "/_matrix/client/v3/sync", query: query, lane: syncLane,
                                       timeout: Double(timeoutMs) / 1000 + 30)
-        do {
-            return try JSONDecoder().decode(SyncResponse.self, from: data)
-        } catch {
-            throw MatrixError.unexpectedResponse("sync answer could not be read: \(error)")
-        }
+        return try SyncResponse.read(data)
     }
 
     // MARK: - Rooms

@@ -20,6 +20,12 @@ public enum MatrixError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// A 2xx answer that was not what the API promises (not JSON, fields missing).
+    public var isUnreadableAnswer: Bool {
+        if case .unexpectedResponse = self { return true }
+        return false
+    }
+
     public var isRateLimited: Bool { status == 429 || errcode == "M_LIMIT_EXCEEDED" }
 
     /// The access token is gone or revoked: retrying cannot help, a person must log the bot in again.

@@ -8,24 +8,109 @@ public struct SyncResponse: Decodable, Sendable {
     /// Rooms the bot is no longer in (it left, or was kicked or banned), with their last events.
     public var leftRooms: [String: JoinedRoom]
 
+    /// Events (or whole rooms) that could not be read and were left out, so that one odd event
+    /// from any server never costs the rest of the batch: "room id/event id" (or "?" for no id).
+    public var skipped: [String]
+
     enum CodingKeys: String, CodingKey { case nextBatch = "next_batch", rooms }
-    struct Rooms: Decodable {
-        var join: [String: JoinedRoom]?
-        var invite: [String: InvitedRoom]?
-        var leave: [String: JoinedRoom]?
+
+    /// A batch none of which could be read, known only by where the next one starts.
+    init(unreadableBatchBefore nextBatch: String) {
+        self.nextBatch = nextBatch
+        joinedRooms = [:]
+        invitedRooms = [:]
+        leftRooms = [:]
+        skipped = ["(the whole batch: not readable JSON)"]
     }
+
+    /// Reads a /sync answer. An answer that is not valid JSON as a whole (bytes that are not
+    /// UTF-8, a lone surrogate) is repaired and read again; one that still cannot be read is
+    /// skipped by its next_batch, so that the bot moves on instead of failing on it for ever.
+    public static func read(_ data: Data) throws -> SyncResponse {
+        let decoder = JSONDecoder()
+        // A lone surrogate ("\ud800" with no partner) is not text: it would cost its event's
+        // content, so it is written as U+FFFD first (rare: looked for only when one may be there).
+        let mayHaveSurrogates = data.range(of: Data(#"\ud"#.utf8)) != nil || data.range(of: Data(#"\uD"#.utf8)) != nil
+        if !mayHaveSurrogates, let response = try? decoder.decode(SyncResponse.self, from: data) { return response }
+        let text = withoutLoneSurrogates(String(decoding: data, as: UTF8.self))
+        if let response = try? decoder.decode(SyncResponse.self, from: Data(text.utf8)) { return response }
+        if let range = text.range(of: #""next_batch"\s*:\s*"([^"\\]+)""#, options: .regularExpression) {
+            let match = text[range]
+            let token = match.split(separator: "\"").last.map(String.init)
+            if let token, !token.isEmpty { return SyncResponse(unreadableBatchBefore: token) }
+        }
+        throw MatrixError.unexpectedResponse("sync answer could not be read, and it names no next_batch")
+    }
+
+    static func withoutLoneSurrogates(_ text: String) -> String {
+        text.replacingOccurrences(of: #"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"#, with: "\\\\ufffd", options: .regularExpression)
+            .replacingOccurrences(of: #"(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"#, with: "\\\\ufffd", options: .regularExpression)
+    }
+
+    enum RoomKinds: String, CodingKey { case join, invite, leave }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         nextBatch = try container.decode(String.self, forKey: .nextBatch)
-        let rooms = try container.decodeIfPresent(Rooms.self, forKey: .rooms)
-        joinedRooms = rooms?.join ?? [:]
-        invitedRooms = rooms?.invite ?? [:]
-        leftRooms = rooms?.leave ?? [:]
+        var skipped: [String] = []
+        func rooms<Room: Decodable & SkipsEvents>(_ kind: RoomKinds) -> [String: Room] {
+            guard let all = try? container.nestedContainer(keyedBy: RoomKinds.self, forKey: .rooms),
+                  let byID = try? all.nestedContainer(keyedBy: AnyKey.self, forKey: kind) else { return [:] }
+            var result: [String: Room] = [:]
+            for key in byID.allKeys {
+                if let room = try? byID.decode(Room.self, forKey: key) {
+                    result[key.stringValue] = room
+                    skipped += room.skippedEvents.map { "\(key.stringValue)/\($0)" }
+                } else {
+                    skipped.append("\(key.stringValue)/(the whole room entry)")
+                }
+            }
+            return result
+        }
+        joinedRooms = rooms(.join)
+        invitedRooms = rooms(.invite)
+        leftRooms = rooms(.leave)
+        self.skipped = skipped
     }
 }
 
-public struct JoinedRoom: Decodable, Sendable {
+/// Any JSON object key (room ids).
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// A room entry that leaves out the events it cannot read, and says which.
+protocol SkipsEvents { var skippedEvents: [String] { get } }
+
+/// Decodes an array element by element: an element that cannot be read is left out and its
+/// "event_id" (if it has one) remembered, instead of failing the whole array.
+struct LossyEvents<Event: Decodable>: Decodable {
+    var events: [Event] = []
+    var skipped: [String] = []
+
+    private struct IDOnly: Decodable { var event_id: String? }
+    private struct Anything: Decodable {}
+
+    init(from decoder: Decoder) throws {
+        var array = try decoder.unkeyedContainer()
+        while !array.isAtEnd {
+            if let event = try? array.decode(Event.self) {
+                events.append(event)
+            } else if let id = try? array.decode(IDOnly.self) {
+                skipped.append(id.event_id ?? "?")
+            } else {
+                // Not even an object: step over it whatever it is.
+                _ = try? array.decode(JSONValue.self)
+                skipped.append("?")
+            }
+        }
+    }
+}
+
+public struct JoinedRoom: Decodable, Sendable, SkipsEvents {
     public var timelineEvents: [ClientEvent]
     public var stateEvents: [ClientEvent]
     /// Receipts and typing notices (the bot's own filter asks for none).
@@ -39,12 +124,15 @@ public struct JoinedRoom: Decodable, Sendable {
     public var previousBatch: String?
 
     enum CodingKeys: String, CodingKey { case timeline, state, ephemeral, summary }
+    /// Events in this entry that could not be read (their ids, or "?").
+    public var skippedEvents: [String]
     struct Timeline: Decodable {
-        var events: [ClientEvent]?
+        var events: LossyEvents<ClientEvent>?
         var limited: Bool?
         var prevBatch: String?
         enum CodingKeys: String, CodingKey { case events, limited, prevBatch = "prev_batch" }
     }
+    struct Section<Event: Decodable>: Decodable { var events: LossyEvents<Event>? }
     struct Summary: Decodable {
         var joined: Int?
         var invited: Int?
@@ -54,12 +142,15 @@ public struct JoinedRoom: Decodable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let timeline = try container.decodeIfPresent(Timeline.self, forKey: .timeline)
-        timelineEvents = timeline?.events ?? []
+        let timeline = (try? container.decodeIfPresent(Timeline.self, forKey: .timeline)) ?? nil
+        let state = (try? container.decodeIfPresent(Section<ClientEvent>.self, forKey: .state)) ?? nil
+        let ephemeral = (try? container.decodeIfPresent(Section<EphemeralEvent>.self, forKey: .ephemeral)) ?? nil
+        timelineEvents = timeline?.events?.events ?? []
         limited = timeline?.limited ?? false
         previousBatch = timeline?.prevBatch
-        stateEvents = try container.decodeIfPresent(Events<ClientEvent>.self, forKey: .state)?.events ?? []
-        ephemeralEvents = try container.decodeIfPresent(Events<EphemeralEvent>.self, forKey: .ephemeral)?.events ?? []
+        stateEvents = state?.events?.events ?? []
+        ephemeralEvents = ephemeral?.events?.events ?? []
+        skippedEvents = (timeline?.events?.skipped ?? []) + (state?.events?.skipped ?? []) + (ephemeral?.events?.skipped ?? [])
         let summary = try? container.decodeIfPresent(Summary.self, forKey: .summary)
         memberCount = summary.flatMap { $0.joined == nil && $0.invited == nil ? nil : ($0.joined ?? 0) + ($0.invited ?? 0) }
     }
@@ -89,15 +180,18 @@ public struct JoinedRoom: Decodable, Sendable {
     }
 }
 
-public struct InvitedRoom: Decodable, Sendable {
+public struct InvitedRoom: Decodable, Sendable, SkipsEvents {
     public var events: [StrippedEvent]
+    public var skippedEvents: [String]
 
     enum CodingKeys: String, CodingKey { case inviteState = "invite_state" }
-    struct Events: Decodable { var events: [StrippedEvent]? }
+    struct Events: Decodable { var events: LossyEvents<StrippedEvent>? }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        events = try container.decodeIfPresent(Events.self, forKey: .inviteState)?.events ?? []
+        let section = (try? container.decodeIfPresent(Events.self, forKey: .inviteState)) ?? nil
+        events = section?.events?.events ?? []
+        skippedEvents = section?.events?.skipped ?? []
     }
 
     /// Who invited `userID`: the sender of the invite membership event about them.
@@ -111,6 +205,15 @@ public struct InvitedRoom: Decodable, Sendable {
 public struct MessagesPage: Decodable, Sendable {
     public var chunk: [ClientEvent]
     public var end: String?
+
+    enum CodingKeys: String, CodingKey { case chunk, end }
+
+    /// Events that cannot be read are left out, as in /sync.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        chunk = ((try? c.decodeIfPresent(LossyEvents<ClientEvent>.self, forKey: .chunk)) ?? nil)?.events ?? []
+        end = try? c.decodeIfPresent(String.self, forKey: .end)
+    }
 }
 
 /// An event about the room that is not part of its history: a read receipt, typing.
@@ -148,6 +251,25 @@ public struct ClientEvent: Decodable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case type, eventId = "event_id", sender, originServerTs = "origin_server_ts", stateKey = "state_key", content
+    }
+
+    /// Lenient where leniency loses nothing: a timestamp written as a float (or out of range) is
+    /// read as the nearest whole millisecond, a missing content as empty. What the bot cannot do
+    /// without (type, id, sender) fails this event only (see `LossyEvents`).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decode(String.self, forKey: .type)
+        eventId = try c.decode(String.self, forKey: .eventId)
+        sender = try c.decode(String.self, forKey: .sender)
+        if let whole = try? c.decode(Int64.self, forKey: .originServerTs) {
+            originServerTs = whole
+        } else if let fractional = try? c.decode(Double.self, forKey: .originServerTs), fractional.isFinite {
+            originServerTs = Int64(min(max(fractional.rounded(), -9.2e18), 9.2e18))
+        } else {
+            originServerTs = 0
+        }
+        stateKey = try? c.decodeIfPresent(String.self, forKey: .stateKey)
+        content = (try? c.decodeIfPresent(JSONValue.self, forKey: .content)) ?? .object([:])
     }
 
     public init(type: String, eventId: String, sender: String, originServerTs: Int64, stateKey: String? = nil, content: JSONValue) {

@@ -26,9 +26,26 @@ struct SyncWorker: Service {
 
     func poll() async throws {
         let filter = SyncFilter.json(timelineLimit: 50)
+        var unreadable = 0
         while !Task.isCancelled {
             let since = await runtime.state.syncToken
-            var response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
+            var response: SyncResponse
+            do {
+                response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
+                unreadable = 0
+            } catch let error as MatrixError where error.isUnreadableAnswer {
+                // Not a /sync answer at all (a proxy's error page, say): the next may be fine.
+                unreadable += 1
+                let wait = min(60, 5 * pow(2, Double(min(unreadable - 1, 4))))
+                logger.error("the homeserver's /sync answer could not be read; trying again", metadata: [
+                    "error": "\(error.summary)", "wait": "\(Int(wait))",
+                ])
+                try await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                continue
+            }
+            for skipped in response.skipped {
+                logger.warning("skipped an event of a /sync answer that could not be read", metadata: ["event": "\(skipped)"])
+            }
             if let since { try await fillGaps(in: &response, since: since) }
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil

@@ -107,4 +107,44 @@ struct SyncInputsTests {
             .edited(InboundEdit(eventID: "$edit", roomID: "!quiet:test", sender: "@amal:test", replaces: "$old", body: "2", sentAt: at(2))),
         ])
     }
+
+    /// Issue 13's reproducers: one odd event (from any server) used to fail the whole answer, and
+    /// since the sync position never moved, the bot failed on it again after every restart.
+    @Test("an event that cannot be read is skipped and named; the rest of the batch is read")
+    func oddEventsAreSkippedNotFatal() throws {
+        let odd = #"""
+        {"next_batch": "s9", "rooms": {"join": {
+          "!dm:test": {"timeline": {"events": [
+            {"type": "m.room.message", "event_id": "$no-sender", "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": "x"}},
+            {"type": "m.room.message", "event_id": "$float", "sender": "@amal:test", "origin_server_ts": 1800000000000.0,
+             "content": {"msgtype": "m.text", "body": "sos"}},
+            "not an event",
+            {"type": 7, "event_id": "$wrong-type", "sender": "@amal:test", "origin_server_ts": 1, "content": {}},
+            {"type": "m.room.message", "event_id": "$ok", "sender": "@amal:test", "origin_server_ts": 1800000001000,
+             "content": {"msgtype": "m.text", "body": "hello \ud800 there"}}
+          ]}},
+          "!broken:test": {"timeline": "not a timeline"},
+          "!weird:test": 42
+        }}}
+        """#
+        let response = try SyncResponse.read(Data(odd.utf8))
+        let texts = SyncInputs.inputs(from: response, botUserID: Self.bot, includeTimelines: true).compactMap { input -> String? in
+            if case .text(let text) = input { return text.eventID } else { return nil }
+        }
+        #expect(texts == ["$float", "$ok"])
+        #expect(Set(response.skipped) == ["!dm:test/$no-sender", "!dm:test/?", "!dm:test/$wrong-type", "!weird:test/(the whole room entry)"])
+    }
+
+    @Test("an answer that is not valid UTF-8 is repaired; one that is not JSON at all is skipped by its next_batch")
+    func unreadableAnswersDoNotStopTheBot() throws {
+        var bytes = Data(#"{"next_batch": "s10", "rooms": {"join": {"!dm:test": {"timeline": {"events": [{"type": "m.room.message", "event_id": "$1", "sender": "@amal:test", "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": "caf"#.utf8)
+        bytes.append(contentsOf: [0xE9, 0xFF])
+        bytes.append(contentsOf: Data(#""}}]}}}}}"#.utf8))
+        let repaired = try SyncResponse.read(bytes)
+        #expect(repaired.nextBatch == "s10" && repaired.joinedRooms["!dm:test"]?.timelineEvents.count == 1)
+
+        let garbage = try SyncResponse.read(Data(#"{"next_batch": "s11", "rooms": {"join": {{{{ not json"#.utf8))
+        #expect(garbage.nextBatch == "s11" && garbage.joinedRooms.isEmpty && garbage.skipped.count == 1)
+        #expect(throws: MatrixError.self) { try SyncResponse.read(Data("<html>502</html>".utf8)) }
+    }
 }
