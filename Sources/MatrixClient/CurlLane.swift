@@ -85,6 +85,10 @@ final class CurlHandle: @unchecked Sendable {
     private let easy: UnsafeMutableRawPointer
     fileprivate var body = Data()
     fileprivate var headers: [String] = []
+    fileprivate var tooLarge = false
+    /// No answer the bot needs comes near this; a bigger one (a hostile or broken server) is cut
+    /// off rather than read into memory.
+    static let maximumBody = 64 << 20
 
     init() {
         guard let easy = curl_easy_init() else { fatalError("curl_easy_init failed: out of memory") }
@@ -97,6 +101,7 @@ final class CurlHandle: @unchecked Sendable {
         curl_easy_reset(easy)
         body = Data()
         headers = []
+        tooLarge = false
         mb_curl_setopt_string(easy, CURLOPT_URL, request.url)
         mb_curl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         mb_curl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, 10_000)
@@ -111,6 +116,10 @@ final class CurlHandle: @unchecked Sendable {
         let context = Unmanaged.passUnretained(self).toOpaque()
         mb_curl_setopt_callback(easy, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let handle = Unmanaged<CurlHandle>.fromOpaque(context!).takeUnretainedValue()
+            guard handle.body.count + size * count <= CurlHandle.maximumBody else {
+                handle.tooLarge = true
+                return 0  // curl stops the transfer
+            }
             if let data { handle.body.append(UnsafeRawPointer(data).assumingMemoryBound(to: UInt8.self), count: size * count) }
             return size * count
         }
@@ -139,6 +148,10 @@ final class CurlHandle: @unchecked Sendable {
             return curl_easy_perform(easy)
         }
         if code == CURLE_ABORTED_BY_CALLBACK { throw CancellationError() }
+        if tooLarge {
+            body = Data()
+            throw MatrixError.unexpectedResponse("the answer was larger than \(Self.maximumBody >> 20) MB and was not read")
+        }
         guard code == CURLE_OK else {
             throw MatrixError.network(String(cString: curl_easy_strerror(code)))
         }

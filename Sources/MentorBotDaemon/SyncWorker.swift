@@ -33,8 +33,9 @@ struct SyncWorker: Service {
             do {
                 response = try await client.sync(since: since, filter: filter, timeoutMs: since == nil ? 0 : Self.pollTimeoutMs)
                 unreadable = 0
-            } catch let error as MatrixError where error.isUnreadableAnswer {
-                // Not a /sync answer at all (a proxy's error page, say): the next may be fine.
+            } catch let error as MatrixError where error.isUnreadableAnswer || error.isPermanent {
+                // Not a /sync answer (a proxy's error page, a redirect, an answer too big to
+                // read): the daemon stays up and tries again; the next may be fine.
                 unreadable += 1
                 let wait = min(60, 5 * pow(2, Double(min(unreadable - 1, 4))))
                 logger.error("the homeserver's /sync answer could not be read; trying again", metadata: [

@@ -28,6 +28,7 @@ final class ScriptedServer: @unchecked Sendable {
                 a = answers[min(i, len(answers) - 1)]
                 time.sleep(a["delay"])
                 body = a["body"].encode()
+                if a["body"].startswith("@@BIG:"): body = b"x" * int(a["body"][6:])
                 self.send_response(a["status"])
                 for k, v in a["headers"].items(): self.send_header(k, v)
                 self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
@@ -81,6 +82,19 @@ final class ScriptedServer: @unchecked Sendable {
         ]])
         let client = MatrixClient(homeserver: server.url, accessToken: "t", retryPolicy: RetryPolicy(base: 0.05))
         #expect(try await client.whoami().userId == "@bot:localhost")
+    }
+
+    /// Issue 13: a 200 MB answer took the daemon to 243 MB. An answer beyond the cap is cut off
+    /// and refused, not read into memory.
+    @Test func anAnswerTooLargeToReadIsRefused() async throws {
+        let server = try ScriptedServer(script: ["/_matrix/client/v3/sync": [(200, [:], "@@BIG:\((CurlHandle.maximumBody) + 1_000_000)", 0)]])
+        let client = MatrixClient(homeserver: server.url, accessToken: "t")
+        do {
+            _ = try await client.sync(since: nil, filter: "{}", timeoutMs: 0)
+            Issue.record("an oversized answer was read")
+        } catch let error as MatrixError {
+            #expect(error.isUnreadableAnswer && error.description.contains("larger than 64 MB"), "\(error)")
+        }
     }
 
     @Test func anUnknownTokenIsThrownAtOnce() async throws {
