@@ -180,7 +180,7 @@ public struct ConfigurationLoader {
                     return nil
                 }
                 guard let period = Self.calendarPeriod(text) else {
-                    throw field.problem("\"\(text)\" is not a period like 14d, 2w or 1mo\(canBeOff ? " (or off)" : "")")
+                    throw field.problem("\"\(text)\" is not a period like 14d, 2w or 1mo, of at most ten years\(canBeOff ? " (or off)" : "")")
                 }
                 return period
             }
@@ -305,8 +305,9 @@ public struct ConfigurationLoader {
     }
 
     static func calendarPeriod(_ text: String) -> CalendarPeriod? {
-        for (suffix, months, days) in [("mo", 1, 0), ("w", 0, 7), ("d", 0, 1)] where text.hasSuffix(suffix) {
-            guard let amount = Int(text.dropLast(suffix.count)), amount > 0 else { return nil }
+        // At most ten years, whatever the unit: beyond that the dates overflow.
+        for (suffix, months, days, most) in [("mo", 1, 0, 120), ("w", 0, 7, 522), ("d", 0, 1, 3_660)] where text.hasSuffix(suffix) {
+            guard let amount = Int(text.dropLast(suffix.count)), amount > 0, amount <= most else { return nil }
             return CalendarPeriod(months: amount * months, days: amount * days)
         }
         return nil

@@ -54,11 +54,17 @@ public enum DialogLoader {
     }
 
     /// "30m", "48h", "7d".
+    public static let longestDuration: TimeInterval = 3_660 * 86_400
+
     public static func loadDuration(_ value: YAMLValue) throws -> TimeInterval {
         let text = try value.string().trimmingCharacters(in: .whitespaces)
         let units: [Character: TimeInterval] = ["m": 60, "h": 3_600, "d": 86_400]
         guard let unit = text.last.flatMap({ units[$0] }), let amount = Int(text.dropLast()), amount > 0 else {
             throw value.problem("\"\(text)\" is not a duration: write a whole number with m, h or d, e.g. 48h or 7d")
+        }
+        // Longer than any wait a programme has; beyond it, dates overflow.
+        guard TimeInterval(amount) * unit <= longestDuration else {
+            throw value.problem("\"\(text)\" is longer than \(Int(longestDuration / 86_400)) days")
         }
         return TimeInterval(amount) * unit
     }

@@ -15,6 +15,13 @@ public struct YAMLValue {
 
     /// Parses a whole document. An empty document is an empty mapping.
     public static func parse(_ text: String, file: String) throws -> YAMLValue {
+        // Anchors and aliases (&name, *name) are never needed here, and a few hundred bytes of
+        // them expand into billions of nodes ("billion laughs"): refused before parsing.
+        if let anchor = text.range(of: #"(^|[\s\[\{,:-])&[A-Za-z0-9_.-]+"#, options: .regularExpression) {
+            let line = text[..<anchor.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+            throw YAMLProblem(file: file, line: line, keyPath: "",
+                              message: "YAML anchors and aliases (&name, *name) are not allowed: write each value out")
+        }
         do {
             let root = try Yams.compose(yaml: text, .basic) ?? Node.mapping([:])
             return YAMLValue(node: root, file: file, keyPath: "")
@@ -37,6 +44,10 @@ public struct YAMLValue {
     public func nonEmptyString() throws -> String {
         let value = try string().trimmingCharacters(in: .whitespaces)
         guard !value.isEmpty else { throw problem("must not be empty") }
+        // `helpline: null` would be told to a person in danger as "null".
+        if case .scalar(let scalar) = node, scalar.style == .plain, ["null", "Null", "NULL", "~"].contains(value) {
+            throw problem("must not be empty (null)")
+        }
         return value
     }
 

@@ -21,6 +21,8 @@ import Testing
             return []
         } catch let found as YAMLProblems {
             return found.problems
+        } catch let one as YAMLProblem {
+            return [one]
         } catch {
             return [YAMLProblem(file: "?", line: 0, keyPath: "", message: "\(error)")]
         }
@@ -45,6 +47,28 @@ import Testing
         #expect(configuration.bot.displayName == "Helper" && configuration.bot.avatarURL == "mxc://example.org/abc")
         let bad = problems(named.replacingOccurrences(of: "mxc://example.org/abc", with: "https://example.org/me.png"))
         #expect(bad.contains { $0.keyPath.hasSuffix("avatar_url") && $0.message.contains("mxc://") }, "\(bad)")
+    }
+
+    /// Issue 13's reproducers: each of these crashed `check` or `run`, spun for ever, or would have
+    /// told a person in danger "helpline: null". Each is now a problem with its file, line and key.
+    @Test(arguments: [
+        ("mentee_checkin_every: 1mo", "mentee_checkin_every: 9223372036854775807mo", "mentee_checkin_every"),
+        ("mentee_checkin_every: 1mo", "mentee_checkin_every: 2000000000000000000w", "mentee_checkin_every"),
+        ("acknowledge_within: 10m", "acknowledge_within: 9223372036854775807d", "acknowledge_within"),
+        ("helpline: \"+32 800 00 000\"", "helpline: null", "helpline"),
+        ("helpline: \"+32 800 00 000\"", "helpline: ~", "helpline"),
+    ])
+    func absurdValuesAreProblemsWithTheirKey(original: String, replacement: String, key: String) {
+        #expect(Self.example.contains(original))
+        let found = problems(Self.example.replacingOccurrences(of: original, with: replacement))
+        #expect(found.contains { $0.keyPath.hasSuffix(key) && $0.line > 0 }, "\(replacement): \(found)")
+    }
+
+    @Test func aYAMLAliasBombIsRefusedBeforeItIsExpanded() {
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+            + "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n? [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n: boom\n"
+        let found = problems(bomb)
+        #expect(found.contains { $0.line == 1 && $0.message.contains("anchors and aliases") }, "\(found)")
     }
 
     @Test func remindersAreReadWithTheirDefaultsAndBadValuesAreReported() throws {
