@@ -35,7 +35,7 @@ register mentee mentee-demo >/dev/null
 scripts/ratelimit-override "$HS" "$ADMIN_TOKEN" "@mentorbot:localhost" >/dev/null
 
 umask 077
-printf '%s' "$BOT_TOKEN" > "$DEMO/bot-token"
+(umask 077 && printf '%s' "$BOT_TOKEN" > "$DEMO/bot-token")
 cat > "$DEMO/mentorbot.yaml" <<YAML
 # Demo configuration written by scripts/demo.sh; see Config/mentorbot.example.yaml for every key.
 homeserver: $HS

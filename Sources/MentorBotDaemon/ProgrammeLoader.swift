@@ -67,6 +67,13 @@ public enum SecretReader {
             }
             return value
         case .file(let path):
+            // A secret others on the machine can read is refused, with the fix: anyone who can
+            // read the token can read every conversation the bot has.
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw Missing(description: "the secret file \(path) can be read by other users of this machine "
+                    + "(mode \(String(info.st_mode & 0o777, radix: 8))): run chmod 600 \(path)")
+            }
             guard let data = FileManager.default.contents(atPath: path),
                   let value = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines),
                   !value.isEmpty else {

@@ -80,6 +80,17 @@ extension IntegrationSuite {
             #expect(lines.first?.contains("cannot use http://127.0.0.1:9 as the homeserver") == true)
         }
 
+        /// Issue 13: a token file others can read was used without a word.
+        @Test func aTokenFileOthersCanReadIsRefusedWithTheFix() async throws {
+            let programme = try Programme()
+            let tokenFile = programme.process.directory.appendingPathComponent("token").path
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: tokenFile)
+            let (status, lines) = try await programme.startExpectingFailure()
+            #expect(status == 1)
+            #expect(lines.count == 1)
+            #expect(lines.first?.contains("chmod 600 \(tokenFile)") == true, "\(lines)")
+        }
+
         @Test func aRejectedTokenEndsTheDaemonWithOneClearLine() async throws {
             let programme = try Programme(token: "syt_not_a_real_token")
             let (status, lines) = try await programme.startExpectingFailure()

@@ -97,6 +97,7 @@ func launchMentorbot(bot: Account, coordinator: Account, role: String, members: 
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     try bot.access_token.write(to: directory.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: directory.appendingPathComponent("token").path)
     let prefix = role == "mentors" ? "M" : "E"
     let lines = members.enumerated().map { "    - {id: \(prefix)\($0.offset), matrix_id: \"\($0.element.user_id)\", language: en}" }
     let yaml = """

@@ -24,6 +24,7 @@ final class BotProcess: @unchecked Sendable {
         binary = try homeserver.mentorbotBinary
         let tokenFile = directory.appendingPathComponent("token").path
         try (token ?? bot.accessToken).write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: tokenFile)
         func list(_ role: String) -> String {
             let chosen = members.filter { $0.role == role }
             if chosen.isEmpty { return "    []" }
