@@ -184,6 +184,15 @@ public final class MatrixClient: @unchecked Sendable {
         }
     }
 
+    /// Everyone joined to or invited into the room.
+    public func membersJoinedOrInvited(roomId: String) async throws -> [String] {
+        let json = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/members", query: [("not_membership", "leave")])
+        return (json["chunk"]?.arrayValue ?? []).compactMap { event in
+            guard let membership = event["content"]?["membership"]?.stringValue, ["join", "invite"].contains(membership) else { return nil }
+            return event["state_key"]?.stringValue
+        }.sorted()
+    }
+
     public func joinedMembers(roomId: String) async throws -> [String] {
         let json = try await call("GET", "/_matrix/client/v3/rooms/\(Self.segment(roomId))/joined_members")
         guard case .object(let members)? = json["joined"] else { return [] }

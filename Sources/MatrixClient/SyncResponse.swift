@@ -165,6 +165,16 @@ public struct JoinedRoom: Decodable, Sendable, SkipsEvents {
         (stateEvents + timelineEvents).last { $0.type == "m.room.tombstone" }?.content["replacement_room"]?.stringValue
     }
 
+    /// Membership changes in this batch, in order: who, and whether they are now in the room
+    /// (joined or invited) or out of it (left, kicked, banned).
+    public var membershipChanges: [(matrixID: String, isIn: Bool)] {
+        (stateEvents + timelineEvents).compactMap { event in
+            guard event.type == "m.room.member", let who = event.stateKey,
+                  let membership = event.content["membership"]?.stringValue else { return nil }
+            return (who, ["join", "invite"].contains(membership))
+        }
+    }
+
     /// Who left or was removed (leave, ban; a kick is a leave sent by someone else), in order.
     public var departures: [String] {
         timelineEvents.filter { $0.type == "m.room.member" && ["leave", "ban"].contains($0.content["membership"]?.stringValue ?? "") }

@@ -165,8 +165,24 @@ actor BotRuntime {
         switch target {
         case .room(let id): id
         case .person(let matrixID): state.person(matrixID).directRoomID
-        case .coordinatorsRoom: state.coordinatorsRoomID
+        // Nothing is posted while someone who is not a coordinator is in the room: alerts wait
+        // (and escalate to the backup coordinators by direct message, as when nobody answers).
+        case .coordinatorsRoom: coordinatorsRoomStrangers.isEmpty ? state.coordinatorsRoomID : nil
         }
+    }
+
+    /// People in the coordinators' room who are not roster coordinators (nor the bot), as the
+    /// membership events seen say.
+    private(set) var coordinatorsRoomStrangers: Set<String> = []
+
+    /// From a member event in the coordinators' room: someone not allowed came in, or left.
+    /// Returns true when the room just became unsafe or safe again.
+    func coordinatorsRoomMember(_ matrixID: String, isIn: Bool, allowed: Set<String>) -> Bool {
+        guard !allowed.contains(matrixID) else { return false }
+        let wasSafe = coordinatorsRoomStrangers.isEmpty
+        if isIn { coordinatorsRoomStrangers.insert(matrixID) } else { coordinatorsRoomStrangers.remove(matrixID) }
+        if coordinatorsRoomStrangers.isEmpty && !wasSafe { for waker in wakers { waker.yield() } }
+        return wasSafe != coordinatorsRoomStrangers.isEmpty
     }
 
     /// Room work to do now. Leaving a room waits until what was queued for it has been sent (the

@@ -10,6 +10,16 @@ public enum CoordinatorsRoomCheck {
         + "invite the bot and the coordinators, and set coordinators_room to it; or set coordinators_room to a free alias "
         + "and the bot creates an unencrypted room itself"
 
+    public static let strangersFix = "the room holds people who are not coordinators on the roster: safety alerts "
+        + "(pair, role, category, time) must not reach them. Fix: remove them from the room, or create a new private room "
+        + "with encryption off, invite the bot and the coordinators only, and set coordinators_room to it"
+
+    /// Members (joined or invited) of the coordinators' room who are neither the bot nor a roster
+    /// coordinator: someone who squatted the alias, a former colleague, a mentor added by mistake.
+    public static func strangers(in roomID: String, client: MatrixClient, allowed: Set<String>) async throws -> [String] {
+        try await client.membersJoinedOrInvited(roomId: roomID).filter { !allowed.contains($0) }
+    }
+
     /// What is wrong with the room (`reference`: an id or an alias), or nil when it is fine or does not exist yet.
     public static func problem(client: MatrixClient, reference: String) async throws -> String? {
         let roomID = reference.hasPrefix("#") ? try await client.resolveAlias(reference) : reference

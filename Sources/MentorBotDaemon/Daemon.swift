@@ -13,10 +13,11 @@ public enum DaemonExit: Error, CustomStringConvertible {
     case homeserver(String)
     case credentials(String)
     case store(String)
+    case coordinatorsRoom(String)
 
     public var description: String {
         switch self {
-        case .homeserver(let text), .credentials(let text), .store(let text): text
+        case .homeserver(let text), .credentials(let text), .store(let text), .coordinatorsRoom(let text): text
         }
     }
 }
@@ -38,6 +39,7 @@ public struct Daemon {
     }
 
     var configuration: Configuration { programme.configuration }
+    var coordinatorsRoomAllowed: Set<String> { Set(configuration.roster.coordinators.map(\.matrixID) + [configuration.bot.userID]) }
 
     public func run() async throws {
         let (store, recovered) = try openStore()
@@ -45,6 +47,13 @@ public struct Daemon {
         for event in recovered.records { state.apply(event) }
         let client = try await Self.connect(configuration, logger: logger)
         await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
+        if let known = state.coordinatorsRoomID {
+            let strangers = try await CoordinatorsRoomCheck.strangers(in: known, client: client, allowed: coordinatorsRoomAllowed)
+            if !strangers.isEmpty {
+                throw DaemonExit.coordinatorsRoom("\(strangers.count) people in the coordinators' room \(configuration.coordinatorsRoom) are not "
+                    + "coordinators: \(CoordinatorsRoomCheck.strangersFix)")
+            }
+        }
         await presentBot(client)
         // After connecting: a wrong homeserver or token is reported alone, in one line.
         let semantic = await loadSemanticLayer()
@@ -64,10 +73,11 @@ public struct Daemon {
         let services: [any Service] = [
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
-            RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
+            RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, coordinatorsRoomAllowed: coordinatorsRoomAllowed),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
             receipts,
-            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts),
+            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts,
+                       coordinatorsRoomAllowed: coordinatorsRoomAllowed),
             StopSignalService(watcher: stop, logger: logger),
         ]
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(

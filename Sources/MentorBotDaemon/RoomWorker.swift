@@ -12,6 +12,8 @@ struct RoomWorker: Service {
     let runtime: BotRuntime
     let botUserID: String
     let logger: Logger
+    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
+    var coordinatorsRoomAllowed: Set<String> = []
 
     func run() async throws { try await untilShutdown { try await work() } }
 
@@ -79,7 +81,18 @@ struct RoomWorker: Service {
             return roomID
         }
         do {
-            return try await client.join(roomIdOrAlias: reference)
+            let roomID = try await client.join(roomIdOrAlias: reference)
+            // An alias someone else took first (a public room of theirs) must not get the alerts.
+            if !coordinatorsRoomAllowed.isEmpty {
+                for stranger in try await CoordinatorsRoomCheck.strangers(in: roomID, client: client, allowed: coordinatorsRoomAllowed) {
+                    _ = await runtime.coordinatorsRoomMember(stranger, isIn: true, allowed: coordinatorsRoomAllowed)
+                }
+                if await !runtime.coordinatorsRoomStrangers.isEmpty {
+                    logger.critical("COORDINATORS' ROOM HAS STRANGERS: nothing is posted there; \(CoordinatorsRoomCheck.strangersFix)",
+                                    metadata: ["room": "\(reference)"])
+                }
+            }
+            return roomID
         } catch let error as MatrixError where error.isPermanent {
             logger.error("cannot join the coordinators' room: invite the bot to it, or check coordinators_room",
                          metadata: ["room": "\(reference)"])

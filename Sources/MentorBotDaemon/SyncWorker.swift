@@ -20,6 +20,8 @@ struct SyncWorker: Service {
     var semantic: SemanticScreening? = nil
     /// Where handled messages are marked read.
     var receipts: ReadReceipts? = nil
+    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
+    var coordinatorsRoomAllowed: Set<String> = []
     static let pollTimeoutMs = 30_000
 
     func run() async throws { try await untilShutdown { try await poll() } }
@@ -48,6 +50,7 @@ struct SyncWorker: Service {
                 logger.warning("skipped an event of a /sync answer that could not be read", metadata: ["event": "\(skipped)"])
             }
             if let since { try await fillGaps(in: &response, since: since) }
+            await watchCoordinatorsRoom(response)
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             var inputs: [Input] = []
@@ -72,6 +75,21 @@ struct SyncWorker: Service {
 }
 
 extension SyncWorker {
+    /// Someone who is not a coordinator in the coordinators' room stops every post there until
+    /// they are gone (the runtime holds the messages), and says so at the loudest level.
+    func watchCoordinatorsRoom(_ response: SyncResponse) async {
+        guard !coordinatorsRoomAllowed.isEmpty, let roomID = await runtime.state.coordinatorsRoomID,
+              let room = response.joinedRooms[roomID] else { return }
+        for change in room.membershipChanges {
+            guard await runtime.coordinatorsRoomMember(change.matrixID, isIn: change.isIn, allowed: coordinatorsRoomAllowed) else { continue }
+            if change.isIn {
+                logger.critical("COORDINATORS' ROOM HAS A STRANGER: nothing is posted there until they are gone; \(CoordinatorsRoomCheck.strangersFix)")
+            } else {
+                logger.notice("the coordinators' room holds only coordinators again: posting there resumes")
+            }
+        }
+    }
+
     /// At most this many events are fetched to fill one room's gap: a burst bigger than that (a
     /// flood) loses its oldest messages, and says so in the log.
     static let gapLimit = 1_000

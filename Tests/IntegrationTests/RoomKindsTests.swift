@@ -187,6 +187,28 @@ extension IntegrationSuite {
             #expect((levels["users_default"]?.doubleValue ?? 0) < 50, "other members may not invite")
         }
 
+        /// Issue 13: a stranger who creates the public room #coordinators first must not receive
+        /// the safety alerts. The bot joins it, sees a member who is not a coordinator, posts
+        /// nothing there and says so; the person in danger still gets the safety reply.
+        @Test func aSquattedCoordinatorsRoomGetsNoAlert() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let bot = programme.bot.userID
+            let squatter = ChatParticipant(try programme.homeserver.register("squatter"), homeserver: programme.homeserver)
+            var squat = CreateRoomRequest(preset: "public_chat", isDirect: false, invite: [])
+            squat.roomAliasName = String(programme.process.coordinatorsRoom.dropFirst().prefix { $0 != ":" })
+            let squatted = try await squatter.client.createRoom(squat)
+            try programme.process.start()
+            let (room, seen) = try await programme.open(programme.mentee)
+            try await programme.mentee.say("sos", in: room)
+            let replies = try await programme.mentee.waitForMessages(from: bot, in: room, count: seen + 1)
+            #expect(replies[seen] == shippedText.text("bot.safety.reply", in: "en", ["emergency": "112"]))
+            try await squatter.settle(4)
+            #expect(try await squatter.client.joinedMembers(roomId: squatted).contains(bot), "the bot did join the squatted room")
+            #expect(await squatter.bodies(from: bot, in: squatted).isEmpty, "no alert, nothing at all, in a room with a stranger")
+            #expect(programme.process.stderr.contains("COORDINATORS' ROOM HAS STRANGERS"))
+        }
+
         /// An encrypted coordinators' room (Element Web's default for a new private room) is
         /// refused by `mentorbot check` with what to do.
         @Test func anEncryptedCoordinatorsRoomIsReportedByCheck() async throws {
