@@ -42,12 +42,7 @@ public final class MatrixClient: @unchecked Sendable {
     /// Checks that the URL really is a Matrix homeserver. Tried once: a wrong URL is the operator's
     /// to fix, not something to retry in a loop.
     public func versions() async throws -> [String] {
-        let response: HTTPResponse
-        do {
-            response = try await requestLane.perform(HTTPRequest(method: "GET", url: url("/_matrix/client/versions"), timeout: 15))
-        } catch let error as MatrixError {
-            throw MatrixError.unexpectedResponse("cannot connect (\(error.summary))")
-        }
+        let response = try await requestLane.perform(HTTPRequest(method: "GET", url: url("/_matrix/client/versions"), timeout: 15))
         guard response.status == 200, let json = try? JSONDecoder().decode(JSONValue.self, from: response.body),
               let versions = json["versions"]?.arrayValue?.compactMap(\.stringValue) else {
             throw MatrixError.unexpectedResponse("not a Matrix homeserver (GET /_matrix/client/versions answered \(response.status))")

@@ -20,6 +20,12 @@ public enum MatrixError: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// No HTTP answer at all: the server is down or unreachable (so far).
+    public var isNetwork: Bool {
+        if case .network = self { return true }
+        return false
+    }
+
     /// A 2xx answer that was not what the API promises (not JSON, fields missing).
     public var isUnreadableAnswer: Bool {
         if case .unexpectedResponse = self { return true }

@@ -7,6 +7,9 @@ public struct RetryPolicy: Sendable {
     public var base: Double = 0.5
     /// Backoff never grows beyond this.
     public var cap: Double = 30
+    /// ... nor beyond this when the server did not answer at all (connection refused, timed out):
+    /// trying costs the server nothing then, and the bot is back within a second of its return.
+    public var networkCap: Double = 1
     /// Wait for a 429 that gave no Retry-After.
     public var defaultRateLimitWait: Double = 2
     /// nil retries for ever: a message must never be dropped because the homeserver was down a while.
@@ -32,7 +35,7 @@ public struct RetryPolicy: Sendable {
         guard error.isRetryable else { return nil }
         if let maximumAttempts, attempt >= maximumAttempts { return nil }
         if error.isRateLimited { return serverWait(error.retryAfter) }
-        let ceiling = min(cap, base * pow(2, Double(min(attempt - 1, 30))))
+        let ceiling = min(error.isNetwork ? networkCap : cap, base * pow(2, Double(min(attempt - 1, 30))))
         return random(0...ceiling)
     }
 

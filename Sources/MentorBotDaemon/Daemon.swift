@@ -45,7 +45,10 @@ public struct Daemon {
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
-        let client = try await Self.connect(configuration, logger: logger)
+        guard let client = try await waitForHomeserver() else {
+            logger.info("stopped before the homeserver answered")
+            return
+        }
         await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
         if let known = state.coordinatorsRoomID {
             let strangers = try await CoordinatorsRoomCheck.strangers(in: known, client: client, allowed: coordinatorsRoomAllowed)
@@ -156,12 +159,48 @@ public struct Daemon {
         }
     }
 
+    /// A homeserver that does not answer yet (down, restarting, the network not up) is waited
+    /// for, tried again every few seconds and said once; a stop signal meanwhile ends the wait.
+    /// Something that answers but is not a homeserver, or refuses the bot, still ends the daemon
+    /// with one line: waiting would not help.
+    private func waitForHomeserver() async throws -> MatrixClient? {
+        var waited = 0
+        while true {
+            do {
+                let client = try await Self.connect(configuration, logger: logger)
+                if waited > 0 { logger.notice("the homeserver answers: starting", metadata: ["waited_s": "\(waited)"]) }
+                return client
+            } catch Self.NotAnswering.notAnswering(let reason) {
+                if waited == 0 {
+                    logger.error("the homeserver does not answer yet; waiting for it", metadata: [
+                        "homeserver": "\(configuration.homeserver)", "reason": "\(reason)",
+                    ])
+                }
+            }
+            let pause = min(5, 1 + waited / 10)
+            for _ in 0..<(pause * 10) {
+                if stop.raised { return nil }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            waited += pause
+        }
+    }
+
+    enum NotAnswering: Error, CustomStringConvertible {
+        case notAnswering(String)
+        var description: String {
+            switch self { case .notAnswering(let reason): "the homeserver does not answer (\(reason))" }
+        }
+    }
+
     /// Checks the homeserver really is one, logs in, and confirms who we are. Every failure here
     /// is a single clear line: a wrong URL or a dead token must not become a crash loop.
     public static func connect(_ configuration: Configuration, logger: Logger = Logger(label: "mentorbot")) async throws -> MatrixClient {
         let client = MatrixClient(homeserver: configuration.homeserver, logger: logger)
         do {
             _ = try await client.versions()
+        } catch let error as MatrixError where error.isNetwork {
+            throw NotAnswering.notAnswering(error.summary)
         } catch {
             throw DaemonExit.homeserver("cannot use \(configuration.homeserver) as the homeserver: \(error)")
         }
@@ -196,6 +235,9 @@ public struct Daemon {
 public final class SignalWatcher: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
     private let stream: AsyncStream<Void>
+    private let box: RaisedBox
+    /// A stop signal has arrived (for loops that run before the services, e.g. waiting for the homeserver).
+    var raised: Bool { box.isRaised }
 
     /// SIGTERM (systemd's stop) and SIGINT (Ctrl-C).
     public static func stopSignals() -> SignalWatcher { SignalWatcher(signals: [SIGTERM, SIGINT]) }
@@ -203,10 +245,15 @@ public final class SignalWatcher: @unchecked Sendable {
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
         self.stream = stream
+        let box = RaisedBox()
+        self.box = box
         sources = signals.map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield() }
+            source.setEventHandler {
+                box.raise()
+                continuation.yield()
+            }
             source.resume()
             return source
         }
@@ -215,4 +262,12 @@ public final class SignalWatcher: @unchecked Sendable {
     func wait() async {
         for await _ in stream { return }
     }
+}
+
+/// Set once by a signal handler, read by a start-up loop.
+final class RaisedBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func raise() { lock.withLock { value = true } }
+    var isRaised: Bool { lock.withLock { value } }
 }

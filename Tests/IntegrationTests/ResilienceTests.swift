@@ -72,12 +72,27 @@ extension IntegrationSuite {
             }
         }
 
-        @Test func aWrongHomeserverURLEndsTheDaemonWithOneClearLine() async throws {
+        /// Issue 13: a homeserver that is down at start ended the daemon at once. Now the daemon
+        /// waits, says so once, and a stop signal meanwhile ends it cleanly.
+        @Test func aHomeserverThatDoesNotAnswerIsWaitedForAndSaidOnce() async throws {
             let programme = try Programme(homeserverURL: "http://127.0.0.1:9")
+            try programme.process.start()
+            defer { programme.process.kill(SIGKILL) }
+            try await Task.sleep(nanoseconds: 4_000_000_000)
+            #expect(programme.process.isRunning, "the daemon gave up on a homeserver that may come back")
+            #expect(programme.process.stderr.components(separatedBy: "does not answer yet").count == 2, "said once: \(programme.process.stderr)")
+            programme.process.kill(SIGTERM)
+            #expect(await programme.process.waitForExit(timeout: 5) == 0)
+        }
+
+        /// Something that answers but is not a Matrix homeserver: waiting would not help.
+        @Test func somethingThatIsNotAHomeserverEndsTheDaemonWithOneClearLine() async throws {
+            let url = try TestHomeserver.current().url + "/not-matrix"
+            let programme = try Programme(homeserverURL: url)
             let (status, lines) = try await programme.startExpectingFailure()
             #expect(status == 1)
             #expect(lines.count == 1)
-            #expect(lines.first?.contains("cannot use http://127.0.0.1:9 as the homeserver") == true)
+            #expect(lines.first?.contains("cannot use \(url) as the homeserver") == true, "\(lines)")
         }
 
         /// Issue 13: a token file others can read was used without a word.

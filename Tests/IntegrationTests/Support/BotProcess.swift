@@ -110,6 +110,7 @@ final class BotProcess: @unchecked Sendable {
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+    var isRunning: Bool { process?.isRunning == true }
 
     /// All journal lines, for checking what the store holds.
     var journal: String { (try? String(contentsOf: dataDirectory.appendingPathComponent("journal.jsonl"), encoding: .utf8)) ?? "" }
