@@ -11,9 +11,15 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system call failed.
     case io(operation: String, path: String, errno: Int32)
     case closed
+    /// A file of the store is a symbolic link, a FIFO, a device or a directory.
+    case notAPlainFile(path: String, kind: String)
 
     public var description: String {
         switch self {
+        case .notAPlainFile(let path, let kind):
+            "\(path) is \(kind), not a plain file: the data directory must hold only the bot's own files "
+                + "(a link could make the bot overwrite another file, a FIFO would hang it). Nothing was changed. "
+                + "Replace it with the file itself, or move it away"
         case .locked(let directory, let pid):
             "the data directory \(directory) is in use by another mentorbot (pid \(pid)); stop it first, "
                 + "or give this one its own data_directory"

@@ -18,7 +18,20 @@ struct StorePaths: Sendable {
                                                     attributes: [.posixPermissions: 0o700])
         }
         try FileIO.check(chmod(directory, 0o700), "chmod", directory)
-        for file in [journal, snapshot, lock] where FileManager.default.fileExists(atPath: file) {
+        // Looked at without following links, before anything is opened (a FIFO would block the open).
+        for file in [journal, snapshot, snapshotTemporary, lock] {
+            var info = stat()
+            guard lstat(file, &info) == 0 else { continue }
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG else {
+                let kind = switch type {
+                case S_IFLNK: "a symbolic link"
+                case S_IFIFO: "a FIFO"
+                case S_IFDIR: "a directory"
+                default: "a special file"
+                }
+                throw StoreError.notAPlainFile(path: file, kind: kind)
+            }
             try FileIO.check(chmod(file, 0o600), "chmod", file)
         }
     }

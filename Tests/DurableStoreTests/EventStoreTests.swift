@@ -15,6 +15,26 @@ func permissions(_ path: String) throws -> Int {
 }
 
 @Suite struct EventStoreTests {
+    /// Issue 13: a symlinked journal was followed (its target truncated); a FIFO as the journal
+    /// hung start-up. Both are refused, naming the file, and the link's target is left alone.
+    @Test func aLinkOrAFIFOInPlaceOfTheJournalIsRefusedAndNothingIsTouched() throws {
+        let directory = temporaryDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let journal = directory.appendingPathComponent("journal.jsonl").path
+        let target = directory.appendingPathComponent("precious.txt").path
+        try "someone else's file\n".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: journal, withDestinationPath: target)
+        #expect(throws: StoreError.notAPlainFile(path: journal, kind: "a symbolic link")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "someone else's file\n")
+        try FileManager.default.removeItem(atPath: journal)
+        #expect(mkfifo(journal, 0o600) == 0)
+        #expect(throws: StoreError.notAPlainFile(path: journal, kind: "a FIFO")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+    }
+
     @Test func appendedRecordsComeBackInOrderAfterReopening() async throws {
         let directory = temporaryDirectory()
         do {
