@@ -111,6 +111,10 @@ public struct BotState: Codable, Sendable, Equatable {
         worries = try c.decodeIfPresent([Worry].self, forKey: .worries) ?? []
         roomsAwaitingVerdict = try c.decodeIfPresent([String: String].self, forKey: .roomsAwaitingVerdict) ?? [:]
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
+        // Ids are made by adding one: a damaged or forged value near Int.max would overflow.
+        guard (1...1_000_000_000_000_000).contains(nextSequence) else {
+            throw DecodingError.dataCorruptedError(forKey: .nextSequence, in: c, debugDescription: "nextSequence \(nextSequence) is out of range")
+        }
         recentInboundIDs = try c.decodeIfPresent([String].self, forKey: .recentInboundIDs) ?? []
     }
 

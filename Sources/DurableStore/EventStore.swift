@@ -61,6 +61,9 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
             let journal = try JournalFile(path: paths.journal, truncateTo: scan.validLength, lock: lock)
             try FileIO.fsyncDirectory(paths.directory)
             let last = max(snapshot?.lastSequence ?? 0, scan.lastSequence)
+            guard last < largestSequence else {
+                throw StoreError.corruptSnapshot(file: paths.snapshot, line: 1, reason: "sequence \(last) is beyond any real journal")
+            }
             let store = EventStore(directory: directory, journal: journal, nextSequence: last + 1)
             let recovered = RecoveredState(snapshot: snapshot?.state, records: scan.lines.map(\.record), repairs: repairs)
             return (store, recovered)
@@ -154,8 +157,26 @@ extension JSONEncoder {
 }
 
 extension JSONDecoder {
+    /// Dates as Foundation writes them, refused when absurd (not finite, or outside 1970-2200):
+    /// a damaged or forged file is reported with its file and line instead of crashing the date
+    /// arithmetic later.
     static var store: JSONDecoder {
         let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let seconds = try container.decode(Double.self)
+            guard seconds.isFinite, storeDateRange.contains(seconds) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "a date out of range (\(seconds))")
+            }
+            return Date(timeIntervalSinceReferenceDate: seconds)
+        }
         return decoder
     }
 }
+
+/// 1970 to 2200, in seconds since 2001 (Foundation's own encoding of a Date).
+let storeDateRange: ClosedRange<Double> = -978_307_200 ... 6_311_390_400
+
+/// Sequence numbers far beyond any real journal (a billion events a year for a million years)
+/// are damage; refusing them keeps `+ 1` from overflowing.
+public let largestSequence = 1_000_000_000_000_000

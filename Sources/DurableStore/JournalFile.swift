@@ -61,16 +61,20 @@ struct JournalScanner<Line: Decodable & SequencedLine> {
         while let (bytes, terminated) = try reader.nextLine() {
             let number = reader.lineNumber
             let line: Line
+            // A crash mid-write leaves at most the last line incomplete (no newline): that alone is
+            // repaired. A complete line that cannot be read is damage, wherever it is, and stops
+            // the start with its line number (dropping it would lose a record without a word).
+            if !terminated {
+                result.tornLine = number
+                return result
+            }
             do {
-                guard terminated else { throw CocoaError(.fileReadCorruptFile) }
                 line = try decoder.decode(Line.self, from: bytes)
             } catch {
-                // A crash mid-write leaves at most the last line incomplete; anything else is damage.
-                if try reader.isAtEnd() {
-                    result.tornLine = number
-                    return result
-                }
-                throw StoreError.corruptJournal(file: path, line: number, reason: "the line cannot be read as a record")
+                throw StoreError.corruptJournal(file: path, line: number, reason: "the line cannot be read as a record" + (Self.outOfRange(error).map { " (\($0))" } ?? ""))
+            }
+            guard (1..<largestSequence).contains(line.seq) else {
+                throw StoreError.corruptJournal(file: path, line: number, reason: "sequence \(line.seq) is beyond any real journal")
             }
             if let previous, line.seq != previous + 1 {
                 throw StoreError.corruptJournal(file: path, line: number,
@@ -86,6 +90,13 @@ struct JournalScanner<Line: Decodable & SequencedLine> {
             result.validLength += bytes.count + 1
         }
         return result
+    }
+
+    /// A value refused as absurd (a date, a sequence), said without quoting the line (it may
+    /// hold personal data).
+    static func outOfRange(_ error: Error) -> String? {
+        guard case DecodingError.dataCorrupted(let context) = error, context.debugDescription.contains("out of range") else { return nil }
+        return context.debugDescription
     }
 }
 

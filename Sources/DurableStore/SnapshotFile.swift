@@ -71,6 +71,9 @@ enum SnapshotFile<Snapshot: SegmentedSnapshot> {
         func damaged(_ reason: String, line: Int? = nil) -> StoreError {
             .corruptSnapshot(file: path, line: line ?? reader.lineNumber, reason: reason)
         }
+        guard (0..<largestSequence).contains(header.lastSequence) else {
+            throw damaged("its last sequence \(header.lastSequence) is beyond any real journal", line: 1)
+        }
         guard header.snapshotFormat == format else {
             throw damaged("it is in format \(header.snapshotFormat), which this mentorbot does not read; use the version that wrote it")
         }

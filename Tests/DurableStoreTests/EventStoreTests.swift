@@ -35,6 +35,51 @@ func permissions(_ path: String) throws -> Int {
         }
     }
 
+    /// Issue 13: a complete last line that could not be read was dropped as "torn" with a warning
+    /// (a record lost); only a line without its newline is a torn write.
+    @Test func aCompleteLastLineThatCannotBeReadStopsTheStartInsteadOfBeingDropped() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "b")])
+            await store.close()
+        }
+        let journal = directory.appendingPathComponent("journal.jsonl").path
+        var text = try String(contentsOfFile: journal, encoding: .utf8)
+        text = text.replacingOccurrences(of: #""text":"b""#, with: #""texte":"b""#)
+        try text.write(toFile: journal, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.corruptJournal(file: journal, line: 2, reason: "the line cannot be read as a record")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        #expect(try String(contentsOfFile: journal, encoding: .utf8) == text, "nothing changed")
+    }
+
+    /// Issue 13: absurd numbers in valid JSON crashed the start; they are refused with file and line.
+    @Test func absurdSequencesAndDatesAreRefusedWithFileAndLine() async throws {
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a")])
+            await store.close()
+        }
+        let journal = directory.appendingPathComponent("journal.jsonl").path
+        let original = try String(contentsOfFile: journal, encoding: .utf8)
+        try original.replacingOccurrences(of: #""seq":1"#, with: #""seq":9223372036854775807"#).write(toFile: journal, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.corruptJournal(file: journal, line: 1, reason: "sequence 9223372036854775807 is beyond any real journal")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        struct Dated: Codable, Sendable { var at: Date }
+        let dated = temporaryDirectory()
+        try FileManager.default.createDirectory(at: dated, withIntermediateDirectories: true)
+        try #"{"record":{"at":-1e300},"seq":1}"#.appending("\n").write(toFile: dated.appendingPathComponent("journal.jsonl").path, atomically: true, encoding: .utf8)
+        do {
+            _ = try EventStore<Dated, [Dated]>.open(directory: dated)
+            Issue.record("a date of -1e300 was accepted")
+        } catch let error as StoreError {
+            #expect("\(error)".contains("journal.jsonl:1") && "\(error)".contains("a date out of range"), "\(error)")
+        }
+    }
+
     @Test func appendedRecordsComeBackInOrderAfterReopening() async throws {
         let directory = temporaryDirectory()
         do {
