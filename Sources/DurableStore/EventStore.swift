@@ -79,7 +79,7 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
         guard !records.isEmpty else { return }
         var data = Data()
         for record in records {
-            data.append(try JSONEncoder.store.encode(Line(seq: nextSequence, record: record)))
+            data.append(JournalChecksum.seal(try JSONEncoder.store.encode(Line(seq: nextSequence, record: record))))
             data.append(0x0A)
             nextSequence += 1
         }

@@ -68,8 +68,11 @@ struct JournalScanner<Line: Decodable & SequencedLine> {
                 result.tornLine = number
                 return result
             }
+            guard let json = JournalChecksum.open(bytes) else {
+                throw StoreError.corruptJournal(file: path, line: number, reason: "its checksum does not match: the line was changed on disk")
+            }
             do {
-                line = try decoder.decode(Line.self, from: bytes)
+                line = try decoder.decode(Line.self, from: json)
             } catch {
                 throw StoreError.corruptJournal(file: path, line: number, reason: "the line cannot be read as a record" + (Self.outOfRange(error).map { " (\($0))" } ?? ""))
             }

@@ -10,6 +10,11 @@ func temporaryDirectory() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("store-test-\(UUID().uuidString)")
 }
 
+/// A journal's text as written before lines carried checksums.
+func withoutChecksums(_ text: String) -> String {
+    text.split(separator: "\n").map { $0.split(separator: "\t")[0] }.joined(separator: "\n") + "\n"
+}
+
 func permissions(_ path: String) throws -> Int {
     (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }
@@ -46,12 +51,38 @@ func permissions(_ path: String) throws -> Int {
         }
         let journal = directory.appendingPathComponent("journal.jsonl").path
         var text = try String(contentsOfFile: journal, encoding: .utf8)
-        text = text.replacingOccurrences(of: #""text":"b""#, with: #""texte":"b""#)
+        // Without checksums (as an older version wrote), so that the line itself is what is judged.
+        text = withoutChecksums(text).replacingOccurrences(of: #""text":"b""#, with: #""texte":"b""#)
         try text.write(toFile: journal, atomically: true, encoding: .utf8)
         #expect(throws: StoreError.corruptJournal(file: journal, line: 2, reason: "the line cannot be read as a record")) {
             _ = try EventStore<Note, [Note]>.open(directory: directory)
         }
         #expect(try String(contentsOfFile: journal, encoding: .utf8) == text, "nothing changed")
+    }
+
+    /// Issue 13: 31 byte-flipped records that were still valid JSON loaded silently. Every line
+    /// carries a checksum now; lines written before checksums still read.
+    @Test func aByteChangedOnDiskIsFoundByTheChecksumAndOldLinesStillRead() async throws {
+        #expect(JournalChecksum.crc32(Array("123456789".utf8)) == 0xCBF4_3926, "the standard CRC-32 check value")
+        let directory = temporaryDirectory()
+        do {
+            let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+            try await store.append([Note(text: "a"), Note(text: "bob"), Note(text: "c")])
+            await store.close()
+        }
+        let journal = directory.appendingPathComponent("journal.jsonl").path
+        let original = try String(contentsOfFile: journal, encoding: .utf8)
+        #expect(original.split(separator: "\n").allSatisfy { $0.contains("\t") })
+        let flipped = original.replacingOccurrences(of: #""text":"bob""#, with: #""text":"bib""#)
+        try flipped.write(toFile: journal, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.corruptJournal(file: journal, line: 2, reason: "its checksum does not match: the line was changed on disk")) {
+            _ = try EventStore<Note, [Note]>.open(directory: directory)
+        }
+        // A journal from before checksums (no tab) is read as it was.
+        try withoutChecksums(original).write(toFile: journal, atomically: true, encoding: .utf8)
+        let (store, recovered) = try EventStore<Note, [Note]>.open(directory: directory)
+        #expect(recovered.records.map(\.text) == ["a", "bob", "c"])
+        await store.close()
     }
 
     /// Issue 13: absurd numbers in valid JSON crashed the start; they are refused with file and line.
@@ -64,7 +95,8 @@ func permissions(_ path: String) throws -> Int {
         }
         let journal = directory.appendingPathComponent("journal.jsonl").path
         let original = try String(contentsOfFile: journal, encoding: .utf8)
-        try original.replacingOccurrences(of: #""seq":1"#, with: #""seq":9223372036854775807"#).write(toFile: journal, atomically: true, encoding: .utf8)
+        try withoutChecksums(original).replacingOccurrences(of: #""seq":1"#, with: #""seq":9223372036854775807"#)
+            .write(toFile: journal, atomically: true, encoding: .utf8)
         #expect(throws: StoreError.corruptJournal(file: journal, line: 1, reason: "sequence 9223372036854775807 is beyond any real journal")) {
             _ = try EventStore<Note, [Note]>.open(directory: directory)
         }
