@@ -28,14 +28,16 @@ public struct Daemon {
     let programme: LoadedProgramme
     let logger: Logger
     let stop: SignalWatcher
+    let reload: SignalWatcher?
 
     /// `stop` should be made first thing in the process: a SIGTERM that arrives while the
     /// configuration, the phrase lists or the model are still loading then ends the daemon
     /// cleanly as soon as it is up, instead of killing it mid-start.
-    public init(programme: LoadedProgramme, logger: Logger, stop: SignalWatcher = .stopSignals()) {
+    public init(programme: LoadedProgramme, logger: Logger, stop: SignalWatcher = .stopSignals(), reload: SignalWatcher? = nil) {
         self.programme = programme
         self.logger = logger
         self.stop = stop
+        self.reload = reload
     }
 
     var configuration: Configuration { programme.configuration }
@@ -82,7 +84,7 @@ public struct Daemon {
             SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts,
                        coordinatorsRoomAllowed: coordinatorsRoomAllowed),
             StopSignalService(watcher: stop, logger: logger),
-        ]
+        ] + (reload.map { [ReloadSignalService(watcher: $0, logger: logger)] } ?? [])
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
@@ -241,6 +243,8 @@ public final class SignalWatcher: @unchecked Sendable {
 
     /// SIGTERM (systemd's stop) and SIGINT (Ctrl-C).
     public static func stopSignals() -> SignalWatcher { SignalWatcher(signals: [SIGTERM, SIGINT]) }
+    /// SIGHUP (systemd's reload, a closed terminal): by default it would end the process.
+    public static func reloadSignal() -> SignalWatcher { SignalWatcher(signals: [SIGHUP]) }
 
     init(signals: [Int32]) {
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
@@ -262,6 +266,9 @@ public final class SignalWatcher: @unchecked Sendable {
     func wait() async {
         for await _ in stream { return }
     }
+
+    /// Every signal, as it comes.
+    var arrivals: AsyncStream<Void> { stream }
 }
 
 /// Set once by a signal handler, read by a start-up loop.

@@ -16,6 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         // Before anything slow: a stop signal during start-up must end the daemon cleanly.
         let stop = SignalWatcher.stopSignals()
+        let reload = SignalWatcher.reloadSignal()
         var logger = Logger(label: "mentorbot")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let programme: LoadedProgramme
@@ -26,7 +27,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         do {
-            try await Daemon(programme: programme, logger: logger, stop: stop).run()
+            try await Daemon(programme: programme, logger: logger, stop: stop, reload: reload).run()
         } catch let exit as DaemonExit {
             FileHandle.standardError.write(Data("mentorbot: \(exit)\n".utf8))
             throw ExitCode(1)

@@ -40,6 +40,20 @@ extension IntegrationSuite {
             #expect(stored.contains("\"satisfaction\":{\"number\":{\"_0\":3}}"))
         }
 
+        /// Issue 13: systemd's reload (SIGHUP) ended the daemon. It now carries on, and says that
+        /// reloading is not supported yet.
+        @Test func aReloadSignalDoesNotEndTheDaemon() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let (room, seen) = try await programme.startAndOpenMentorRoom()
+            programme.process.kill(SIGHUP)
+            try await Task.sleep(nanoseconds: 1_000_000_000)
+            #expect(programme.process.isRunning)
+            #expect(programme.process.stderr.contains("reload signal (SIGHUP) received"))
+            let replies = try await programme.exchange(programme.mentor, in: room, "help", replies: 1)
+            #expect(replies == [shippedText.text("bot.help", in: "en")], "seen \(seen)")
+        }
+
         @Test func sigtermStopsTheDaemonCleanlyWithinFiveSeconds() async throws {
             let programme = try Programme()
             try programme.process.start()
