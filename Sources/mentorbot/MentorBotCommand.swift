@@ -7,9 +7,13 @@ import Safeguarding
 
 @main
 struct MentorBotCommand: AsyncParsableCommand {
+    /// Raised with each release; `mentorbot --version` prints it (operators report it with a problem).
+    static let version = "0.13.0"
+
     static let configuration = CommandConfiguration(
         commandName: "mentorbot",
         abstract: "A Matrix bot that supports mentoring programmes: check-ins, meetings, support and safety.",
+        version: MentorBotCommand.version,
         subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self, ScreenCommand.self],
         defaultSubcommand: RunCommand.self
     )
