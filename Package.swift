@@ -12,6 +12,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // libcurl as a system library; the header adds typed wrappers because Swift cannot call
@@ -23,7 +26,8 @@ let package = Package(
         ),
         // Blocking calls (curl transfers, fsync) run on dedicated threads, never on the cooperative pool.
         .target(name: "DedicatedThread"),
-        .target(name: "MatrixClient", dependencies: ["CCurl", "DedicatedThread", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "MatrixClient", dependencies: ["CCurl", "DedicatedThread", .product(name: "Logging", package: "swift-log"),
+                                                    .product(name: "Metrics", package: "swift-metrics")]),
         .target(name: "DurableStore", dependencies: ["DedicatedThread"]),
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
@@ -44,6 +48,9 @@ let package = Package(
                 "MentorBotCore", "BotModel", "ConfigurationLoading", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding", "DedicatedThread",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         // The core played in memory, with a hand-moved clock: `mentorbot play` for dialog authors,

@@ -13,9 +13,12 @@ public struct Configuration: Sendable, Equatable {
     public var coordinatorsRoom: String
     public var programme: Programme
     public var roster: Roster
+    /// A loopback port for /healthz and /metrics, or nil (the default) for none.
+    public var monitoringPort: Int?
 
     public init(homeserver: String, bot: BotAccount, dataDirectory: String, dialogsDirectory: String, coordinatorsRoom: String,
-                programme: Programme, roster: Roster) {
+                programme: Programme, roster: Roster, monitoringPort: Int? = nil) {
+        self.monitoringPort = monitoringPort
         self.homeserver = homeserver
         self.bot = bot
         self.dataDirectory = dataDirectory

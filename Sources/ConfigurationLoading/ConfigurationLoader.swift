@@ -22,6 +22,12 @@ public struct ConfigurationLoader {
         let dataDirectory = problems.attempt { try root.required("data_directory").nonEmptyString() }
         let dialogsDirectory = problems.attempt { try root.optional("dialogs_directory")?.nonEmptyString() ?? "../Dialogs" }
         let room = problems.attempt { try roomReference(root.required("coordinators_room")) }
+        let monitoringPort = problems.attempt { () throws -> Int? in
+            guard let value = root.optional("monitoring_port") else { return nil }
+            let port = try value.int()
+            guard (1_024...65_535).contains(port) else { throw value.problem("a port between 1024 and 65535") }
+            return port
+        } ?? nil
         let programme = problems.attempt { try self.programme(root.required("programme"), problems: problems) }
         // A broken programme section must not hide the roster's own problems: check the roster
         // against English and UTC meanwhile.
@@ -36,7 +42,7 @@ public struct ConfigurationLoader {
             homeserver: homeserver!, bot: bot!,
             dataDirectory: Self.resolve(dataDirectory!, against: baseDirectory),
             dialogsDirectory: Self.resolve(dialogsDirectory!, against: baseDirectory),
-            coordinatorsRoom: room!, programme: resolved, roster: roster!)
+            coordinatorsRoom: room!, programme: resolved, roster: roster!, monitoringPort: monitoringPort)
     }
 
     static func resolve(_ path: String, against base: String) -> String {

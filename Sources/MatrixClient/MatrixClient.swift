@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 
 /// The Matrix Client-Server API, as much of it as the bot and its tests use, over libcurl.
 /// /sync runs on a lane of its own so a 30-second long-poll never delays a send; other requests
@@ -264,6 +265,8 @@ public final class MatrixClient: @unchecked Sendable {
             ]
             if let asked = failure.retryAfter, failure.isRateLimited, asked != wait { metadata["server_asked"] = "\(asked)" }
             logger.notice("retrying a homeserver request", metadata: metadata)
+            Counter(label: "mentorbot_homeserver_retries_total", dimensions: [("reason", failure.isRateLimited ? "rate_limited" : failure.isNetwork ? "network" : "server")])
+                .increment()
             // The policy keeps waits finite and bounded; the conversion must not trap whatever it says.
             try await Task.sleep(nanoseconds: UInt64(min(max(wait, 0), 3_600) * 1_000_000_000))
         }

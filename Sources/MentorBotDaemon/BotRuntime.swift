@@ -97,7 +97,9 @@ actor BotRuntime {
             let events = batch.flatMap(\.events)
             do {
                 if let failure { throw failure }
+                let started = DispatchTime.now().uptimeNanoseconds
                 try await journal.append(events)
+                BotMetrics.journalWrite.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
                 for event in events { state.apply(event) }
                 eventsSinceSnapshot += events.count
                 for entry in batch { entry.waiter.resume() }
@@ -169,6 +171,23 @@ actor BotRuntime {
         // (and escalate to the backup coordinators by direct message, as when nobody answers).
         case .coordinatorsRoom: coordinatorsRoomStrangers.isEmpty ? state.coordinatorsRoomID : nil
         }
+    }
+
+    /// When a /sync answer was last handled and written (for /healthz).
+    private var lastSyncAt: Date?
+    func noteSynced() { lastSyncAt = Date() }
+
+    struct Health: Sendable {
+        var secondsSinceSync: Double?
+        var openIncidents: Int
+        var outboxDepth: [String: Int]
+    }
+
+    func health() -> Health {
+        var depth = ["safety": 0, "routine": 0]
+        for message in state.outbox { depth[message.priority.rawValue, default: 0] += 1 }
+        return Health(secondsSinceSync: failure == nil ? lastSyncAt.map { Date().timeIntervalSince($0) } : nil,
+                      openIncidents: state.incidents.filter { $0.status != .resolved }.count, outboxDepth: depth)
     }
 
     /// People in the coordinators' room who are not roster coordinators (nor the bot), as the

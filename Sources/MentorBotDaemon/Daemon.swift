@@ -6,6 +6,8 @@ import Foundation
 import Logging
 import MatrixClient
 import MentorBotCore
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// Why the daemon stopped, for its exit status and its one line to the operator.
@@ -44,6 +46,8 @@ public struct Daemon {
     var coordinatorsRoomAllowed: Set<String> { Set(configuration.roster.coordinators.map(\.matrixID) + [configuration.bot.userID]) }
 
     public func run() async throws {
+        // Before any instrument is made: one made earlier would stay the no-op kind.
+        if configuration.monitoringPort != nil { _ = Self.metricsRegistry }
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }
@@ -85,6 +89,7 @@ public struct Daemon {
                        coordinatorsRoomAllowed: coordinatorsRoomAllowed),
             StopSignalService(watcher: stop, logger: logger),
         ] + (reload.map { [ReloadSignalService(watcher: $0, logger: logger)] } ?? [])
+            + (configuration.monitoringPort.map { [MonitoringService(port: $0, registry: Self.metricsRegistry, runtime: runtime, logger: logger)] } ?? [])
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map {
                 .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
@@ -150,6 +155,14 @@ public struct Daemon {
             logger.warning("could not set the bot's display name or avatar", metadata: ["error": "\(error)"])
         }
     }
+
+    /// The registry /metrics reads; the metrics system is bootstrapped with it once per process,
+    /// and only when a monitoring port is configured.
+    static let metricsRegistry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
 
     private func reportEncryptedCoordinatorsRoom(_ client: MatrixClient, known: String?) async {
         do {

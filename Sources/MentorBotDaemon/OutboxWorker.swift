@@ -69,6 +69,7 @@ struct OutboxWorker: Service {
         content.mentions = message.mentions
         do {
             let eventID = try await client.send(roomId: roomID, txnId: message.transactionID, content: content)
+            BotMetrics.messagesOut.increment()
             try await runtime.process(.messageDelivered(transactionID: message.transactionID, eventID: eventID))
         } catch let error as MatrixError where error.isPermanent {
             logger.warning("message abandoned by the homeserver", metadata: [

@@ -60,6 +60,9 @@ struct SyncWorker: Service {
             // The batch and its sync position are decided in order and written together, after
             // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
             try await runtime.process(inputs + [.syncCompleted(nextBatch: response.nextBatch)])
+            await runtime.noteSynced()
+            BotMetrics.messagesIn.increment(by: inputs.filter { if case .text = $0 { true } else { false } }.count)
+            BotMetrics.skippedEvents.increment(by: response.skipped.count)
             // Handled and on disk: the last message of each room is marked read.
             var lastInRoom: [String: String] = [:]
             for input in inputs {

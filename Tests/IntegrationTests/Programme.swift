@@ -54,7 +54,7 @@ struct Programme {
     let process: BotProcess
 
     init(exemptBot: Bool = true, mentorLanguage: String = "fr", menteeLanguage: String = "en", homeserverURL: String? = nil,
-         token: String? = nil, withBackup: Bool = false) throws {
+         token: String? = nil, withBackup: Bool = false, monitoringPort: Int? = nil) throws {
         homeserver = try TestHomeserver.current()
         bot = try homeserver.register("bot")
         if exemptBot { try homeserver.exemptFromRateLimits(bot.userID) }
@@ -71,7 +71,7 @@ struct Programme {
         process = try BotProcess(
             homeserver: homeserver, homeserverURL: homeserverURL, bot: bot, token: token,
             members: members,
-            pairs: [("P-001", "M1", "E1")])
+            pairs: [("P-001", "M1", "E1")], monitoringPort: monitoringPort)
     }
 
     /// The greeting and the onboarding up to its first consent question.

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MatrixClient
 import Testing
 
@@ -38,6 +41,26 @@ extension IntegrationSuite {
             #expect(stored.contains("\"dialogID\":\"mentor_checkin\""))
             #expect(stored.contains("\"personID\":\"M1\""))
             #expect(stored.contains("\"satisfaction\":{\"number\":{\"_0\":3}}"))
+        }
+
+        /// Issue 13: /healthz says whether the bot is synced and writing; /metrics has the figures.
+        @Test func healthAndMetricsAnswerOnTheMonitoringPort() async throws {
+            let port = 20_000 + Int.random(in: 0..<20_000)
+            let programme = try Programme(mentorLanguage: "en", monitoringPort: port)
+            defer { programme.process.kill(SIGKILL) }
+            let (room, _) = try await programme.startAndOpenMentorRoom()
+            _ = try await programme.exchange(programme.mentor, in: room, "help", replies: 1)
+            func get(_ path: String) async throws -> (Int, String) {
+                let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+                return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            }
+            let (status, health) = try await get("/healthz")
+            #expect(status == 200 && health == "ready\n", "\(status) \(health)")
+            let (_, metrics) = try await get("/metrics")
+            for name in ["mentorbot_messages_in_total", "mentorbot_messages_out_total", "mentorbot_outbox_depth",
+                         "mentorbot_open_incidents", "mentorbot_seconds_since_sync", "mentorbot_journal_write_seconds"] {
+                #expect(metrics.contains(name), "\(name) missing from /metrics")
+            }
         }
 
         /// Issue 13: systemd's reload (SIGHUP) ended the daemon. It now carries on, and says that

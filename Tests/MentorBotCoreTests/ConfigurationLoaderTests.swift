@@ -57,6 +57,7 @@ import Testing
         ("acknowledge_within: 10m", "acknowledge_within: 9223372036854775807d", "acknowledge_within"),
         ("helpline: \"+32 800 00 000\"", "helpline: null", "helpline"),
         ("helpline: \"+32 800 00 000\"", "helpline: ~", "helpline"),
+        ("# monitoring_port: 9464", "monitoring_port: 80", "monitoring_port"),
     ])
     func absurdValuesAreProblemsWithTheirKey(original: String, replacement: String, key: String) {
         #expect(Self.example.contains(original))

@@ -18,7 +18,7 @@ final class BotProcess: @unchecked Sendable {
     }
 
     init(homeserver: TestHomeserver, homeserverURL: String? = nil, bot: TestHomeserver.Account, token: String? = nil,
-         members: [Member], pairs: [(String, String, String)]) throws {
+         members: [Member], pairs: [(String, String, String)], monitoringPort: Int? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         binary = try homeserver.mentorbotBinary
@@ -44,6 +44,7 @@ final class BotProcess: @unchecked Sendable {
         data_directory: \(directory.appendingPathComponent("data").path)
         dialogs_directory: \(homeserver.repoRoot.appendingPathComponent("Dialogs").path)
         coordinators_room: "\(coordinatorsRoom)"
+        \(monitoringPort.map { "monitoring_port: \($0)" } ?? "")
         programme:
           default_language: en
           time_zone: Europe/Brussels
