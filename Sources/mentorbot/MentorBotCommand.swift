@@ -14,7 +14,8 @@ struct MentorBotCommand: AsyncParsableCommand {
         commandName: "mentorbot",
         abstract: "A Matrix bot that supports mentoring programmes: check-ins, meetings, support and safety.",
         version: MentorBotCommand.version,
-        subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self, ScreenCommand.self],
+        subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self, ScreenCommand.self,
+                      BackupCommand.self, RestoreCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -63,6 +63,40 @@ extension IntegrationSuite {
             }
         }
 
+        /// Issue 13: no safe way to back up while the bot runs. `mentorbot backup` copies and checks
+        /// while it runs; `mentorbot restore` refuses while it runs, and after a stop puts the copy
+        /// back (the present files moved aside); the bot then carries on from it.
+        @Test func aBackupTakenWhileTheBotRunsRestoresAfterAStop() async throws {
+            let programme = try Programme(mentorLanguage: "en")
+            defer { programme.process.kill(SIGKILL) }
+            let (room, seen) = try await programme.startAndOpenMentorRoom()
+            func mentorbot(_ arguments: [String]) throws -> (Int32, String) {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: programme.process.binary)
+                process.arguments = arguments + ["--config", programme.process.configPath]
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = output
+                process.standardInput = FileHandle.nullDevice
+                try process.run()
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, text)
+            }
+            let folder = programme.process.directory.appendingPathComponent("backup").path
+            let (backedUp, said) = try mentorbot(["backup", folder])
+            #expect(backedUp == 0 && said.hasPrefix("OK: ") && said.contains("people"), "\(said)")
+            let (refused, why) = try mentorbot(["restore", folder, "--yes"])
+            #expect(refused == 2 && why.contains("Stop it"), "\(why)")
+            programme.process.kill(SIGTERM)
+            #expect(await programme.process.waitForExit(timeout: 10) == 0)
+            let (restored, done) = try mentorbot(["restore", folder, "--yes"])
+            #expect(restored == 0 && done.contains("OK: restored"), "\(done)")
+            try programme.process.start()
+            let replies = try await programme.exchange(programme.mentor, in: room, "help", replies: 1)
+            #expect(replies == [shippedText.text("bot.help", in: "en")], "the bot carries on from the backup (seen \(seen))")
+        }
+
         /// Issue 13: systemd's reload (SIGHUP) ended the daemon. It now carries on, and says that
         /// reloading is not supported yet.
         @Test func aReloadSignalDoesNotEndTheDaemon() async throws {
