@@ -15,6 +15,9 @@ public struct Configuration: Sendable, Equatable {
     public var roster: Roster
     /// A loopback port for /healthz and /metrics, or nil (the default) for none.
     public var monitoringPort: Int?
+    /// The log's level ("info" unless set) and form: plain lines, or one JSON object a line.
+    public var logLevel = "info"
+    public var logAsJSON = false
 
     public init(homeserver: String, bot: BotAccount, dataDirectory: String, dialogsDirectory: String, coordinatorsRoom: String,
                 programme: Programme, roster: Roster, monitoringPort: Int? = nil) {

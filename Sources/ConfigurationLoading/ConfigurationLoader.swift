@@ -28,6 +28,21 @@ public struct ConfigurationLoader {
             guard (1_024...65_535).contains(port) else { throw value.problem("a port between 1024 and 65535") }
             return port
         } ?? nil
+        let logging = problems.attempt { () throws -> (level: String, json: Bool)? in
+            guard let value = root.optional("logging") else { return nil }
+            let map = try value.mapping()
+            var level = "info", format = "plain"
+            if let node = map.optional("level") {
+                level = try node.nonEmptyString()
+                guard Self.logLevels.contains(level) else { throw node.problem("one of \(Self.logLevels.joined(separator: ", "))") }
+            }
+            if let node = map.optional("format") {
+                format = try node.nonEmptyString()
+                guard ["plain", "json"].contains(format) else { throw node.problem("plain or json") }
+            }
+            try map.finish()
+            return (level, format == "json")
+        } ?? nil
         let programme = problems.attempt { try self.programme(root.required("programme"), problems: problems) }
         // A broken programme section must not hide the roster's own problems: check the roster
         // against English and UTC meanwhile.
@@ -38,12 +53,17 @@ public struct ConfigurationLoader {
         var resolved = programme!
         resolved.safety.semantic.model = resolved.safety.semantic.model.map { Self.resolve($0, against: baseDirectory) }
         resolved.safety.semantic.cache = resolved.safety.semantic.cache.map { Self.resolve($0, against: baseDirectory) }
-        return Configuration(
+        var configuration = Configuration(
             homeserver: homeserver!, bot: bot!,
             dataDirectory: Self.resolve(dataDirectory!, against: baseDirectory),
             dialogsDirectory: Self.resolve(dialogsDirectory!, against: baseDirectory),
             coordinatorsRoom: room!, programme: resolved, roster: roster!, monitoringPort: monitoringPort)
+        configuration.logLevel = logging?.level ?? "info"
+        configuration.logAsJSON = logging?.json ?? false
+        return configuration
     }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     static func resolve(_ path: String, against base: String) -> String {
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : URL(fileURLWithPath: base).appendingPathComponent(path)

@@ -11,14 +11,12 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: String = "info"
+    var logLevel: String?
 
     func run() async throws {
         // Before anything slow: a stop signal during start-up must end the daemon cleanly.
         let stop = SignalWatcher.stopSignals()
         let reload = SignalWatcher.reloadSignal()
-        var logger = Logger(label: "mentorbot")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let programme: LoadedProgramme
         do {
             programme = try ProgrammeLoader.load(configurationPath: options.config)
@@ -26,6 +24,10 @@ struct RunCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("mentorbot: configuration problems:\n\(error)\n".utf8))
             throw ExitCode(2)
         }
+        // The log's form and level come from the configuration (logging:); --log-level overrides the level.
+        if programme.configuration.logAsJSON { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
+        var logger = Logger(label: "mentorbot")
+        logger.logLevel = Logger.Level(rawValue: logLevel ?? programme.configuration.logLevel) ?? .info
         do {
             try await Daemon(programme: programme, logger: logger, stop: stop, reload: reload).run()
         } catch let exit as DaemonExit {

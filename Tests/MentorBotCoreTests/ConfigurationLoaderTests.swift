@@ -58,11 +58,21 @@ import Testing
         ("helpline: \"+32 800 00 000\"", "helpline: null", "helpline"),
         ("helpline: \"+32 800 00 000\"", "helpline: ~", "helpline"),
         ("# monitoring_port: 9464", "monitoring_port: 80", "monitoring_port"),
+        ("# logging: {level: info, format: json}", "logging: {level: loud}", "logging.level"),
+        ("# logging: {level: info, format: json}", "logging: {format: xml}", "logging.format"),
     ])
     func absurdValuesAreProblemsWithTheirKey(original: String, replacement: String, key: String) {
         #expect(Self.example.contains(original))
         let found = problems(Self.example.replacingOccurrences(of: original, with: replacement))
         #expect(found.contains { $0.keyPath.hasSuffix(key) && $0.line > 0 }, "\(replacement): \(found)")
+    }
+
+    @Test func theLogsLevelAndFormatAreRead() throws {
+        let configuration = try load(Self.example.replacingOccurrences(of: "# logging: {level: info, format: json}",
+                                                                        with: "logging: {level: debug, format: json}"))
+        #expect(configuration.logLevel == "debug" && configuration.logAsJSON)
+        let plain = try load(Self.example)
+        #expect(plain.logLevel == "info" && !plain.logAsJSON)
     }
 
     @Test func aYAMLAliasBombIsRefusedBeforeItIsExpanded() {
