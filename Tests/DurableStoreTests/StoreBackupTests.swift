@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import DurableStore
 
@@ -8,18 +9,29 @@ import Testing
     @Test func aBackupTakenWhileTheStoreWritesAndSnapshotsIsAlwaysAWholePrefix() async throws {
         let directory = temporaryDirectory()
         let (store, _) = try EventStore<Note, [Note]>.open(directory: directory)
+        let written = Mutex(0)
         let writer = Task {
-            var written: [Note] = []
+            var notes: [Note] = []
             for number in 0..<600 {
                 let note = Note(text: "\(number)")
                 try await store.append([note])
-                written.append(note)
+                notes.append(note)
+                written.withLock { $0 = number + 1 }
                 // Snapshots often, so that copies race the rename and the emptying of the journal.
-                if number % 7 == 6 { try await store.writeSnapshot(written) }
+                if number % 7 == 6 { try await store.writeSnapshot(notes) }
             }
         }
+        // Copies all along the writing, however the scheduler shares the cores (under the full
+        // suite the writer may start late): each copy waits for some progress since the last.
         var copies: [URL] = []
-        for _ in 0..<25 {
+        var seen = 0
+        while copies.count < 25, written.withLock({ $0 }) < 600 {
+            let now = written.withLock { $0 }
+            guard now > seen else {
+                try await Task.sleep(nanoseconds: 1_000_000)
+                continue
+            }
+            seen = now
             let copy = temporaryDirectory()
             // A pause between the two files makes a snapshot in between likely, as on a busy day.
             try StoreBackup.copy(from: directory, to: copy, pauseBetweenFiles: 0.01)
