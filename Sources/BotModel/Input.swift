@@ -6,6 +6,10 @@ import Foundation
 public enum Input: Sendable, Equatable {
     /// The daemon started (every start, not only the first).
     case started
+    /// The configuration, roster and dialogs were read again while the bot runs (SIGHUP,
+    /// `mentorbot reload`): the core now holds the new ones. `removedPairs` are the pairs the new
+    /// roster no longer has, as the old one described them.
+    case reloaded(removedPairs: [Pair])
     case text(InboundText)
     case reaction(InboundReaction)
     /// Someone invited the bot into a room.

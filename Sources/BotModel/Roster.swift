@@ -103,3 +103,26 @@ public struct Pair: Sendable, Equatable {
     /// The other member of the pair.
     public func partnerID(of personID: String) -> String { mentorID == personID ? menteeID : mentorID }
 }
+
+/// What a new roster changes against the one before (a reload), by id.
+public struct RosterChange: Sendable, Equatable {
+    public var addedPeople: [Person]
+    public var removedPeople: [Person]
+    public var addedPairs: [Pair]
+    public var removedPairs: [Pair]
+    /// Pairs whose dates or members changed.
+    public var changedPairs: [Pair]
+
+    public init(from old: Roster, to new: Roster) {
+        let oldPeople = Set(old.people.map(\.id)), newPeople = Set(new.people.map(\.id))
+        addedPeople = new.people.filter { !oldPeople.contains($0.id) }
+        removedPeople = old.people.filter { !newPeople.contains($0.id) }
+        addedPairs = new.pairs.filter { old.pair(id: $0.id) == nil }
+        removedPairs = old.pairs.filter { new.pair(id: $0.id) == nil }
+        changedPairs = new.pairs.filter { pair in old.pair(id: pair.id).map { $0 != pair } ?? false }
+    }
+
+    public var isEmpty: Bool {
+        addedPeople.isEmpty && removedPeople.isEmpty && addedPairs.isEmpty && removedPairs.isEmpty && changedPairs.isEmpty
+    }
+}

@@ -66,3 +66,29 @@ final class DirectoryLock: @unchecked Sendable {
         close(fd)
     }
 }
+
+/// Which process uses a data directory, for commands that talk to the running bot (`mentorbot
+/// reload`) or must not run beside it.
+public enum StoreLock {
+    /// The pid of the process holding the directory's lock, or nil when none does (the bot is
+    /// stopped, or the directory was never used).
+    public static func holder(of directory: URL) throws -> Int32? {
+        let paths = StorePaths(directory: directory)
+        let fd = open(paths.lock, O_RDONLY)
+        guard fd >= 0 else {
+            if errno == ENOENT { return nil }
+            throw StoreError.io(operation: "open", path: paths.lock, errno: errno)
+        }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        guard errno == EWOULDBLOCK else { throw StoreError.io(operation: "flock", path: paths.lock, errno: errno) }
+        let text = (try? FileIO.readAll(paths.lock)).flatMap { $0.flatMap { String(data: $0, encoding: .utf8) } }
+        guard let pid = text.flatMap({ Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) }), pid > 0 else {
+            throw StoreError.io(operation: "read the pid in", path: paths.lock, errno: EINVAL)
+        }
+        return pid
+    }
+}

@@ -110,6 +110,7 @@ public struct BotCore: Sendable {
         var decision = Decision(state: state)
         switch input {
         case .started: start(&decision, now: now)
+        case .reloaded(let removedPairs): reloaded(removedPairs: removedPairs, &decision, now: now)
         case .text(let text): receive(text, &decision, now: now)
         case .reaction(let reaction): receive(reaction, &decision, now: now)
         case .invited(let roomID, let inviter): invited(roomID: roomID, inviter: inviter, &decision)
@@ -163,6 +164,20 @@ public struct BotCore: Sendable {
             }
         }
         planRoutine(at: now, &decision)
+    }
+
+    /// A new roster (and catalogs, dialogs, settings) while running: what a start does for it
+    /// (new people are greeted, new pairs get their rhythm, changed dates move their jobs), and
+    /// pairs the roster no longer has end kindly, as when a coordinator closes one: the closing
+    /// questions go to whoever of the two is still in the programme, their routine jobs stop.
+    private func reloaded(removedPairs: [Pair], _ decision: inout Decision, now: Date) {
+        for pair in removedPairs {
+            _ = end(pair, by: "roster", at: now, &decision)
+            for job in decision.state.jobs where job.kind.pairID == pair.id {
+                decision.record(.jobFinished(jobID: job.id, outcome: .skipped(reason: "the pair is no longer in the programme"), at: now))
+            }
+        }
+        start(&decision, now: now)
     }
 
     func request(_ action: RoomRequest.Action, _ decision: inout Decision) {

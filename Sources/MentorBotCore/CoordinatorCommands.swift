@@ -185,16 +185,22 @@ extension BotCore {
         return body(pair)
     }
 
-    /// A pair ends now: the closing questions go to both (to any who agreed to questions), and
-    /// every routine job of the pair finds it ended.
     private func closePair(_ pair: Pair, by coordinator: Person, at now: Date, _ decision: inout Decision) -> [(String, [String: String])] {
-        guard !hasEnded(pair, at: now, in: decision.state) else { return [("coordinator.already_closed", ["pair": pair.id])] }
-        decision.record(.pairClosed(pairID: pair.id, by: coordinator.id, at: now))
-        if decision.state.pausedPairs.contains(pair.id) { decision.record(.pairResumed(pairID: pair.id, by: coordinator.id, at: now)) }
+        guard end(pair, by: coordinator.id, at: now, &decision) else { return [("coordinator.already_closed", ["pair": pair.id])] }
+        return [("coordinator.closed", ["pair": pair.id])]
+    }
+
+    /// A pair ends now (a coordinator closed it, or it left the roster): the closing questions go
+    /// to both (to any who agreed to questions and are still in the programme), and every routine
+    /// job of the pair finds it ended. False if it had ended already.
+    func end(_ pair: Pair, by: String, at now: Date, _ decision: inout Decision) -> Bool {
+        guard !hasEnded(pair, at: now, in: decision.state) else { return false }
+        decision.record(.pairClosed(pairID: pair.id, by: by, at: now))
+        if decision.state.pausedPairs.contains(pair.id) { decision.record(.pairResumed(pairID: pair.id, by: by, at: now)) }
         for member in [pair.mentorID, pair.menteeID].compactMap(roster.person(id:)) where decision.state.person(member.matrixID).consents?["checkins"] == true {
             begin("closure", for: member, at: now, parameters: ["pair": pair.id], &decision)
         }
-        return [("coordinator.closed", ["pair": pair.id])]
+        return true
     }
 
     private func updateTicket(_ reference: String, to status: SupportTicket.Status, note: String?, by coordinator: Person, at now: Date,

@@ -125,7 +125,9 @@ extension BotCore {
 
     /// The pairs an answer record belongs to: the one it was about, or all of the person's.
     func pairIDs(of person: Person, _ parameters: [String: String]) -> [String] {
-        pair(parameters).map { [$0.id] } ?? roster.pairs(of: person).map(\.id)
+        // The dialog's own pair even when the roster no longer has it (the closing questions
+        // of a pair removed at a reload belong to that pair).
+        parameters["pair"].map { [$0] } ?? roster.pairs(of: person).map(\.id)
     }
 
     func partner(of person: Person, in pairID: String) -> Person? {

@@ -26,7 +26,9 @@ extension EventStore: RuntimeJournal where Record == DomainEvent, Snapshot == Bo
 /// fsync, and only once they are on disk applies them to `state`, which the workers act on.
 /// A snapshot is written from that loop, between batches, so it covers exactly the journal.
 actor BotRuntime {
-    let core: BotCore
+    /// Changed only by `reload`, which decides its first input with the new core before anything
+    /// else can run: no input is ever decided half with one roster and half with another.
+    private(set) var core: BotCore
     private let journal: any RuntimeJournal
     private let clock: @Sendable () -> Date
     private let logger: Logger
@@ -86,6 +88,33 @@ actor BotRuntime {
             }
         }
         return events
+    }
+
+    /// Carries on with a new configuration, roster and dialogs (a reload): from the next input on
+    /// every decision is the new core's. The pairs the new roster dropped end kindly, people the
+    /// roster added or made coordinators are no longer strangers in the coordinators' room, and
+    /// the change is returned for the log. The swap and the decision about it happen with no
+    /// suspension in between; `process` only awaits once the decision is made.
+    @discardableResult
+    func reload(_ newCore: BotCore) async throws -> RosterChange {
+        if let failure { throw failure }
+        let change = RosterChange(from: core.configuration.roster, to: newCore.configuration.roster)
+        core = newCore
+        let allowed = coordinatorsRoomAllowed
+        let wasSafe = coordinatorsRoomStrangers.isEmpty
+        coordinatorsRoomStrangers.subtract(allowed)
+        if coordinatorsRoomStrangers.isEmpty && !wasSafe { for waker in wakers { waker.yield() } }
+        try await process(.reloaded(removedPairs: change.removedPairs))
+        return change
+    }
+
+    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
+    var coordinatorsRoomAllowed: Set<String> { core.configuration.coordinatorsRoomAllowed }
+
+    /// Whose texts the semantic layer reads: mentors and mentees (coordinators discuss cases in
+    /// their own room). Follows a reload, so a person added then is screened from their first word.
+    var screenedSenders: Set<String> {
+        Set(core.configuration.roster.people.filter { $0.role != .coordinator }.map(\.matrixID))
     }
 
     /// The one writer: takes everything decided so far, writes it with one fsync, applies it,
@@ -194,10 +223,11 @@ actor BotRuntime {
     /// membership events seen say.
     private(set) var coordinatorsRoomStrangers: Set<String> = []
 
-    /// From a member event in the coordinators' room: someone not allowed came in, or left.
+    /// From a member event in the coordinators' room (or the members list): someone not allowed
+    /// came in, or left.
     /// Returns true when the room just became unsafe or safe again.
-    func coordinatorsRoomMember(_ matrixID: String, isIn: Bool, allowed: Set<String>) -> Bool {
-        guard !allowed.contains(matrixID) else { return false }
+    func coordinatorsRoomMember(_ matrixID: String, isIn: Bool) -> Bool {
+        guard !coordinatorsRoomAllowed.contains(matrixID) else { return false }
         let wasSafe = coordinatorsRoomStrangers.isEmpty
         if isIn { coordinatorsRoomStrangers.insert(matrixID) } else { coordinatorsRoomStrangers.remove(matrixID) }
         if coordinatorsRoomStrangers.isEmpty && !wasSafe { for waker in wakers { waker.yield() } }

@@ -1,3 +1,4 @@
+import BotModel
 import Foundation
 import MatrixClient
 
@@ -42,4 +43,9 @@ public enum CoordinatorsRoomCheck {
             throw error
         }
     }
+}
+
+extension Configuration {
+    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
+    var coordinatorsRoomAllowed: Set<String> { Set(roster.coordinators.map(\.matrixID) + [bot.userID]) }
 }

@@ -43,7 +43,6 @@ public struct Daemon {
     }
 
     var configuration: Configuration { programme.configuration }
-    var coordinatorsRoomAllowed: Set<String> { Set(configuration.roster.coordinators.map(\.matrixID) + [configuration.bot.userID]) }
 
     public func run() async throws {
         // Before any instrument is made: one made earlier would stay the no-op kind.
@@ -57,7 +56,7 @@ public struct Daemon {
         }
         await reportEncryptedCoordinatorsRoom(client, known: state.coordinatorsRoomID)
         if let known = state.coordinatorsRoomID {
-            let strangers = try await CoordinatorsRoomCheck.strangers(in: known, client: client, allowed: coordinatorsRoomAllowed)
+            let strangers = try await CoordinatorsRoomCheck.strangers(in: known, client: client, allowed: configuration.coordinatorsRoomAllowed)
             if !strangers.isEmpty {
                 throw DaemonExit.coordinatorsRoom("\(strangers.count) people in the coordinators' room \(configuration.coordinatorsRoom) are not "
                     + "coordinators: \(CoordinatorsRoomCheck.strangersFix)")
@@ -82,13 +81,13 @@ public struct Daemon {
         let services: [any Service] = [
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
-            RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, coordinatorsRoomAllowed: coordinatorsRoomAllowed),
+            RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
             receipts,
-            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts,
-                       coordinatorsRoomAllowed: coordinatorsRoomAllowed),
+            SyncWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger, semantic: semantic, receipts: receipts),
             StopSignalService(watcher: stop, logger: logger),
-        ] + (reload.map { [ReloadSignalService(watcher: $0, logger: logger)] } ?? [])
+        ] + (reload.map { [ConfigurationReloader(watcher: $0, configurationFile: programme.configurationFile, runtime: runtime,
+                                                 client: client, logger: logger)] } ?? [])
             + (configuration.monitoringPort.map { [MonitoringService(port: $0, registry: Self.metricsRegistry, runtime: runtime, logger: logger)] } ?? [])
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services.map {
@@ -126,8 +125,7 @@ public struct Daemon {
             logger.info("semantic screening on", metadata: [
                 "examples": "\(screener.index.examples.count)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
             ])
-            let screened = configuration.roster.people.filter { $0.role != .coordinator }.map(\.matrixID)
-            return SemanticScreening(screener: screener, senders: Set(screened))
+            return SemanticScreening(screener: screener)
         } catch {
             logger.critical("SEMANTIC SCREENING IS OFF: danger is screened with the phrase lists only, which miss much of what people write. Fix: \(error)")
             return nil

@@ -15,6 +15,9 @@ enum BotMetrics {
     static let secondsSinceSync = Metrics.Gauge(label: "mentorbot_seconds_since_sync")
     static let openIncidents = Metrics.Gauge(label: "mentorbot_open_incidents")
     static func outboxDepth(_ priority: String) -> Metrics.Gauge { Metrics.Gauge(label: "mentorbot_outbox_depth", dimensions: [("priority", priority)]) }
+    static func reloads(succeeded: Bool) {
+        Metrics.Counter(label: "mentorbot_reloads_total", dimensions: [("result", succeeded ? "applied" : "refused")]).increment()
+    }
 }
 
 /// `/healthz` and `/metrics` on a loopback port. Ready means: a /sync answer was handled in the

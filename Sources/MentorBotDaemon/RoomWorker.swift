@@ -12,8 +12,6 @@ struct RoomWorker: Service {
     let runtime: BotRuntime
     let botUserID: String
     let logger: Logger
-    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
-    var coordinatorsRoomAllowed: Set<String> = []
 
     func run() async throws { try await untilShutdown { try await work() } }
 
@@ -83,14 +81,12 @@ struct RoomWorker: Service {
         do {
             let roomID = try await client.join(roomIdOrAlias: reference)
             // An alias someone else took first (a public room of theirs) must not get the alerts.
-            if !coordinatorsRoomAllowed.isEmpty {
-                for stranger in try await CoordinatorsRoomCheck.strangers(in: roomID, client: client, allowed: coordinatorsRoomAllowed) {
-                    _ = await runtime.coordinatorsRoomMember(stranger, isIn: true, allowed: coordinatorsRoomAllowed)
-                }
-                if await !runtime.coordinatorsRoomStrangers.isEmpty {
-                    logger.critical("COORDINATORS' ROOM HAS STRANGERS: nothing is posted there; \(CoordinatorsRoomCheck.strangersFix)",
-                                    metadata: ["room": "\(reference)"])
-                }
+            for stranger in try await CoordinatorsRoomCheck.strangers(in: roomID, client: client, allowed: await runtime.coordinatorsRoomAllowed) {
+                _ = await runtime.coordinatorsRoomMember(stranger, isIn: true)
+            }
+            if await !runtime.coordinatorsRoomStrangers.isEmpty {
+                logger.critical("COORDINATORS' ROOM HAS STRANGERS: nothing is posted there; \(CoordinatorsRoomCheck.strangersFix)",
+                                metadata: ["room": "\(reference)"])
             }
             return roomID
         } catch let error as MatrixError where error.isPermanent {

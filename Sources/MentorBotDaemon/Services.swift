@@ -66,25 +66,6 @@ struct StopSignalService: Service {
     }
 }
 
-/// SIGHUP must not end the daemon (systemd sends it for a reload, a terminal when it closes).
-/// Re-reading the configuration without a restart is not built yet: the signal is said in the
-/// log, with what to do, and the bot carries on unchanged.
-struct ReloadSignalService: Service {
-    let watcher: SignalWatcher
-    let logger: Logger
-
-    func run() async throws {
-        try await untilShutdown {
-            for await _ in watcher.arrivals {
-                logger.warning("""
-                    reload signal (SIGHUP) received: reloading is not supported yet; the bot carries on with the \
-                    configuration it started with. Restart it (systemctl restart mentorbot) to apply changes
-                    """)
-            }
-        }
-    }
-}
-
 /// Marks each handled message as read, so that a person sees their message arrived even when the
 /// answer takes a moment. Best effort: a receipt that fails is not retried beyond the client's own
 /// retries, and none is sent before the message's decision is on disk.

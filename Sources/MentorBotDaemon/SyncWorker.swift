@@ -15,13 +15,10 @@ struct SyncWorker: Service {
     let runtime: BotRuntime
     let botUserID: String
     let logger: Logger
-    /// The semantic layer of the screening, when its model is loaded, and whose messages it reads
-    /// (mentors and mentees: coordinators discuss cases in their own room).
+    /// The semantic layer of the screening, when its model is loaded.
     var semantic: SemanticScreening? = nil
     /// Where handled messages are marked read.
     var receipts: ReadReceipts? = nil
-    /// Who may be in the coordinators' room: the roster's coordinators and the bot.
-    var coordinatorsRoomAllowed: Set<String> = []
     static let pollTimeoutMs = 30_000
 
     func run() async throws { try await untilShutdown { try await poll() } }
@@ -54,8 +51,9 @@ struct SyncWorker: Service {
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             var inputs: [Input] = []
+            let screened = await runtime.screenedSenders
             for input in SyncInputs.inputs(from: response, botUserID: botUserID, includeTimelines: !isFirstSync) {
-                inputs.append(await semantic?.read(input) ?? input)
+                inputs.append(await semantic?.read(input, screened: screened) ?? input)
             }
             // The batch and its sync position are decided in order and written together, after
             // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
@@ -81,10 +79,10 @@ extension SyncWorker {
     /// Someone who is not a coordinator in the coordinators' room stops every post there until
     /// they are gone (the runtime holds the messages), and says so at the loudest level.
     func watchCoordinatorsRoom(_ response: SyncResponse) async {
-        guard !coordinatorsRoomAllowed.isEmpty, let roomID = await runtime.state.coordinatorsRoomID,
+        guard let roomID = await runtime.state.coordinatorsRoomID,
               let room = response.joinedRooms[roomID] else { return }
         for change in room.membershipChanges {
-            guard await runtime.coordinatorsRoomMember(change.matrixID, isIn: change.isIn, allowed: coordinatorsRoomAllowed) else { continue }
+            guard await runtime.coordinatorsRoomMember(change.matrixID, isIn: change.isIn) else { continue }
             if change.isIn {
                 logger.critical("COORDINATORS' ROOM HAS A STRANGER: nothing is posted there until they are gone; \(CoordinatorsRoomCheck.strangersFix)")
             } else {
@@ -168,12 +166,10 @@ enum SyncInputs {
 /// threads. Its cost per message is bounded (SemanticScreener reads at most a few windows).
 final class SemanticScreening: Sendable {
     private let screener: SemanticScreener
-    private let senders: Set<String>
     private let thread = DedicatedThread(name: "semantic-screening")
 
-    init(screener: SemanticScreener, senders: Set<String>) {
+    init(screener: SemanticScreener) {
         self.screener = screener
-        self.senders = senders
     }
 
     /// The engine starts worker threads of its own (OpenMP) from the thread that calls it, and they
@@ -188,8 +184,8 @@ final class SemanticScreening: Sendable {
     }
 
     /// The input with the semantic layer's reading attached, when it is a text from a screened sender.
-    func read(_ input: Input) async -> Input {
-        guard case .text(var text) = input, senders.contains(text.sender) else { return input }
+    func read(_ input: Input, screened: Set<String>) async -> Input {
+        guard case .text(var text) = input, screened.contains(text.sender) else { return input }
         let screener = self.screener, body = text.body
         text.semantic = try? await thread.run {
             // Before the engine's first call on this thread starts its workers (costs nothing after).

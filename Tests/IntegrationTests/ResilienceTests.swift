@@ -70,45 +70,54 @@ extension IntegrationSuite {
             let programme = try Programme(mentorLanguage: "en")
             defer { programme.process.kill(SIGKILL) }
             let (room, seen) = try await programme.startAndOpenMentorRoom()
-            func mentorbot(_ arguments: [String]) throws -> (Int32, String) {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: programme.process.binary)
-                process.arguments = arguments + ["--config", programme.process.configPath]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = output
-                process.standardInput = FileHandle.nullDevice
-                try process.run()
-                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (process.terminationStatus, text)
-            }
             let folder = programme.process.directory.appendingPathComponent("backup").path
-            let (backedUp, said) = try mentorbot(["backup", folder])
+            let (backedUp, said) = try programme.process.command(["backup", folder])
             #expect(backedUp == 0 && said.hasPrefix("OK: ") && said.contains("people"), "\(said)")
-            let (refused, why) = try mentorbot(["restore", folder, "--yes"])
+            let (refused, why) = try programme.process.command(["restore", folder, "--yes"])
             #expect(refused == 2 && why.contains("Stop it"), "\(why)")
             programme.process.kill(SIGTERM)
             #expect(await programme.process.waitForExit(timeout: 10) == 0)
-            let (restored, done) = try mentorbot(["restore", folder, "--yes"])
+            let (restored, done) = try programme.process.command(["restore", folder, "--yes"])
             #expect(restored == 0 && done.contains("OK: restored"), "\(done)")
             try programme.process.start()
             let replies = try await programme.exchange(programme.mentor, in: room, "help", replies: 1)
             #expect(replies == [shippedText.text("bot.help", in: "en")], "the bot carries on from the backup (seen \(seen))")
         }
 
-        /// Issue 13: systemd's reload (SIGHUP) ended the daemon. It now carries on, and says that
-        /// reloading is not supported yet.
-        @Test func aReloadSignalDoesNotEndTheDaemon() async throws {
+        /// Issue 13: adding a pair meant editing YAML and restarting, and SIGHUP ended the daemon.
+        /// Now `mentorbot reload` checks the file and signals the bot, which greets the new mentee and
+        /// plans the new pair without a restart; a broken file is refused by the command, and by the
+        /// bot when signalled directly, while the bot carries on.
+        @Test func aReloadAddsAPairWithoutARestartAndABrokenFileIsRefused() async throws {
             let programme = try Programme(mentorLanguage: "en")
             defer { programme.process.kill(SIGKILL) }
             let (room, seen) = try await programme.startAndOpenMentorRoom()
+            let original = try String(contentsOfFile: programme.process.configPath, encoding: .utf8)
+
+            try original.replacingOccurrences(of: "time_zone: Europe/Brussels", with: "time_zone: Mars/Olympus")
+                .write(toFile: programme.process.configPath, atomically: true, encoding: .utf8)
+            let (refused, report) = try programme.process.command(["reload"])
+            #expect(refused == 2 && report.contains("time_zone") && report.contains("nothing was sent"), "\(report)")
             programme.process.kill(SIGHUP)
-            try await Task.sleep(nanoseconds: 1_000_000_000)
+            _ = try await programme.process.waitForLog("RELOAD REFUSED")
+            #expect(programme.process.stderr.contains("programme.time_zone"), "the same report as mentorbot check")
+            #expect(try await programme.exchange(programme.mentor, in: room, "help", replies: 1) == [shippedText.text("bot.help", in: "en")],
+                    "the bot carries on (seen \(seen))")
+
+            let newcomer = ChatParticipant(try programme.homeserver.register("mentee2"), homeserver: programme.homeserver)
+            let added = original
+                .replacingOccurrences(of: "  pairs:\n", with: "  pairs:\n    - {id: P-002, mentor: M1, mentee: E2, start: \"2026-12-01\"}\n")
+                .replacingOccurrences(of: "  mentees:\n", with: "  mentees:\n    - {id: E2, matrix_id: \"\(newcomer.account.userID)\", language: de}\n")
+            try added.write(toFile: programme.process.configPath, atomically: true, encoding: .utf8)
+            let (status, said) = try programme.process.command(["reload"])
+            #expect(status == 0 && said.contains("OK: "), "\(said)")
+            let applied = try await programme.process.waitForLog("reload applied")
+            #expect(applied.contains("pairs_added=P-002") && applied.contains("people_added=E2"), "\(applied)")
+            let newRoom = try await newcomer.acceptInvite(from: programme.bot.userID)
+            let greeting = try await newcomer.waitForMessages(from: programme.bot.userID, in: newRoom, count: 1)
+            #expect(greeting.first == shippedText.text("bot.greeting.mentee", in: "de"))
             #expect(programme.process.isRunning)
-            #expect(programme.process.stderr.contains("reload signal (SIGHUP) received"))
-            let replies = try await programme.exchange(programme.mentor, in: room, "help", replies: 1)
-            #expect(replies == [shippedText.text("bot.help", in: "en")], "seen \(seen)")
+            #expect(programme.process.journal.contains("P-002"), "the new pair's routine is planned")
         }
 
         @Test func sigtermStopsTheDaemonCleanlyWithinFiveSeconds() async throws {

@@ -166,6 +166,62 @@ struct SerialDecisionTests {
         #expect(onDisk == (await runtime.state))
         #expect(onDisk.outbox.isEmpty)
     }
+
+    @Test("reloads racing texts and each other, with writing slowed down: new people greeted once, a dropped pair closed once, disk equals memory")
+    func reloadsRacingInputsAgainstASlowStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let full = Self.configuration(dataDirectory: directory.path)
+        // Before: pairs 16-20 and their people are not in the roster yet. After: they are, and P-001 is gone.
+        var before = full
+        before.roster.pairs.removeLast(5)
+        before.roster.people.removeAll { person in (16...20).contains { person.id == "M\($0)" || person.id == "E\($0)" } }
+        var after = full
+        after.roster.pairs.removeFirst()
+        let library = try DialogLibrary.load(directory: Self.repoRoot.appendingPathComponent("Dialogs"))
+        let screener = try Screener.load(directory: Self.repoRoot.appendingPathComponent("Dialogs/safety"))
+        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        let journal = SlowJournal(store: store, delay: .milliseconds(15))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let runtime = BotRuntime(core: BotCore(configuration: before, library: library, screener: screener),
+                                 journal: journal, state: BotState(), replayed: 0, snapshotEvery: 7,
+                                 clock: { start }, logger: Logger(label: "test"))
+        try await runtime.process(.started)
+        for request in await runtime.pendingRoomRequests() {
+            if case .createDirectRoom(let who) = request.action {
+                try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
+            }
+        }
+        let newCore = BotCore(configuration: after, library: library, screener: screener)
+        let everyone = full.roster.people.filter { $0.role != .coordinator }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<3 { group.addTask { try await runtime.reload(newCore) } }
+            for (index, person) in everyone.enumerated() {
+                group.addTask {
+                    try await runtime.process(.text(InboundText(eventID: "$race-\(index)", roomID: "!dm-\(person.matrixID)",
+                                                                sender: person.matrixID, body: "hello", sentAt: start)))
+                }
+            }
+            for _ in 0..<5 { group.addTask { try await runtime.process(.tick) } }
+            try await group.waitForAll()
+        }
+        await runtime.finish()
+
+        let events = await journal.appended
+        for index in 16...20 {
+            for who in ["@mentor\(index):test", "@mentee\(index):test"] {
+                let greetings = events.filter { $0 == .greeted(matrixID: who) }.count
+                #expect(greetings == 1, "\(who) greeted \(greetings) times")
+            }
+        }
+        let closings = events.filter { if case .pairClosed(let pairID, _, _) = $0 { pairID == "P-001" } else { false } }
+        #expect(closings.count == 1, "P-001 closed \(closings.count) times")
+        let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        var onDisk = recovered.snapshot ?? BotState()
+        for event in recovered.records { onDisk.apply(event) }
+        await reopened.close()
+        #expect(onDisk == (await runtime.state))
+    }
 }
 
 /// Plays the outbox worker: takes a queued message nobody else is sending and reports it delivered.

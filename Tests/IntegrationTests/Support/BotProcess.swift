@@ -111,6 +111,33 @@ final class BotProcess: @unchecked Sendable {
     }
 
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for a log line of the running bot that contains `text`, and returns it.
+    func waitForLog(_ text: String, timeout: Double = 30) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stderr.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        throw TimedOut(what: "a log line with \"\(text)\" within \(Int(timeout)) s")
+    }
+
+    struct TimedOut: Error { var what: String }
+
+    /// Runs another `mentorbot` command on this bot's configuration; its status and output.
+    func command(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments + ["--config", configPath]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
     var isRunning: Bool { process?.isRunning == true }
 
     /// All journal lines, for checking what the store holds.
