@@ -21,7 +21,7 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
     private let lane = DedicatedThread(name: "event-store")
     private let journal: JournalFile
     private var nextSequence: Int
-    private var pending: [(data: Data, waiter: CheckedContinuation<Void, Error>)] = []
+    private var pending: [(data: Data, firstSequence: Int, count: Int, waiter: CheckedContinuation<Void, Error>)] = []
     private var flushing = false
     private var drainWaiters: [CheckedContinuation<Void, Never>] = []
     private var isClosed = false
@@ -78,14 +78,14 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
         guard !isClosed else { throw StoreError.closed }
         guard !records.isEmpty else { return }
         var data = Data()
+        let firstSequence = nextSequence
         for record in records {
             data.append(JournalChecksum.seal(try JSONEncoder.store.encode(Line(seq: nextSequence, record: record))))
             data.append(0x0A)
             nextSequence += 1
         }
-        appendedRecords += records.count
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, Error>) in
-            pending.append((data, waiter))
+            pending.append((data, firstSequence, records.count, waiter))
             if !flushing {
                 flushing = true
                 Task { await self.flush() }
@@ -103,9 +103,17 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
             do {
                 try await lane.run { try journal.appendAndSync(data) }
                 journalSyncs += 1
+                appendedRecords += batch.reduce(0) { $0 + $1.count }
                 for entry in batch { entry.waiter.resume() }
             } catch {
-                for entry in batch { entry.waiter.resume(throwing: error) }
+                // Nothing of the batch is in the file (JournalFile cuts a failed write back off),
+                // and appends that came meanwhile would follow a gap: they fail too, and every
+                // sequence number from the batch on is given back. The caller may append the
+                // same records again (after a full disk has room again).
+                let failed = batch + pending
+                pending.removeAll()
+                nextSequence = batch[0].firstSequence
+                for entry in failed { entry.waiter.resume(throwing: error) }
             }
         }
         flushing = false

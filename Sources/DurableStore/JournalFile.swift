@@ -18,9 +18,18 @@ final class JournalFile: @unchecked Sendable {
         }
     }
 
+    /// All or nothing: a write or fsync that fails (a full disk) is cut back off, so the file
+    /// ends with whole lines and a later append does not follow half a line.
     func appendAndSync(_ data: Data) throws {
-        try FileIO.writeAll(fd, data, path: path)
-        try FileIO.fsync(fd, path: path)
+        var info = stat()
+        try FileIO.check(fstat(fd, &info), "stat", path)
+        do {
+            try FileIO.writeAll(fd, data, path: path)
+            try FileIO.fsync(fd, path: path)
+        } catch {
+            if ftruncate(fd, info.st_size) == 0 { _ = Glibc.fsync(fd) }
+            throw error
+        }
     }
 
     func truncate() throws {

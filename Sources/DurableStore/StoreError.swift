@@ -14,6 +14,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A file of the store is a symbolic link, a FIFO, a device or a directory.
     case notAPlainFile(path: String, kind: String)
 
+    /// The disk (or the user's quota) is full: a write failed whole and may be tried again once
+    /// there is room; nothing else is wrong with the store.
+    public var isDiskFull: Bool {
+        if case .io(_, _, let code) = self { return code == ENOSPC || code == EDQUOT }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .notAPlainFile(let path, let kind):

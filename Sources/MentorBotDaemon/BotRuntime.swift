@@ -44,6 +44,10 @@ actor BotRuntime {
     private var failure: Error?
     private var isFinished = false
     private var eventsSinceSnapshot = 0
+    /// Since when writing waits for room on a full disk (said once in the log; not ready in /healthz).
+    private var diskFullSince: Date?
+    /// How often a write is tried again on a full disk.
+    static let diskFullRetry: Duration = .seconds(1)
     /// A snapshot after this many events keeps start-up replay short.
     private let snapshotEvery: Int
     private var wakers: [AsyncStream<Void>.Continuation] = []
@@ -129,6 +133,12 @@ actor BotRuntime {
                 let started = DispatchTime.now().uptimeNanoseconds
                 try await journal.append(events)
                 BotMetrics.journalWrite.recordNanoseconds(Int64(DispatchTime.now().uptimeNanoseconds - started))
+                if let since = diskFullSince {
+                    diskFullSince = nil
+                    logger.notice("there is room on the disk again: the bot carries on", metadata: [
+                        "waited_s": "\(Int(Date().timeIntervalSince(since)))", "events": "\(events.count)",
+                    ])
+                }
                 for event in events { state.apply(event) }
                 eventsSinceSnapshot += events.count
                 for entry in batch { entry.waiter.resume() }
@@ -143,6 +153,19 @@ actor BotRuntime {
                         logger.error("could not write a snapshot", metadata: ["error": "\(error)"])
                     }
                 }
+            } catch let error as StoreError where error.isDiskFull && !isFinished {
+                // Nothing of the batch was written and nothing of it was acted on: it waits, in
+                // order, ahead of what is decided meanwhile, and is written once there is room.
+                // The workers act only on what is on disk, so the bot confirms nothing until then.
+                uncommitted.insert(contentsOf: batch, at: 0)
+                if diskFullSince == nil {
+                    diskFullSince = Date()
+                    logger.critical("""
+                        DISK FULL: the bot cannot write its data, so it sends and confirms nothing until there is room \
+                        again; nothing it confirmed is lost. Free space in the data directory
+                        """, metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: Self.diskFullRetry)
             } catch {
                 failure = failure ?? error
                 for entry in batch { entry.waiter.resume(throwing: error) }
@@ -208,6 +231,8 @@ actor BotRuntime {
 
     struct Health: Sendable {
         var secondsSinceSync: Double?
+        /// Writing waits for room on a full disk.
+        var diskFull: Bool
         var openIncidents: Int
         var outboxDepth: [String: Int]
     }
@@ -215,7 +240,7 @@ actor BotRuntime {
     func health() -> Health {
         var depth = ["safety": 0, "routine": 0]
         for message in state.outbox { depth[message.priority.rawValue, default: 0] += 1 }
-        return Health(secondsSinceSync: failure == nil ? lastSyncAt.map { Date().timeIntervalSince($0) } : nil,
+        return Health(secondsSinceSync: failure == nil ? lastSyncAt.map { Date().timeIntervalSince($0) } : nil, diskFull: diskFullSince != nil,
                       openIncidents: state.incidents.filter { $0.status != .resolved }.count, outboxDepth: depth)
     }
 

@@ -21,7 +21,8 @@ enum BotMetrics {
 }
 
 /// `/healthz` and `/metrics` on a loopback port. Ready means: a /sync answer was handled in the
-/// last 90 seconds and the runtime is writing (a failed write stops the daemon).
+/// last 90 seconds and the runtime is writing (a failed write stops the daemon; a full disk
+/// makes it wait).
 struct MonitoringService: Service {
     let port: Int
     let registry: PrometheusCollectorRegistry
@@ -35,8 +36,10 @@ struct MonitoringService: Service {
         router.get("healthz") { _, _ -> Response in
             let health = await runtime.health()
             BotMetrics.secondsSinceSync.record(health.secondsSinceSync ?? -1)
-            let ready = health.secondsSinceSync.map { $0 < Self.stale } == true
-            let text = ready ? "ready\n" : "not ready: \(health.secondsSinceSync.map { "last sync \(Int($0)) s ago" } ?? "not synced yet")\n"
+            let ready = health.secondsSinceSync.map { $0 < Self.stale } == true && !health.diskFull
+            let text = ready ? "ready\n"
+                : health.diskFull ? "not ready: the disk is full, nothing can be written\n"
+                : "not ready: \(health.secondsSinceSync.map { "last sync \(Int($0)) s ago" } ?? "not synced yet")\n"
             return Response(status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "text/plain"],
                              body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }

@@ -1,0 +1,121 @@
+import BotModel
+import Dialogs
+import DurableStore
+import Foundation
+import Logging
+@testable import MentorBotCore
+@testable import MentorBotDaemon
+import Safeguarding
+import Testing
+
+/// Issue 13: a full disk. The data directory is a real, small tmpfs filled up on purpose: the
+/// runtime stops confirming (inputs wait, /healthz says so), loses nothing, and carries on when
+/// there is room again; the store on disk then opens and equals what the runtime holds.
+@Suite struct FullDiskTests {
+    /// A 512 KB tmpfs mounted for the test (needs root, as in CI; elsewhere the test fails and says so).
+    final class SmallDisk {
+        let mountPoint: URL
+        init() throws {
+            mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("fulldisk-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+            let mount = Process()
+            mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+            mount.arguments = ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mountPoint.path]
+            try mount.run()
+            mount.waitUntilExit()
+            guard mount.terminationStatus == 0 else {
+                throw Failure(reason: "mounting a 512 KB tmpfs at \(mountPoint.path) failed (it needs root: run the tests as root, as CI does)")
+            }
+        }
+        struct Failure: Error, CustomStringConvertible { var reason: String; var description: String { reason } }
+
+        /// Fills what is left with a file, and returns it (remove it to make room again).
+        func fill() -> URL {
+            let filler = mountPoint.appendingPathComponent("filler")
+            let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            let chunk = [UInt8](repeating: 0x41, count: 4096)
+            while write(fd, chunk, chunk.count) > 0 {}
+            // The last few bytes too, so that even a short journal line cannot fit.
+            while write(fd, chunk, 1) > 0 {}
+            close(fd)
+            return filler
+        }
+
+        deinit {
+            let unmount = Process()
+            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            unmount.arguments = [mountPoint.path]
+            try? unmount.run()
+            unmount.waitUntilExit()
+            try? FileManager.default.removeItem(at: mountPoint)
+        }
+    }
+
+    @Test func onAFullDiskNothingIsConfirmedOrLostAndTheBotCarriesOnWhenThereIsRoom() async throws {
+        let disk = try SmallDisk()
+        let directory = disk.mountPoint.appendingPathComponent("data")
+        let configuration = SerialDecisionTests.configuration(dataDirectory: directory.path)
+        let library = try DialogLibrary.load(directory: SerialDecisionTests.repoRoot.appendingPathComponent("Dialogs"))
+        let screener = try Screener.load(directory: SerialDecisionTests.repoRoot.appendingPathComponent("Dialogs/safety"))
+        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: library, screener: screener),
+                                 journal: store, state: BotState(), replayed: 0, snapshotEvery: 100_000,
+                                 clock: { start }, logger: Logger(label: "test"))
+        try await runtime.process(.started)
+        for request in await runtime.pendingRoomRequests() {
+            if case .createDirectRoom(let who) = request.action {
+                try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
+            }
+        }
+        let confirmedBefore = await runtime.state
+
+        let filler = disk.fill()
+        let people = configuration.roster.people.filter { $0.role != .coordinator }
+        let writers = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, person) in people.enumerated() {
+                    group.addTask {
+                        try await runtime.process(.text(InboundText(eventID: "$full-\(index)", roomID: "!dm-\(person.matrixID)",
+                                                                    sender: person.matrixID, body: index % 7 == 0 ? "sos" : "help",
+                                                                    sentAt: start)))
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        try await Task.sleep(for: .seconds(2))
+        #expect(await runtime.health().diskFull, "the runtime says it cannot write")
+        // (A batch small enough for the journal's last, partly used page may still have gone in.)
+        let waiting = await runtime.state
+        #expect(waiting.outbox.count < confirmedBefore.outbox.count + people.count,
+                "what cannot be written is not confirmed: its replies are not queued for sending")
+
+        // A little room (two pages): a batch bigger than that is written in part before the
+        // disk is full again. The part must not stay in the journal.
+        let size = try FileManager.default.attributesOfItem(atPath: filler.path)[.size] as! Int
+        #expect(truncate(filler.path, off_t(size - 8_192)) == 0)
+        try await Task.sleep(for: .seconds(2))
+        #expect(await runtime.health().diskFull, "the batch does not fit in two pages")
+
+        try FileManager.default.removeItem(at: filler)
+        try await writers.value
+        #expect(await !runtime.health().diskFull)
+        let after = await runtime.state
+        #expect(people.allSatisfy { after.hasHandled("$full-\(people.firstIndex(of: $0)!)") }, "every input was written once there was room")
+        #expect(after.incidents.count == (people.count + 6) / 7)
+        // The journal as a crash would leave it (the final snapshot of finish() would replace it):
+        // copied elsewhere and opened, it holds whole lines only and exactly what the runtime holds.
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("fulldisk-copy-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: copy) }
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("journal.jsonl"), to: copy.appendingPathComponent("journal.jsonl"))
+        await runtime.finish()
+        let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: copy)
+        var onDisk = recovered.snapshot ?? BotState()
+        for event in recovered.records { onDisk.apply(event) }
+        await reopened.close()
+        #expect(recovered.repairs.isEmpty, "no torn or half-written line was left: \(recovered.repairs)")
+        #expect(onDisk == after)
+    }
+}
