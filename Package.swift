@@ -86,12 +86,18 @@ let package = Package(
             dependencies: ["Safeguarding", "MentorBotDaemon"],
             path: "bench/Screening"
         ),
+        // libFuzzer targets for the parsers of outside input (scripts/fuzz.sh).
+        .executableTarget(
+            name: "mentorbot-fuzz",
+            dependencies: ["MatrixClient", "ConfigurationLoading", "Dialogs", "Safeguarding", "StrictYAML", "BotModel"],
+            path: "Tests/Fuzz"
+        ),
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         // HeldOut holds the held-out screening messages, read from disk by the tests (never tuned on).
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"], exclude: ["HeldOut"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal", "MentorBotDaemon"]),
         // The runtime and the workers, against the real store on disk, without a homeserver.
         .testTarget(
             name: "MentorBotDaemonTests",
