@@ -74,11 +74,15 @@ public struct BotState: Codable, Sendable, Equatable {
     /// were skipped, so that a restart does not plan them again.
     public internal(set) var finishedOnce: Set<ScheduledJob.Kind> = []
 
+    /// Exports and erasures of people's data: who, whose, when (`mentorbot audit`).
+    public internal(set) var audit: [AuditEntry] = []
+
     /// The next job due, if any.
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
         case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries, roomsAwaitingVerdict
+        case audit
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -110,6 +114,7 @@ public struct BotState: Codable, Sendable, Equatable {
         closedPairs = try c.decodeIfPresent([String: Date].self, forKey: .closedPairs) ?? [:]
         worries = try c.decodeIfPresent([Worry].self, forKey: .worries) ?? []
         roomsAwaitingVerdict = try c.decodeIfPresent([String: String].self, forKey: .roomsAwaitingVerdict) ?? [:]
+        audit = try c.decodeIfPresent([AuditEntry].self, forKey: .audit) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         // Ids are made by adding one: a damaged or forged value near Int.max would overflow.
         guard (1...1_000_000_000_000_000).contains(nextSequence) else {
@@ -218,6 +223,8 @@ public struct BotState: Codable, Sendable, Equatable {
         case .answersRecorded(let record):
             records.append(record)
             nextSequence += 1
+        case .audited(let entry):
+            audit.append(entry)
         case .consentRecorded(let matrixID, let consents, _):
             people[matrixID, default: PersonState()].consents = consents
         case .dialogPaused(let matrixID, let progress):

@@ -75,6 +75,29 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     /// Quiet hours or the daily limit hold a routine message back: same job, later.
     case jobDeferred(jobID: String, until: Date)
     case jobFinished(jobID: String, outcome: JobOutcome, at: Date)
+    /// An operator or coordinator action on people's data (an export, an erasure), for the audit log.
+    case audited(AuditEntry)
+}
+
+/// Who did what to whose data, when: never the data itself.
+public struct AuditEntry: Codable, Sendable, Equatable {
+    /// "export", "erase".
+    public var action: String
+    /// The roster id or reference acted on.
+    public var subject: String
+    /// The coordinator's roster id, or the operator's account on the machine.
+    public var by: String
+    public var at: Date
+    /// Counts, never content ("12 answers, 1 incident").
+    public var detail: String?
+
+    public init(action: String, subject: String, by: String, at: Date, detail: String? = nil) {
+        self.action = action
+        self.subject = subject
+        self.by = by
+        self.at = at
+        self.detail = detail
+    }
 }
 
 public enum DialogEndReason: String, Codable, Sendable {

@@ -58,7 +58,11 @@ public actor EventStore<Record: Codable & Sendable, Snapshot: SegmentedSnapshot 
             if let torn = scan.tornLine {
                 repairs.append("dropped a torn last line at \(paths.journal):\(torn) (a write cut short by a crash)")
             }
-            let journal = try JournalFile(path: paths.journal, truncateTo: scan.validLength, lock: lock)
+            // A journal the snapshot covers entirely (a crash after a snapshot's rename, before
+            // the journal was emptied) is emptied now: its lines may hold erased data.
+            let keep = scan.lines.isEmpty ? 0 : scan.validLength
+            if keep < scan.validLength { repairs.append("emptied a journal that the snapshot already covers") }
+            let journal = try JournalFile(path: paths.journal, truncateTo: keep, lock: lock)
             try FileIO.fsyncDirectory(paths.directory)
             let last = max(snapshot?.lastSequence ?? 0, scan.lastSequence)
             guard last < largestSequence else {

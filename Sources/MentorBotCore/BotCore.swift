@@ -32,6 +32,7 @@ public struct BotCore: Sendable {
         "coordinator.pairs.line", "coordinator.pairs.none", "coordinator.pairs.paused", "coordinator.pairs.ended",
         "status.open", "status.acknowledged", "status.resolved", "status.inProgress", "status.referred",
         "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.ask", "coordinator.inbox.worry", "coordinator.worry_seen",
+        "bot.erase.requested", "summary.erase_request", "option.area.data_erasure",
         "bot.room.encrypted", "bot.room.moved", "bot.room.group", "bot.edit.kept", "coordinator.encrypted_room", "bot.safety.acknowledged", "bot.incident.backup",
         "bot.support.inProgress", "bot.support.referred", "bot.support.resolved",
         "severity.urgent", "severity.high", "summary.field.what",
@@ -51,7 +52,7 @@ public struct BotCore: Sendable {
     /// coordinators' command words. `mentorbot check` insists the English catalog has each; the
     /// catalog check then requires every meaning of English in every language.
     public static var applicationWords: [String] {
-        ["safety", "stop", "start", "help", "person", "later", "continue", "language"] + coordinatorCommands.map(\.meaning)
+        ["safety", "stop", "start", "help", "person", "erase", "later", "continue", "language"] + coordinatorCommands.map(\.meaning)
     }
     /// Dialogs the core starts by id (the others start from a word or a menu, as their scripts say).
     static var applicationDialogs: [String] {
@@ -156,7 +157,8 @@ public struct BotCore: Sendable {
             if decision.state.outbox.contains(where: { $0.target == .person(matrixID: person.matrixID) }) {
                 ensureDirectRoom(for: person, &decision)
             }
-            if !known.greeted && !known.stopped {
+            // Someone whose data was erased is not greeted as a newcomer while still on the roster.
+            if !known.greeted && !known.stopped && !decision.state.wasErased(person.id) {
                 say(Prompt(key: "bot.greeting.\(person.role.rawValue)"), to: person, &decision)
                 decision.record(.greeted(matrixID: person.matrixID))
                 // Onboarding comes first: nothing else runs for a person until they have answered it.
@@ -178,6 +180,18 @@ public struct BotCore: Sendable {
             }
         }
         start(&decision, now: now)
+    }
+
+    /// "delete my data": the person is told what will happen, and the coordinators get a ticket
+    /// in their inbox; they check with the person, then erase (`mentorbot person erase`).
+    private func requestErasure(for person: Person, at sentAt: Date, now: Date, _ decision: inout Decision) {
+        let reference = decision.state.nextReference(.ticket)
+        decision.record(.ticketOpened(SupportTicket(
+            reference: reference, personID: person.id, pairIDs: roster.pairs(of: person).map(\.id), area: "data_erasure",
+            urgency: "soon", forWhom: "me", description: "", status: .open, openedAt: sentAt)))
+        tellCoordinators(key: "summary.erase_request", about: person, extra: ["reference": reference, "person": person.id], &decision)
+        say(Prompt(key: "bot.erase.requested", parameters: ["reference": reference]), to: person, &decision)
+        repeatQuestion(of: person, intro: "bot.help.dialog", now: now, &decision)
     }
 
     func request(_ action: RoomRequest.Action, _ decision: inout Decision) {
@@ -245,6 +259,12 @@ public struct BotCore: Sendable {
         // wherever "sos" stands as a word in what they wrote.
         if SafetyWord.appears(in: text.body) || localizer.matchesInAnyLanguage(words, meaning: "safety") {
             raiseIncident(for: person, category: .safetyWord, phrase: nil, askIfSafe: false, at: text.sentAt, &decision)
+            return
+        }
+        // A request to delete one's data, in the words the catalog lists, is that and nothing
+        // else (the semantic layer took "delete my data" for papers being taken).
+        if means("erase") {
+            requestErasure(for: person, at: text.sentAt, now: now, &decision)
             return
         }
         // Danger and distress in any words, any language, any state. Sure: an incident at once,

@@ -1,0 +1,112 @@
+import BotModel
+import Dialogs
+import DurableStore
+import Foundation
+@testable import MentorBotCore
+@testable import MentorBotDaemon
+import Testing
+
+/// Issue 14: a person's data on request, and an erasure that leaves none of it in any file.
+@Suite struct PersonalDataTests {
+    static let mentee = CoreFixture.configuration.roster.person(id: "E1")!
+    static let freeText = "my landlord Walid keeps my passport"
+
+    /// The fixture's programme after a few weeks: both onboarded, the mentee asked for support in
+    /// their own words, wrote "sos", planned a meeting and answered a check-in; the mentor logged
+    /// something too.
+    static func livedIn() -> CoreFixture {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.say("sos", from: CoreFixture.mentee)
+        let at = fixture.now
+        for event: DomainEvent in [
+            .ticketOpened(SupportTicket(reference: "S-1", personID: "E1", pairIDs: ["P-001"], area: "housing", urgency: "soon",
+                                        forWhom: "me", description: freeText, status: .open, openedAt: at)),
+            .meetingSaved(Meeting(id: "m1", pairID: "P-001", plannedBy: "E1", startsAt: at + 86_400, timeZone: "Europe/Brussels",
+                                  place: "the library on Rue Haute", form: "in_person", status: .confirmed)),
+            .answersRecorded(AnswerRecord(id: "r1", dialogID: "mentee_checkin", personID: "E1", role: "mentee", pairIDs: ["P-001"],
+                                          answers: ["satisfaction": .choice("3"), "needs": .text(freeText)], completedAt: at)),
+            .answersRecorded(AnswerRecord(id: "r2", dialogID: "mentor_checkin", personID: "M1", role: "mentor", pairIDs: ["P-001"],
+                                          answers: ["satisfaction": .choice("4")], completedAt: at)),
+        ] { fixture.state.apply(event) }
+        return fixture
+    }
+
+    @Test func theExportHoldsEverythingAboutThePersonAndNothingOfOthers() {
+        let fixture = Self.livedIn()
+        let data = fixture.state.personalData(of: Self.mentee, pairIDs: ["P-001"], at: fixture.now)
+        #expect(data.person.matrixID == CoreFixture.mentee)
+        #expect(data.consents?["checkins"] == true && data.consentsGivenAt != nil)
+        #expect(data.answers.map(\.id).contains("r1") && !data.answers.contains { $0.personID != "E1" })
+        #expect(data.supportRequests.map(\.reference) == ["S-1"])
+        #expect(data.incidents.count == 1 && data.meetingsPlanned.map(\.id) == ["m1"])
+        #expect(data.directRoomID == "!dm-\(CoreFixture.mentee)")
+        let text = DataRights.readableText(data)
+        #expect(text.contains(Self.freeText) && text.contains("the library on Rue Haute"))
+    }
+
+    @Test func anErasedPersonLeavesNoTraceInTheStateAndOthersKeepTheirs() throws {
+        var fixture = Self.livedIn()
+        let mentorBefore = fixture.state.records.filter { $0.personID == "M1" }
+        let erasure = fixture.state.erase(Self.mentee)
+        #expect(erasure.supportRequests == 1 && erasure.incidents == 1 && erasure.meetings == 1)
+        let encoded = String(decoding: try JSONEncoder().encode(fixture.state), as: UTF8.self)
+        for trace in [CoreFixture.mentee, "!dm-\(CoreFixture.mentee)", Self.freeText, "Rue Haute", "\"E1\""] {
+            #expect(!encoded.contains(trace), "\(trace) is still in the state")
+        }
+        // They agreed to anonymous figures: the check-in's choice stays, with no person, no pair, no words.
+        let anonymous = fixture.state.records.filter { $0.personID.isEmpty }
+        #expect(anonymous.map(\.answers) == [["satisfaction": .choice("3")]] && anonymous.allSatisfy { $0.pairIDs.isEmpty })
+        #expect(fixture.state.records.filter { $0.personID == "M1" } == mentorBefore)
+        #expect(fixture.state.person(CoreFixture.mentor).greeted)
+    }
+
+    @Test func withoutConsentToFiguresNothingOfTheirAnswersIsKept() {
+        var fixture = Self.livedIn()
+        fixture.state.apply(.consentRecorded(matrixID: CoreFixture.mentee, consents: ["checkins": true, "meetings": true, "evaluation": false],
+                                             at: fixture.now))
+        let erasure = fixture.state.erase(Self.mentee)
+        #expect(erasure.answersKeptAnonymous == 0 && !fixture.state.records.contains { $0.personID.isEmpty })
+    }
+
+    @Test func anErasedPersonStillOnTheRosterIsNotGreetedAgain() {
+        var fixture = Self.livedIn()
+        _ = fixture.state.erase(Self.mentee)
+        fixture.state.apply(.audited(AuditEntry(action: "erase", subject: "E1", by: "test", at: fixture.now)))
+        let sent = fixture.handle(.started)
+        #expect(!sent.contains(.greeted(matrixID: CoreFixture.mentee)))
+    }
+
+    /// On a real disk: after `DataRights.erase` no file in the data directory holds the person's
+    /// Matrix id, room id or words, the audit log says who erased whom, and the store opens
+    /// to the erased state.
+    @Test func erasureOnDiskLeavesNoFileWithTheirDataAndIsAudited() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erase-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixture = Self.livedIn()
+        do {
+            // The store as the daemon leaves it: an older snapshot and a journal after it.
+            let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+            try await store.writeSnapshot(fixture.state)
+            try await store.append([.messageQueued(OutboxMessage(transactionID: "t-late", target: .person(matrixID: CoreFixture.mentee), kind: .text,
+                                                                 body: Self.freeText))])
+            await store.close()
+        }
+        let exported = try await DataRights.export(Self.mentee, pairIDs: ["P-001"], dataDirectory: directory, by: "alice")
+        #expect(exported.messagesWaiting.map(\.transactionID) == ["t-late"])
+        let erasure = try await DataRights.erase(Self.mentee, dataDirectory: directory, by: "alice")
+        #expect(erasure.messages >= 1)
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = String(decoding: try Data(contentsOf: directory.appendingPathComponent(file)), as: UTF8.self)
+            for trace in [CoreFixture.mentee, "!dm-\(CoreFixture.mentee)", Self.freeText, "Rue Haute"] {
+                #expect(!bytes.contains(trace), "\(file) still holds \(trace)")
+            }
+        }
+        let log = try await DataRights.auditLog(dataDirectory: directory)
+        #expect(log.map(\.action).suffix(2) == ["export", "erase"] && log.last?.by == "alice" && log.last?.subject == "E1")
+        let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        await store.close()
+        #expect(recovered.snapshot?.person(CoreFixture.mentor).greeted == true)
+        #expect(recovered.snapshot?.people[CoreFixture.mentee] == nil)
+    }
+}
