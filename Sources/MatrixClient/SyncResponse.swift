@@ -101,10 +101,14 @@ struct LossyEvents<Event: Decodable>: Decodable {
                 events.append(event)
             } else if let id = try? array.decode(IDOnly.self) {
                 skipped.append(id.event_id ?? "?")
-            } else {
-                // Not even an object: step over it whatever it is.
-                _ = try? array.decode(JSONValue.self)
+            } else if (try? array.decode(JSONValue.self)) != nil {
+                // Not even an object: stepped over, whatever it is.
                 skipped.append("?")
+            } else {
+                // Nothing can read it (a raw control character in a string, found by fuzzing),
+                // so the list cannot be stepped through past it: without this the loop never ended.
+                skipped.append("?")
+                break
             }
         }
     }

@@ -140,6 +140,7 @@ actor BotRuntime {
                     ])
                 }
                 for event in events { state.apply(event) }
+                recordMetrics(of: events)
                 eventsSinceSnapshot += events.count
                 for entry in batch { entry.waiter.resume() }
                 for waker in wakers { waker.yield() }
@@ -174,6 +175,20 @@ actor BotRuntime {
         committing = false
         for waiter in idleWaiters { waiter.resume() }
         idleWaiters.removeAll()
+    }
+
+    private func recordMetrics(of events: [DomainEvent]) {
+        for event in events {
+            if case .incidentAcknowledged(let reference, _, let at) = event, let incident = state.incident(reference) {
+                BotMetrics.timeToAcknowledge.recordSeconds(max(0, at.timeIntervalSince(incident.raisedAt)))
+            }
+        }
+    }
+
+    /// How overdue the next job is by the runtime's clock (0 when none is).
+    func schedulerLag() -> TimeInterval {
+        guard let due = state.nextJob?.dueAt else { return 0 }
+        return max(0, clock().timeIntervalSince(due))
     }
 
     /// Returns once everything decided so far is written (or has failed).

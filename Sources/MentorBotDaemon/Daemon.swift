@@ -46,7 +46,11 @@ public struct Daemon {
 
     public func run() async throws {
         // Before any instrument is made: one made earlier would stay the no-op kind.
-        if configuration.monitoringPort != nil { _ = Self.metricsRegistry }
+        if configuration.monitoringPort != nil {
+            _ = Self.metricsRegistry
+            // Listed in /metrics from the start, before the first incident is taken on.
+            _ = BotMetrics.timeToAcknowledge
+        }
         let (store, recovered) = try openStore()
         var state = recovered.snapshot ?? BotState()
         for event in recovered.records { state.apply(event) }

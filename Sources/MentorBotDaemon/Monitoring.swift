@@ -15,6 +15,10 @@ enum BotMetrics {
     static let secondsSinceSync = Metrics.Gauge(label: "mentorbot_seconds_since_sync")
     static let openIncidents = Metrics.Gauge(label: "mentorbot_open_incidents")
     static func outboxDepth(_ priority: String) -> Metrics.Gauge { Metrics.Gauge(label: "mentorbot_outbox_depth", dimensions: [("priority", priority)]) }
+    /// From an incident being raised to a coordinator taking it on.
+    static let timeToAcknowledge = Metrics.Timer(label: "mentorbot_incident_acknowledge_seconds", preferredDisplayUnit: .seconds)
+    /// How late the job due first is, at each tick (0 when none is overdue).
+    static let schedulerLag = Metrics.Gauge(label: "mentorbot_scheduler_lag_seconds")
     static func reloads(succeeded: Bool) {
         Metrics.Counter(label: "mentorbot_reloads_total", dimensions: [("result", succeeded ? "applied" : "refused")]).increment()
     }

@@ -58,7 +58,8 @@ extension IntegrationSuite {
             #expect(status == 200 && health == "ready\n", "\(status) \(health)")
             let (_, metrics) = try await get("/metrics")
             for name in ["mentorbot_messages_in_total", "mentorbot_messages_out_total", "mentorbot_outbox_depth",
-                         "mentorbot_open_incidents", "mentorbot_seconds_since_sync", "mentorbot_journal_write_seconds"] {
+                         "mentorbot_open_incidents", "mentorbot_seconds_since_sync", "mentorbot_journal_write_seconds",
+                         "mentorbot_scheduler_lag_seconds", "mentorbot_incident_acknowledge_seconds"] {
                 #expect(metrics.contains(name), "\(name) missing from /metrics")
             }
         }

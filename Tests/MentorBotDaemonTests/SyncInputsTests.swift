@@ -147,4 +147,16 @@ struct SyncInputsTests {
         #expect(garbage.nextBatch == "s11" && garbage.joinedRooms.isEmpty && garbage.skipped.count == 1)
         #expect(throws: MatrixError.self) { try SyncResponse.read(Data("<html>502</html>".utf8)) }
     }
+
+    /// Found by scripts/fuzz.sh: a raw NUL inside a key made an event that no decoder could step
+    /// over, and reading the timeline looped for ever (the daemon would hang on that /sync answer).
+    @Test("an event nothing can read ends its list instead of looping; the rest of the answer is read", .timeLimit(.minutes(1)))
+    func anEventNothingCanReadDoesNotHang() throws {
+        var bytes = Data(#"{"next_batch": "s12", "rooms": {"join": {"!dm:test": {"timeline": {"events": [{"type": "m.room.message", "event_id": "$1", "s"#.utf8)
+        bytes.append(0)
+        bytes.append(contentsOf: Data(#"nder": "@amal:test", "origin_server_ts": 1, "content": {"msgtype": "m.text", "body": "hi"}}]}}, "!other:test": {"timeline": {"events": [{"type": "m.room.message", "event_id": "$2", "sender": "@sam:test", "origin_server_ts": 2, "content": {"msgtype": "m.text", "body": "hello"}}]}}}}}"#.utf8))
+        let response = try SyncResponse.read(bytes)
+        #expect(response.nextBatch == "s12")
+        #expect(response.joinedRooms["!other:test"]?.timelineEvents.count == 1)
+    }
 }
