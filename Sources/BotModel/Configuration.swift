@@ -70,15 +70,19 @@ public struct Programme: Sendable, Equatable {
     public var schedule: Schedule
     public var cadence: Cadence
     public var safety: SafetySettings
+    /// How long after a pair ends its people's personal data is kept (`programme.retention`,
+    /// e.g. 12mo); nil keeps it until it is erased by hand.
+    public var retention: CalendarPeriod?
 
     public init(defaultLanguage: String, timeZone: String, emergencyNumber: String = "112", schedule: Schedule = Schedule(),
-                cadence: Cadence = Cadence(), safety: SafetySettings = SafetySettings()) {
+                cadence: Cadence = Cadence(), safety: SafetySettings = SafetySettings(), retention: CalendarPeriod? = nil) {
         self.defaultLanguage = defaultLanguage
         self.timeZone = timeZone
         self.emergencyNumber = emergencyNumber
         self.schedule = schedule
         self.cadence = cadence
         self.safety = safety
+        self.retention = retention
     }
 }
 

@@ -10,6 +10,8 @@ public enum Input: Sendable, Equatable {
     /// `mentorbot reload`): the core now holds the new ones. `removedPairs` are the pairs the new
     /// roster no longer has, as the old one described them.
     case reloaded(removedPairs: [Pair])
+    /// The people of these pairs had their data erased, their retention period being over.
+    case purged(pairIDs: [String])
     case text(InboundText)
     case reaction(InboundReaction)
     /// Someone invited the bot into a room.

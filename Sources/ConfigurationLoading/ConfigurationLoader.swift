@@ -149,9 +149,20 @@ public struct ConfigurationLoader {
                                   emergencyNumber: try map.optional("emergency_number")?.nonEmptyString() ?? "112",
                                   schedule: try map.optional("reminders").map { try schedule($0, problems: problems) } ?? Schedule(),
                                   cadence: try map.optional("cadence").map { try cadence($0, problems: problems) } ?? Cadence(),
-                                  safety: try map.optional("safety").map { try safety($0, problems: problems) } ?? SafetySettings())
+                                  safety: try map.optional("safety").map { try safety($0, problems: problems) } ?? SafetySettings(),
+                                  retention: map.optional("retention").flatMap { field in problems.attempt { try retention(field) } } ?? nil)
         _ = problems.attempt { try map.finish() }
         return programme
+    }
+
+    /// `programme.retention`: a period after a pair's end ("12mo"), or off (the default).
+    func retention(_ field: YAMLValue) throws -> CalendarPeriod? {
+        let text = try field.string().trimmingCharacters(in: .whitespaces).lowercased()
+        if text == "off" { return nil }
+        guard let period = Self.calendarPeriod(text) else {
+            throw field.problem("\"\(text)\" is not a period like 12mo or 365d, of at most ten years (or off)")
+        }
+        return period
     }
 
     /// `programme.reminders`: every key optional, the DOMAIN.md timings as defaults.

@@ -32,7 +32,7 @@ public struct BotCore: Sendable {
         "coordinator.pairs.line", "coordinator.pairs.none", "coordinator.pairs.paused", "coordinator.pairs.ended",
         "status.open", "status.acknowledged", "status.resolved", "status.inProgress", "status.referred",
         "bot.safety.programme_phone", "bot.safety.helpline", "bot.safety.contact", "bot.safety.ask", "coordinator.inbox.worry", "coordinator.worry_seen",
-        "bot.erase.requested", "summary.erase_request", "option.area.data_erasure",
+        "bot.erase.requested", "summary.erase_request", "option.area.data_erasure", "summary.retention_purged",
         "bot.room.encrypted", "bot.room.moved", "bot.room.group", "bot.edit.kept", "coordinator.encrypted_room", "bot.safety.acknowledged", "bot.incident.backup",
         "bot.support.inProgress", "bot.support.referred", "bot.support.resolved",
         "severity.urgent", "severity.high", "summary.field.what",
@@ -112,6 +112,7 @@ public struct BotCore: Sendable {
         switch input {
         case .started: start(&decision, now: now)
         case .reloaded(let removedPairs): reloaded(removedPairs: removedPairs, &decision, now: now)
+        case .purged(let pairIDs): purged(pairIDs: pairIDs, &decision)
         case .text(let text): receive(text, &decision, now: now)
         case .reaction(let reaction): receive(reaction, &decision, now: now)
         case .invited(let roomID, let inviter): invited(roomID: roomID, inviter: inviter, &decision)

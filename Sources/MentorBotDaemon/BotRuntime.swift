@@ -112,6 +112,45 @@ actor BotRuntime {
         return change
     }
 
+    /// Erases a person's data while the bot runs (their retention period is over). An erasure
+    /// cannot be an event (it would name what it erases, in the journal), so it is written as a
+    /// snapshot of the erased state, which also empties the journal. It waits until nothing is
+    /// being written, erases `decided` and `state` (equal then) with no suspension in between,
+    /// and holds the commit loop while the snapshot is written: inputs decided meanwhile are
+    /// decided from the erased state and written after it.
+    func erase(_ person: Person, audit: AuditEntry) async throws -> BotState.Erasure {
+        while committing { await idle() }
+        if let failure { throw failure }
+        let erasure = decided.erase(person)
+        _ = state.erase(person)
+        decided.apply(.audited(audit))
+        state.apply(.audited(audit))
+        committing = true
+        defer {
+            committing = false
+            if !uncommitted.isEmpty {
+                committing = true
+                Task { await commit() }
+            } else {
+                for waiter in idleWaiters { waiter.resume() }
+                idleWaiters.removeAll()
+            }
+        }
+        do {
+            try await journal.writeSnapshot(state)
+            eventsSinceSnapshot = 0
+        } catch {
+            // The files still hold the person; `decided` no longer does. Stop rather than act on it.
+            failure = failure ?? error
+            throw error
+        }
+        for waker in wakers { waker.yield() }
+        return erasure
+    }
+
+    /// People whose data `programme.retention` says to erase now.
+    func retentionDue() -> [Person] { core.retentionDue(in: state, at: clock()) }
+
     /// Who may be in the coordinators' room: the roster's coordinators and the bot.
     var coordinatorsRoomAllowed: Set<String> { core.configuration.coordinatorsRoomAllowed }
 

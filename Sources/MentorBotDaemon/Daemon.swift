@@ -85,6 +85,7 @@ public struct Daemon {
         let services: [any Service] = [
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
+            RetentionService(runtime: runtime, logger: logger),
             RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
             receipts,

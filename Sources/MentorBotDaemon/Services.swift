@@ -39,6 +39,36 @@ struct Ticker: Service {
     }
 }
 
+/// `programme.retention`: once an hour (and at start), the people whose pairs ended longer ago
+/// than the programme keeps data are erased from every file, and the coordinators told which
+/// pairs (references only). Each erasure is in the audit log, by "retention".
+struct RetentionService: Service {
+    let runtime: BotRuntime
+    let logger: Logger
+    static let interval: Duration = .seconds(3_600)
+
+    func run() async throws {
+        try await untilShutdown {
+            while true {
+                try await purge()
+                try await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+
+    func purge() async throws {
+        let due = await runtime.retentionDue()
+        guard !due.isEmpty else { return }
+        let roster = await runtime.core.configuration.roster
+        for person in due {
+            let erasure = try await runtime.erase(person, audit: AuditEntry(action: "erase", subject: person.id, by: "retention", at: Date()))
+            logger.notice("retention: a person's data was erased", metadata: ["person": "\(person.id)", "erased": "\(erasure.summary)"])
+        }
+        let pairs = Set(due.flatMap { roster.pairs(of: $0).map(\.id) }).sorted()
+        try await runtime.process(.purged(pairIDs: pairs))
+    }
+}
+
 /// Holds the runtime open until the group shuts down, then lets it write what was decided and a
 /// final snapshot (which only shortens the next start: everything acted upon is journaled).
 struct RuntimeService: Service {

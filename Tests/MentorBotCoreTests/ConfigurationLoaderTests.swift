@@ -67,6 +67,14 @@ import Testing
         #expect(found.contains { $0.keyPath.hasSuffix(key) && $0.line > 0 }, "\(replacement): \(found)")
     }
 
+    @Test func theRetentionPeriodIsReadAndABadOneNamed() throws {
+        #expect(try load(Self.example).programme.retention == nil, "the example keeps data until erased by hand")
+        let twelve = Self.example.replacingOccurrences(of: "  retention: off\n", with: "  retention: 12mo\n")
+        #expect(try load(twelve).programme.retention == .months(12))
+        let bad = problems(Self.example.replacingOccurrences(of: "  retention: off\n", with: "  retention: forever\n"))
+        #expect(bad.count == 1 && bad[0].keyPath == "programme.retention" && bad[0].message.contains("12mo"), "\(bad)")
+    }
+
     @Test func theLogsLevelAndFormatAreRead() throws {
         let configuration = try load(Self.example.replacingOccurrences(of: "# logging: {level: info, format: json}",
                                                                         with: "logging: {level: debug, format: json}"))

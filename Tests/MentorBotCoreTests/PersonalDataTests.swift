@@ -110,3 +110,36 @@ import Testing
         #expect(recovered.snapshot?.people[CoreFixture.mentee] == nil)
     }
 }
+
+/// Issue 14: `programme.retention` says whose data to erase once their pairs have ended long enough.
+@Suite struct RetentionTests {
+    static func fixture(retention: CalendarPeriod?, endDate: String) -> CoreFixture {
+        var configuration = CoreFixture.configuration
+        configuration.programme.retention = retention
+        configuration.roster.pairs[0].endDate = endDate
+        var fixture = CoreFixture(configuration: configuration)
+        fixture.startAndConsent()
+        return fixture
+    }
+
+    @Test func peopleOfAPairThatEndedLongerAgoThanTheRetentionAreDueAndNobodyElse() {
+        // The fixture's clock is mid-January 2027; the pair ended in November 2025 or 2026.
+        let longAgo = Self.fixture(retention: .months(12), endDate: "2025-11-30")
+        #expect(Set(longAgo.core.retentionDue(in: longAgo.state, at: longAgo.now).map(\.id)) == ["M1", "E1"])
+        let recent = Self.fixture(retention: .months(12), endDate: "2026-11-30")
+        #expect(recent.core.retentionDue(in: recent.state, at: recent.now).isEmpty)
+        let off = Self.fixture(retention: nil, endDate: "2025-11-30")
+        #expect(off.core.retentionDue(in: off.state, at: off.now).isEmpty)
+    }
+
+    @Test func someoneErasedAlreadyIsNotDueAgainAndTheCoordinatorsHearPairsOnly() {
+        var fixture = Self.fixture(retention: .months(12), endDate: "2025-11-30")
+        let mentee = fixture.core.configuration.roster.person(id: "E1")!
+        _ = fixture.state.erase(mentee)
+        fixture.state.apply(.audited(AuditEntry(action: "erase", subject: "E1", by: "retention", at: fixture.now)))
+        #expect(fixture.core.retentionDue(in: fixture.state, at: fixture.now).map(\.id) == ["M1"])
+        fixture.handle(.purged(pairIDs: ["P-001"]))
+        let told = fixture.deliverAll().toCoordinators
+        #expect(told.count == 1 && told[0].body.contains("P-001") && !told[0].body.contains(CoreFixture.mentee))
+    }
+}

@@ -222,6 +222,60 @@ struct SerialDecisionTests {
         await reopened.close()
         #expect(onDisk == (await runtime.state))
     }
+
+    @Test("an erasure while texts race it, with writing slowed down: no file holds the person afterwards, disk equals memory")
+    func anErasureRacingInputsAgainstASlowStore() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("erase-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let configuration = Self.configuration(dataDirectory: directory.path)
+        let library = try DialogLibrary.load(directory: Self.repoRoot.appendingPathComponent("Dialogs"))
+        let screener = try Screener.load(directory: Self.repoRoot.appendingPathComponent("Dialogs/safety"))
+        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        let journal = SlowJournal(store: store, delay: .milliseconds(15))
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: library, screener: screener),
+                                 journal: journal, state: BotState(), replayed: 0, snapshotEvery: 1_000,
+                                 clock: { start }, logger: Logger(label: "test"))
+        try await runtime.process(.started)
+        for request in await runtime.pendingRoomRequests() {
+            if case .createDirectRoom(let who) = request.action {
+                try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
+            }
+        }
+        let erased = configuration.roster.person(id: "E7")!
+        try await runtime.process(.text(InboundText(eventID: "$before", roomID: "!dm-\(erased.matrixID)", sender: erased.matrixID,
+                                                    body: "sos", sentAt: start)))
+        let others = configuration.roster.people.filter { $0.role != .coordinator && $0.id != "E7" }
+        let erasure = try await withThrowingTaskGroup(of: BotState.Erasure?.self) { group in
+            for (index, person) in others.enumerated() {
+                group.addTask {
+                    try await runtime.process(.text(InboundText(eventID: "$race-\(index)", roomID: "!dm-\(person.matrixID)",
+                                                                sender: person.matrixID, body: "hello", sentAt: start)))
+                    return nil
+                }
+            }
+            group.addTask { try await runtime.erase(erased, audit: AuditEntry(action: "erase", subject: "E7", by: "test", at: start)) }
+            for _ in 0..<5 { group.addTask { try await runtime.process(.tick); return nil } }
+            var result: BotState.Erasure?
+            for try await value in group { result = result ?? value }
+            return result
+        }
+        #expect(erasure?.incidents == 1)
+        let memory = await runtime.state
+        #expect(memory.people[erased.matrixID] == nil && memory.wasErased("E7"))
+        #expect(others.allSatisfy { person in memory.hasHandled("$race-\(others.firstIndex(of: person)!)") })
+        // The files as a crash would leave them (before finish() writes its own snapshot).
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = String(decoding: try Data(contentsOf: directory.appendingPathComponent(file)), as: UTF8.self)
+            #expect(!bytes.contains(erased.matrixID), "\(file) still holds the erased person")
+        }
+        await runtime.finish()
+        let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        var onDisk = recovered.snapshot ?? BotState()
+        for event in recovered.records { onDisk.apply(event) }
+        await reopened.close()
+        #expect(onDisk == memory)
+    }
 }
 
 /// Plays the outbox worker: takes a queued message nobody else is sending and reports it delivered.
