@@ -74,7 +74,8 @@ public struct BotState: Codable, Sendable, Equatable {
     /// were skipped, so that a restart does not plan them again.
     public internal(set) var finishedOnce: Set<ScheduledJob.Kind> = []
 
-    /// Exports and erasures of people's data: who, whose, when (`mentorbot audit`).
+    /// Coordinators' and operators' actions: exports and erasures, pauses, resumptions, closings,
+    /// support requests' steps; who, what, when, never the data (`mentorbot audit`).
     public internal(set) var audit: [AuditEntry] = []
 
     /// The next job due, if any.
@@ -284,17 +285,21 @@ public struct BotState: Codable, Sendable, Equatable {
                 incidents[index].acknowledgedBy = by
                 incidents[index].acknowledgedAt = at
             }
-        case .ticketUpdated(let reference, let status, _, let at, let note):
+        case .ticketUpdated(let reference, let status, let by, let at, let note):
+            audit.append(AuditEntry(action: "ticket \(status.rawValue)", subject: reference, by: by, at: at))
             guard let index = tickets.firstIndex(where: { $0.reference == reference }) else { break }
             tickets[index].status = status
             tickets[index].updatedAt = at
             if let note { tickets[index].note = note }
-        case .pairClosed(let pairID, _, let at):
+        case .pairClosed(let pairID, let by, let at):
             closedPairs[pairID] = at
-        case .pairPaused(let pairID, _, _):
+            audit.append(AuditEntry(action: "close", subject: pairID, by: by, at: at))
+        case .pairPaused(let pairID, let by, let at):
             pausedPairs.insert(pairID)
-        case .pairResumed(let pairID, _, _):
+            audit.append(AuditEntry(action: "pause", subject: pairID, by: by, at: at))
+        case .pairResumed(let pairID, let by, let at):
             pausedPairs.remove(pairID)
+            audit.append(AuditEntry(action: "resume", subject: pairID, by: by, at: at))
         case .jobScheduled(let job):
             insert(job)
             nextSequence += 1

@@ -40,8 +40,9 @@ public enum DataRights {
         return erasure
     }
 
-    /// The audit log: exports and erasures, and the coordinators' steps on incidents, worries and
-    /// support requests, oldest first.
+    /// The audit log, oldest first: exports and erasures, pauses, resumptions and closings of
+    /// pairs and support requests' steps (kept in the state as they happen), and the
+    /// acknowledgements and resolutions of incidents and worries (kept on each).
     public static func auditLog(dataDirectory: URL) async throws -> [AuditEntry] {
         let (store, state) = try open(dataDirectory)
         await store.close()

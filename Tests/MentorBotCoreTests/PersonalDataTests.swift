@@ -143,3 +143,17 @@ import Testing
         #expect(told.count == 1 && told[0].body.contains("P-001") && !told[0].body.contains(CoreFixture.mentee))
     }
 }
+
+/// Issue 14: who paused, resumed or closed a pair, and who moved a support request on, stays
+/// known after a snapshot (the state kept only which pairs were paused or closed, not by whom).
+@Suite struct AuditTests {
+    @Test func coordinatorsActionsOnPairsAndTicketsAreKeptInTheStateWithWhoAndWhen() throws {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        for command in ["pause P-001", "resume P-001", "close P-001"] { fixture.sayInCoordinatorsRoom(command) }
+        let actions = fixture.state.audit.map { "\($0.action) \($0.subject) \($0.by)" }
+        #expect(actions == ["pause P-001 C1", "resume P-001 C1", "close P-001 C1"])
+        let reread = try JSONDecoder().decode(BotState.self, from: JSONEncoder().encode(fixture.state))
+        #expect(reread.audit == fixture.state.audit, "kept across a snapshot")
+    }
+}
