@@ -159,11 +159,13 @@ extension IntegrationSuite {
             let programme = try Programme(homeserverURL: "http://127.0.0.1:9")
             try programme.process.start()
             defer { programme.process.kill(SIGKILL) }
+            // Waited for, not slept on: a loaded machine (CI) can take seconds to start the daemon.
+            _ = try await programme.process.waitForLog("does not answer yet", timeout: 60)
             try await Task.sleep(nanoseconds: 4_000_000_000)
             #expect(programme.process.isRunning, "the daemon gave up on a homeserver that may come back")
             #expect(programme.process.stderr.components(separatedBy: "does not answer yet").count == 2, "said once: \(programme.process.stderr)")
             programme.process.kill(SIGTERM)
-            #expect(await programme.process.waitForExit(timeout: 5) == 0)
+            #expect(await programme.process.waitForExit(timeout: 15) == 0)
         }
 
         /// Something that answers but is not a Matrix homeserver: waiting would not help.
