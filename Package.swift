@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // libcurl as a system library; the header adds typed wrappers because Swift cannot call
@@ -39,13 +40,16 @@ let package = Package(
         // The bot's state model: configuration and roster, the state, its events and the inputs.
         // Fields change only through `BotState.apply`. DurableStore for its snapshot protocol only.
         .target(name: "BotModel", dependencies: ["Dialogs", "Safeguarding", "DurableStore"]),
-        .target(name: "MentorBotCore", dependencies: ["BotModel", "Dialogs", "StrictYAML", "Safeguarding"]),
+        .target(name: "MentorBotCore", dependencies: ["BotModel", "Dialogs", "StrictYAML", "Safeguarding", "ProgrammeReport"]),
+        // The monitoring and evaluation figures of a month from the state: CSV files and an HTML page.
+        .target(name: "ProgrammeReport", dependencies: ["BotModel", "Dialogs", .product(name: "CSV", package: "CSV.swift")]),
         // The configuration file read into the core's Configuration, every problem with file, line and key.
         .target(name: "ConfigurationLoading", dependencies: ["MentorBotCore", "BotModel", "Dialogs", "Safeguarding", "StrictYAML"]),
         .target(
             name: "MentorBotDaemon",
             dependencies: [
                 "MentorBotCore", "BotModel", "ConfigurationLoading", "MatrixClient", "DurableStore", "SentenceEmbedding", "Safeguarding", "DedicatedThread",
+                "ProgrammeReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -59,7 +63,7 @@ let package = Package(
         .executableTarget(
             name: "mentorbot",
             dependencies: [
-                "MentorBotDaemon", "Safeguarding", "MatrixClient", "Rehearsal",
+                "MentorBotDaemon", "Safeguarding", "MatrixClient", "Rehearsal", "ProgrammeReport", "MentorBotCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -97,7 +101,7 @@ let package = Package(
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         // HeldOut holds the held-out screening messages, read from disk by the tests (never tuned on).
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"], exclude: ["HeldOut"]),
-        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal", "MentorBotDaemon"]),
+        .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal", "MentorBotDaemon", "ProgrammeReport"]),
         // The runtime and the workers, against the real store on disk, without a homeserver.
         .testTarget(
             name: "MentorBotDaemonTests",

@@ -78,12 +78,19 @@ public struct BotState: Codable, Sendable, Equatable {
     /// support requests' steps; who, what, when, never the data (`mentorbot audit`).
     public internal(set) var audit: [AuditEntry] = []
 
+    /// Check-ins put to people, for the share answered in the programme's figures.
+    public internal(set) var checkInsSent: [CheckInSent] = []
+
+    /// Erasures a coordinator asked for in the coordinators' room, by person id: asked, waiting
+    /// for their "yes", or confirmed and waiting for the shell to carry them out.
+    public internal(set) var erasureRequests: [String: ErasureRequest] = [:]
+
     /// The next job due, if any.
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
         case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries, roomsAwaitingVerdict
-        case audit
+        case audit, checkInsSent, erasureRequests
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -116,6 +123,8 @@ public struct BotState: Codable, Sendable, Equatable {
         worries = try c.decodeIfPresent([Worry].self, forKey: .worries) ?? []
         roomsAwaitingVerdict = try c.decodeIfPresent([String: String].self, forKey: .roomsAwaitingVerdict) ?? [:]
         audit = try c.decodeIfPresent([AuditEntry].self, forKey: .audit) ?? []
+        checkInsSent = try c.decodeIfPresent([CheckInSent].self, forKey: .checkInsSent) ?? []
+        erasureRequests = try c.decodeIfPresent([String: ErasureRequest].self, forKey: .erasureRequests) ?? [:]
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         // Ids are made by adding one: a damaged or forged value near Int.max would overflow.
         guard (1...1_000_000_000_000_000).contains(nextSequence) else {
@@ -226,6 +235,10 @@ public struct BotState: Codable, Sendable, Equatable {
             nextSequence += 1
         case .audited(let entry):
             audit.append(entry)
+        case .erasureAsked(let personID, let by, let at):
+            erasureRequests[personID] = ErasureRequest(by: by, askedAt: at)
+        case .erasureConfirmed(let personID, let by, let at):
+            erasureRequests[personID] = ErasureRequest(by: by, askedAt: erasureRequests[personID]?.askedAt ?? at, confirmedAt: at)
         case .consentRecorded(let matrixID, let consents, _):
             people[matrixID, default: PersonState()].consents = consents
         case .dialogPaused(let matrixID, let progress):
@@ -315,6 +328,9 @@ public struct BotState: Codable, Sendable, Equatable {
             if outcome == .done, let who = job.kind.matrixID {
                 people[who, default: PersonState()].reachedOutAt.append(at)
                 if people[who]!.reachedOutAt.count > Self.reachOutMemory { people[who]!.reachedOutAt.removeFirst() }
+            }
+            if outcome == .done, case .checkIn(let pairID, let who) = job.kind {
+                checkInsSent.append(CheckInSent(matrixID: who, pairID: pairID, at: at))
             }
         }
     }

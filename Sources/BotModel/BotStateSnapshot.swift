@@ -16,6 +16,7 @@ extension BotState: SegmentedSnapshot {
         case meetings([Meeting])
         case tickets([SupportTicket])
         case jobs([ScheduledJob])
+        case checkInsSent([CheckInSent])
     }
 
     /// Elements per segment: enough that decoding a line costs little beyond its contents, few
@@ -31,6 +32,7 @@ extension BotState: SegmentedSnapshot {
         rest.restoreMeetings([])
         rest.tickets = []
         rest.jobs = []
+        rest.checkInsSent = []
         try write(.state(rest))
         // Sorted, so that the same state always gives the same file.
         let matrixIDs = people.keys.sorted()
@@ -43,6 +45,7 @@ extension BotState: SegmentedSnapshot {
         for batch in Self.batches(meetings) { try write(.meetings(batch)) }
         for batch in Self.batches(tickets) { try write(.tickets(batch)) }
         for batch in Self.batches(jobs) { try write(.jobs(batch)) }
+        for batch in Self.batches(checkInsSent) { try write(.checkInsSent(batch)) }
     }
 
     private static func batches<Element>(_ elements: [Element]) -> some Sequence<[Element]> {
@@ -65,6 +68,7 @@ extension BotState: SegmentedSnapshot {
             case .meetings(let batch): meetings += batch
             case .tickets(let batch): tickets += batch
             case .jobs(let batch): jobs += batch
+            case .checkInsSent(let batch): checkInsSent += batch
             }
         }
         restoreMeetings(meetings)
@@ -85,7 +89,7 @@ enum SnapshotShapeError: Error, CustomStringConvertible {
 // One key per segment, named as in the state: {"jobs":[...]}.
 extension BotState.Segment {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case state, people, outbox, roomRequests, records, meetings, tickets, jobs
+        case state, people, outbox, roomRequests, records, meetings, tickets, jobs, checkInsSent
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -99,6 +103,7 @@ extension BotState.Segment {
         case .meetings(let batch): try c.encode(batch, forKey: .meetings)
         case .tickets(let batch): try c.encode(batch, forKey: .tickets)
         case .jobs(let batch): try c.encode(batch, forKey: .jobs)
+        case .checkInsSent(let batch): try c.encode(batch, forKey: .checkInsSent)
         }
     }
 
@@ -117,6 +122,7 @@ extension BotState.Segment {
         case .meetings: self = .meetings(try c.decode([Meeting].self, forKey: key))
         case .tickets: self = .tickets(try c.decode([SupportTicket].self, forKey: key))
         case .jobs: self = .jobs(try c.decode([ScheduledJob].self, forKey: key))
+        case .checkInsSent: self = .checkInsSent(try c.decode([CheckInSent].self, forKey: key))
         }
     }
 }

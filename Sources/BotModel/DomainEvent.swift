@@ -77,6 +77,11 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     case jobFinished(jobID: String, outcome: JobOutcome, at: Date)
     /// An operator or coordinator action on people's data (an export, an erasure), for the audit log.
     case audited(AuditEntry)
+    /// A coordinator asked in the coordinators' room to erase a person's data; it waits for their "yes".
+    case erasureAsked(personID: String, by: String, at: Date)
+    /// The coordinator confirmed: the shell erases the person's data from every file (no event
+    /// can: it would name what it erases) and reports back with `Input.erased`.
+    case erasureConfirmed(personID: String, by: String, at: Date)
 }
 
 /// Who did what to whose data, when: never the data itself.

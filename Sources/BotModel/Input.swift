@@ -12,6 +12,9 @@ public enum Input: Sendable, Equatable {
     case reloaded(removedPairs: [Pair])
     /// The people of these pairs had their data erased, their retention period being over.
     case purged(pairIDs: [String])
+    /// A coordinator's confirmed erasure of this person's data (`erase E12` in the coordinators'
+    /// room) was carried out on every file.
+    case erased(personID: String, by: String)
     case text(InboundText)
     case reaction(InboundReaction)
     /// Someone invited the bot into a room.

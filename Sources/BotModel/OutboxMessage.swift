@@ -1,3 +1,5 @@
+import Foundation
+
 /// A message the bot has decided to send. It is journaled before it is sent and keeps its
 /// transaction id, so a resend after a crash is deduplicated by the homeserver: exactly once.
 public struct OutboxMessage: Codable, Sendable, Equatable {
@@ -34,9 +36,22 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
     /// Set when this message asks the current question of someone's dialog, so that a reaction
     /// to the delivered event can answer it.
     public var questionFor: String?
+    /// A file sent with the message (the monthly report); `body` is then its name.
+    public var attachment: Attachment?
+
+    /// A small file the bot made itself, uploaded to the homeserver when the message is sent.
+    public struct Attachment: Codable, Sendable, Equatable {
+        public var mimeType: String
+        public var data: Data
+
+        public init(mimeType: String, data: Data) {
+            self.mimeType = mimeType
+            self.data = data
+        }
+    }
 
     public init(transactionID: String, target: Target, kind: Kind, priority: Priority = .routine, body: String,
-                html: String? = nil, mentions: [String] = [], questionFor: String? = nil) {
+                html: String? = nil, mentions: [String] = [], questionFor: String? = nil, attachment: Attachment? = nil) {
         self.transactionID = transactionID
         self.target = target
         self.kind = kind
@@ -45,6 +60,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         self.html = html
         self.mentions = mentions
         self.questionFor = questionFor
+        self.attachment = attachment
     }
 
     /// Journals written before priorities hold no `priority`: those messages are routine.
@@ -58,6 +74,7 @@ public struct OutboxMessage: Codable, Sendable, Equatable {
         html = try c.decodeIfPresent(String.self, forKey: .html)
         mentions = try c.decode([String].self, forKey: .mentions)
         questionFor = try c.decodeIfPresent(String.self, forKey: .questionFor)
+        attachment = try c.decodeIfPresent(Attachment.self, forKey: .attachment)
     }
 }
 

@@ -113,7 +113,12 @@ extension BotState {
             case .joinCoordinatorsRoom: false
             }
         }
+        checkInsSent = checkInsSent.compactMap { sent in
+            guard sent.matrixID == person.matrixID else { return sent }
+            return keepAnonymous ? CheckInSent(matrixID: "", pairID: "", role: person.role.rawValue, at: sent.at) : nil
+        }
         finishedOnce = finishedOnce.filter { $0.matrixID != person.matrixID }
+        erasureRequests[person.id] = nil
         roomsAwaitingVerdict = roomsAwaitingVerdict.filter { $0.value != person.matrixID }
         people[person.matrixID] = nil
         return erasure
@@ -138,5 +143,20 @@ extension OutboxMessage {
         case .room(let id): id == room
         case .coordinatorsRoom: false
         }
+    }
+}
+
+/// A coordinator's request, in the coordinators' room, to erase someone's data.
+public struct ErasureRequest: Codable, Sendable, Equatable {
+    /// The coordinator's roster id.
+    public var by: String
+    public var askedAt: Date
+    /// Set once they said yes: the shell erases the data, which also removes this request.
+    public var confirmedAt: Date?
+
+    public init(by: String, askedAt: Date, confirmedAt: Date? = nil) {
+        self.by = by
+        self.askedAt = askedAt
+        self.confirmedAt = confirmedAt
     }
 }

@@ -288,6 +288,9 @@ public struct DateWording: Sendable {
     /// "January 2027": the month an instant falls in, in this time zone.
     public func month(of instant: Date) -> String { format(instant, "LLLLy") }
 
+    /// The month's short name alone ("Nov"), for the axis of a chart.
+    public func shortMonth(of instant: Date) -> String { format(instant, "LLL") }
+
     /// The day and the time of an instant, in this time zone.
     public func dayAndTime(of instant: Date) -> (day: String, time: String) {
         (format(instant, "EEEEdMMMM"), format(instant, "HHmm"))

@@ -203,6 +203,18 @@ public final class MatrixClient: @unchecked Sendable {
         try await sendEvent(roomId: roomId, type: "m.room.message", txnId: txnId, content: content.json)
     }
 
+    /// Puts a file in the homeserver's media repository and returns its mxc:// address, which a
+    /// message then points to. An upload repeated after a failure only leaves an unused copy.
+    public func upload(_ data: Data, contentType: String, fileName: String) async throws -> String {
+        let body = try await callData("POST", "/_matrix/media/v3/upload", query: [("filename", fileName)],
+                                      raw: (data, contentType), lane: requestLane, timeout: 120)
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: body), let uri = json["content_uri"]?.stringValue,
+              uri.hasPrefix("mxc://") else {
+            throw MatrixError.unexpectedResponse("upload answer lacks content_uri")
+        }
+        return uri
+    }
+
     public func react(roomId: String, txnId: String, to eventId: String, key: String) async throws -> String {
         let content: JSONValue = .object(["m.relates_to": .object([
             "rel_type": .string("m.annotation"), "event_id": .string(eventId), "key": .string(key),
@@ -236,14 +248,20 @@ public final class MatrixClient: @unchecked Sendable {
 
     /// One API call with retries: rate limits, server errors and network failures are retried per
     /// the retry policy; anything else is thrown at once.
+    /// `raw` is a body sent as it is, with its content type (an upload), instead of JSON.
     private func callData(_ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-                          authenticated: Bool = true, lane: any RequestLane, timeout: Double = 60) async throws -> Data {
+                          raw: (Data, String)? = nil, authenticated: Bool = true, lane: any RequestLane,
+                          timeout: Double = 60) async throws -> Data {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if authenticated, let token = tokenLock.withLock({ accessToken }) { headers.append(("Authorization", "Bearer \(token)")) }
         var request = HTTPRequest(method: method, url: url(path, query: query), headers: headers, timeout: timeout)
         if let body {
             request.body = try JSONEncoder().encode(body)
             request.headers.append(("Content-Type", "application/json"))
+        }
+        if let (data, contentType) = raw {
+            request.body = data
+            request.headers.append(("Content-Type", contentType))
         }
         var attempt = 0
         while true {

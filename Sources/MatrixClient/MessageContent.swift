@@ -2,13 +2,28 @@ import Foundation
 
 /// The content of a text message the bot sends.
 public struct MessageContent: Sendable, Equatable {
-    public enum Kind: String, Sendable { case text = "m.text", notice = "m.notice" }
+    public enum Kind: String, Sendable { case text = "m.text", notice = "m.notice", file = "m.file" }
+
+    /// A file in the media repository that an m.file message points to; `body` is its name.
+    public struct File: Sendable, Equatable {
+        public var url: String
+        public var mimeType: String
+        public var size: Int
+
+        public init(url: String, mimeType: String, size: Int) {
+            self.url = url
+            self.mimeType = mimeType
+            self.size = size
+        }
+    }
 
     public var kind: Kind
     public var body: String
     public var html: String?
     /// Users to notify. Always sent (empty when nobody), so plain text never pings anyone by accident.
     public var mentions: [String] = []
+    /// Set for an m.file message.
+    public var file: File?
 
     public init(kind: Kind, body: String, html: String?, mentions: [String] = []) {
         self.kind = kind
@@ -23,6 +38,12 @@ public struct MessageContent: Sendable, Equatable {
             "body": .string(body),
             "m.mentions": .object(mentions.isEmpty ? [:] : ["user_ids": .array(mentions.map(JSONValue.string))]),
         ]
+        if let file {
+            object["msgtype"] = .string(Kind.file.rawValue)
+            object["filename"] = .string(body)
+            object["url"] = .string(file.url)
+            object["info"] = .object(["mimetype": .string(file.mimeType), "size": .number(Double(file.size))])
+        }
         if let html {
             object["format"] = .string("org.matrix.custom.html")
             object["formatted_body"] = .string(html)

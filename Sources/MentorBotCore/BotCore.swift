@@ -1,6 +1,7 @@
 import BotModel
 import Dialogs
 import Foundation
+import ProgrammeReport
 import Safeguarding
 import StrictYAML
 
@@ -43,7 +44,10 @@ public struct BotCore: Sendable {
         "summary.stuck", "summary.person_request",
         "summary.no_meeting", "summary.pair_ending", "summary.below_target", "summary.incident", "summary.incident_more",
         "summary.incident_unsafe", "summary.incident_unacknowledged", "summary.incident_reminder", "summary.ticket_overdue",
-    ]
+        "summary.monthly_report", "summary.monthly_report_acknowledge",
+        "coordinator.erase.confirm", "coordinator.erase.ask_first", "coordinator.erase.done", "coordinator.erase.unknown",
+        "coordinator.erase.coordinator",
+    ] + ReportPage.catalogKeys
 
     /// What the core can do with a completed dialog's answers (`outcome:` in a script); the built-in
     /// "which pair?" question's own outcome is not for scripts.
@@ -113,6 +117,7 @@ public struct BotCore: Sendable {
         case .started: start(&decision, now: now)
         case .reloaded(let removedPairs): reloaded(removedPairs: removedPairs, &decision, now: now)
         case .purged(let pairIDs): purged(pairIDs: pairIDs, &decision)
+        case .erased(let personID, _): erased(personID: personID, &decision)
         case .text(let text): receive(text, &decision, now: now)
         case .reaction(let reaction): receive(reaction, &decision, now: now)
         case .invited(let roomID, let inviter): invited(roomID: roomID, inviter: inviter, &decision)

@@ -185,6 +185,7 @@ extension BotCore {
         func finish(_ outcome: JobOutcome) { decision.record(.jobFinished(jobID: job.id, outcome: outcome, at: now)) }
         if job.kind == .monthlyReview {
             reviewMonth(before: now, &decision)
+            postMonthlyReport(before: now, &decision)
             schedule(.monthlyReview, at: firstOfNextMonth(after: now), &decision)
             return finish(.done)
         }

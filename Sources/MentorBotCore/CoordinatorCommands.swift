@@ -66,6 +66,9 @@ extension BotCore {
         CoordinatorCommand(meaning: "close_pair", takesReference: true) { core, request, decision in
             core.withPair(request) { pair in core.closePair(pair, by: request.coordinator, at: request.now, &decision) }
         },
+        CoordinatorCommand(meaning: "erase_person", takesReference: true) { core, request, decision in
+            core.eraseCommand(request, &decision)
+        },
     ]
 
     /// The command in `text` with what follows it, or nil for ordinary conversation.
@@ -74,8 +77,9 @@ extension BotCore {
         guard let first = parts.first else { return nil }
         let reference = parts.count > 1 ? parts[1].trimmingCharacters(in: .punctuationCharacters).uppercased() : nil
         let note = parts.count > 2 ? parts[2].trimmingCharacters(in: .whitespaces) : nil
-        // A reference looks like one ("I-001", "S-002", "P-014"): "show me the list" is conversation.
-        guard reference.map({ $0.contains("-") && $0.count <= 12 }) ?? true else { return nil }
+        // A reference looks like one ("I-001", "S-002", "P-014") or is a person's roster id ("E12"):
+        // "show me the list" is conversation.
+        guard reference.map({ ($0.contains("-") || rosterPerson($0) != nil) && $0.count <= 12 }) ?? true else { return nil }
         for command in Self.coordinatorCommands where localizer.matches(first, meaning: command.meaning, in: language) {
             guard command.takesReference == (reference != nil), command.takesReference || note == nil else { return nil }
             return (command, reference, note)
@@ -92,7 +96,9 @@ extension BotCore {
         guard let (command, reference, note) = coordinatorCommand(text.body, language: language) else { return true }
         decision.record(.inboundHandled(eventID: text.eventID))
         let request = CoordinatorCommand.Request(reference: reference, note: note, coordinator: coordinator, now: now)
-        tellCoordinators(lines: command.perform(self, request, &decision), in: language, &decision)
+        let reply = command.perform(self, request, &decision)
+        // A confirmed erasure answers once it is done (`erased`), not now.
+        if !reply.isEmpty { tellCoordinators(lines: reply, in: language, &decision) }
         return true
     }
 
@@ -176,6 +182,46 @@ extension BotCore {
             return [("coordinator.resolved", ["reference": reference])]
         }
         return updateTicket(reference, to: .resolved, note: note, by: request.coordinator, at: request.now, &decision)
+    }
+
+    /// The roster's person with this id, whatever its case (references are read upper-cased).
+    func rosterPerson(_ id: String) -> Person? {
+        roster.person(id: id) ?? roster.people.first { $0.id.uppercased() == id }
+    }
+
+    /// "erase E12": says what will go and asks for a yes; "erase E12 yes" within 15 minutes, by
+    /// the same coordinator, has the shell erase it from every file (BotRuntime.erase), after which
+    /// `erased(personID:by:)` tells the room.
+    private func eraseCommand(_ request: CoordinatorCommand.Request, _ decision: inout Decision) -> CoordinatorCommand.Reply {
+        let id = request.reference ?? ""
+        guard let person = rosterPerson(id) else { return [("coordinator.erase.unknown", ["person": id])] }
+        guard person.role != .coordinator else { return [("coordinator.erase.coordinator", ["person": person.id])] }
+        let language = language(of: request.coordinator, in: decision.state)
+        let saysYes = request.note.map { localizer.matches($0, meaning: "yes", in: language) } ?? false
+        guard saysYes else {
+            decision.record(.erasureAsked(personID: person.id, by: request.coordinator.id, at: request.now))
+            return [("coordinator.erase.confirm", ["person": person.id, "pairs": roster.pairs(of: person).map(\.id).joined(separator: ", ")])]
+        }
+        guard let asked = decision.state.erasureRequests[person.id], asked.by == request.coordinator.id, asked.confirmedAt == nil,
+              request.now.timeIntervalSince(asked.askedAt) <= Self.erasureConfirmationWindow else {
+            return [("coordinator.erase.ask_first", ["person": person.id])]
+        }
+        decision.record(.erasureConfirmed(personID: person.id, by: request.coordinator.id, at: request.now))
+        return []
+    }
+
+    static let erasureConfirmationWindow: TimeInterval = 15 * 60
+
+    /// The shell erased a person's data on a coordinator's confirmed request.
+    func erased(personID: String, _ decision: inout Decision) {
+        tellCoordinators(key: "coordinator.erase.done", parameters: ["person": personID], &decision)
+    }
+
+    /// People whose erasure a coordinator confirmed, for the shell to carry out.
+    public func erasuresConfirmed(in state: BotState) -> [(person: Person, by: String)] {
+        state.erasureRequests.filter { $0.value.confirmedAt != nil }.sorted { $0.key < $1.key }.compactMap { id, request in
+            roster.person(id: id).map { ($0, request.by) }
+        }
     }
 
     /// The pair the command names, or the reply that there is none.

@@ -148,6 +148,9 @@ actor BotRuntime {
         return erasure
     }
 
+    /// Erasures coordinators confirmed, not carried out yet (from what is on disk).
+    func erasuresConfirmed() -> [(person: Person, by: String)] { core.erasuresConfirmed(in: state) }
+
     /// People whose data `programme.retention` says to erase now.
     func retentionDue() -> [Person] { core.retentionDue(in: state, at: clock()) }
 

@@ -86,6 +86,7 @@ public struct Daemon {
             RuntimeService(runtime: runtime),
             Ticker(runtime: runtime),
             RetentionService(runtime: runtime, logger: logger),
+            ConfirmedErasureService(runtime: runtime, logger: logger),
             RoomWorker(client: client, runtime: runtime, botUserID: botUserID, logger: logger),
             OutboxWorker(client: client, runtime: runtime, logger: logger),
             receipts,

@@ -68,6 +68,11 @@ struct OutboxWorker: Service {
         var content = MessageContent(kind: message.kind == .notice ? .notice : .text, body: message.body, html: message.html)
         content.mentions = message.mentions
         do {
+            if let attachment = message.attachment {
+                let url = try await client.upload(attachment.data, contentType: attachment.mimeType, fileName: message.body)
+                content.file = MessageContent.File(url: url, mimeType: attachment.mimeType, size: attachment.data.count)
+                content.html = nil
+            }
             let eventID = try await client.send(roomId: roomID, txnId: message.transactionID, content: content)
             BotMetrics.messagesOut.increment()
             try await runtime.process(.messageDelivered(transactionID: message.transactionID, eventID: eventID))

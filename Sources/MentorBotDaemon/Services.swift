@@ -69,6 +69,32 @@ struct RetentionService: Service {
     }
 }
 
+/// Erasures a coordinator confirmed in the coordinators' room ("erase E12", then "yes"): carried
+/// out on every file as soon as the confirmation is written, audited "by" that coordinator, and
+/// reported back in the room.
+struct ConfirmedErasureService: Service {
+    let runtime: BotRuntime
+    let logger: Logger
+
+    func run() async throws {
+        try await untilShutdown {
+            for await _ in await runtime.changes() {
+                try await eraseConfirmed()
+            }
+        }
+    }
+
+    func eraseConfirmed() async throws {
+        for (person, by) in await runtime.erasuresConfirmed() {
+            let erasure = try await runtime.erase(person, audit: AuditEntry(action: "erase", subject: person.id, by: by, at: Date()))
+            logger.notice("a coordinator had a person's data erased", metadata: [
+                "person": "\(person.id)", "by": "\(by)", "erased": "\(erasure.summary)",
+            ])
+            try await runtime.process(.erased(personID: person.id, by: by))
+        }
+    }
+}
+
 /// Holds the runtime open until the group shuts down, then lets it write what was decided and a
 /// final snapshot (which only shortens the next start: everything acted upon is journaled).
 struct RuntimeService: Service {

@@ -15,7 +15,8 @@ struct MentorBotCommand: AsyncParsableCommand {
         abstract: "A Matrix bot that supports mentoring programmes: check-ins, meetings, support and safety.",
         version: MentorBotCommand.version,
         subcommands: [RunCommand.self, CheckCommand.self, ChatCommand.self, PlayCommand.self, ScreenCommand.self,
-                      BackupCommand.self, RestoreCommand.self, ReloadCommand.self, PersonCommand.self, AuditCommand.self],
+                      BackupCommand.self, RestoreCommand.self, ReloadCommand.self, PersonCommand.self, AuditCommand.self,
+                      ReportCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -157,3 +157,57 @@ import Testing
         #expect(reread.audit == fixture.state.audit, "kept across a snapshot")
     }
 }
+
+/// "erase E1" in the coordinators' room: it says what goes and asks for a yes; only the same
+/// coordinator's yes within 15 minutes has the data erased; the room hears once it is done.
+@Suite struct CoordinatorEraseTests {
+    static var withSecondCoordinator: Configuration {
+        var configuration = CoreFixture.configuration
+        configuration.roster.people.append(Person(id: "C2", matrixID: "@coord2:test", role: .coordinator, language: "en", timeZone: "Europe/Brussels"))
+        return configuration
+    }
+
+    @Test func askedThenConfirmedBySameCoordinatorWithinTheWindow() {
+        var fixture = CoreFixture(configuration: Self.withSecondCoordinator)
+        fixture.startAndConsent()
+        fixture.state.apply(.coordinatorsRoomLinked(roomID: "!coordinators"))
+        let core = fixture.core
+
+        #expect(fixture.sayInCoordinatorsRoom("erase E1 yes").toCoordinators.bodies == [fixture.text("coordinator.erase.ask_first", "en", ["person": "E1"])],
+                "a yes with nothing asked erases nothing")
+        let asked = fixture.sayInCoordinatorsRoom("erase e1")
+        #expect(asked.toCoordinators.bodies == [fixture.text("coordinator.erase.confirm", "en", ["person": "E1", "pairs": "P-001"])])
+        #expect(core.erasuresConfirmed(in: fixture.state).isEmpty)
+
+        // Another coordinator's yes does not count.
+        fixture.sayInCoordinatorsRoom("erase E1 yes", from: "@coord2:test")
+        #expect(core.erasuresConfirmed(in: fixture.state).isEmpty)
+
+        // The same coordinator, 10 minutes later: confirmed, nothing said until it is done.
+        fixture.now += 600
+        let confirmed = fixture.sayInCoordinatorsRoom("erase E1 yes")
+        #expect(confirmed.toCoordinators.isEmpty)
+        #expect(core.erasuresConfirmed(in: fixture.state).map(\.person.id) == ["E1"])
+        #expect(core.erasuresConfirmed(in: fixture.state).map(\.by) == ["C1"])
+
+        // The shell erases (as BotRuntime.erase does) and reports back.
+        _ = fixture.state.erase(CoreFixture.configuration.roster.person(id: "E1")!)
+        #expect(fixture.state.erasureRequests.isEmpty && core.erasuresConfirmed(in: fixture.state).isEmpty)
+        fixture.handle(.erased(personID: "E1", by: "C1"))
+        #expect(fixture.deliverAll().toCoordinators.bodies == [fixture.text("coordinator.erase.done", "en", ["person": "E1"])])
+    }
+
+    @Test func aLateYesUnknownPeopleAndCoordinatorsAreRefused() {
+        var fixture = CoreFixture()
+        fixture.startAndConsent()
+        fixture.state.apply(.coordinatorsRoomLinked(roomID: "!coordinators"))
+        fixture.sayInCoordinatorsRoom("erase E1")
+        fixture.now += 16 * 60
+        #expect(fixture.sayInCoordinatorsRoom("erase E1 yes").toCoordinators.bodies == [fixture.text("coordinator.erase.ask_first", "en", ["person": "E1"])])
+        #expect(fixture.core.erasuresConfirmed(in: fixture.state).isEmpty)
+        #expect(fixture.sayInCoordinatorsRoom("erase E9-1").toCoordinators.bodies == [fixture.text("coordinator.erase.unknown", "en", ["person": "E9-1"])])
+        #expect(fixture.sayInCoordinatorsRoom("erase C1").toCoordinators.bodies == [fixture.text("coordinator.erase.coordinator", "en", ["person": "C1"])])
+        // A word that is not an id stays conversation: no reply at all.
+        #expect(fixture.sayInCoordinatorsRoom("erase everything please").isEmpty)
+    }
+}

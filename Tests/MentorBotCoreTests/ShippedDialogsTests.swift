@@ -104,7 +104,9 @@ func problemsAfter(_ damage: [(String, (String) -> String)]) throws -> [YAMLProb
             let languageWords = Set(localizer.words("language", in: catalog.language))
             for (key, text) in catalog.messages {
                 for match in text.matches(of: quote) {
-                    let quoted = TextNormalizer.normalize(String(match.output[1].substring ?? ""))
+                    // A placeholder stands for a reference or an id the person copies ("erase {person} yes").
+                    let written = String(match.output[1].substring ?? "").replacing(#/\{[a-z_]+\}/#, with: " ")
+                    let quoted = TextNormalizer.normalize(written)
                     if let first = quoted.split(separator: " ").first, languageWords.contains(String(first)) { continue }
                     let letters = quoted.split(whereSeparator: { $0.isNumber || "/:.- ".contains($0) }).map(String.init)
                     let understood = known.contains(quoted) || letters.allSatisfy(known.contains)

@@ -10,6 +10,8 @@ actor ChatParticipant {
     /// Messages seen so far, per room, in timeline order.
     private(set) var messages: [String: [(sender: String, eventID: String, body: String)]] = [:]
     private(set) var invites: [String: String] = [:]
+    /// Files sent (m.file), per room: who sent it, its name and its mxc:// address.
+    private(set) var files: [String: [(sender: String, name: String, url: String)]] = [:]
 
     init(_ account: TestHomeserver.Account, homeserver: TestHomeserver) {
         self.account = account
@@ -30,6 +32,10 @@ actor ChatParticipant {
             for event in room.timelineEvents {
                 if let text = TextMessage(event: event) {
                     messages[roomID, default: []].append((event.sender, event.eventId, text.body))
+                }
+                if event.type == "m.room.message", event.content["msgtype"]?.stringValue == "m.file",
+                   let name = event.content["body"]?.stringValue, let url = event.content["url"]?.stringValue {
+                    files[roomID, default: []].append((event.sender, name, url))
                 }
             }
         }
