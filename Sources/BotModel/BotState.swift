@@ -85,12 +85,16 @@ public struct BotState: Codable, Sendable, Equatable {
     /// for their "yes", or confirmed and waiting for the shell to carry them out.
     public internal(set) var erasureRequests: [String: ErasureRequest] = [:]
 
+    /// Mentors and mentees taken off the roster whose data the state may still hold, until
+    /// `programme.retention` (or an erasure) removes it.
+    public internal(set) var departedPeople: [DepartedPerson] = []
+
     /// The next job due, if any.
     public var nextJob: ScheduledJob? { jobs.last }
 
     enum CodingKeys: String, CodingKey {
         case firstStartedAt, syncToken, coordinatorsRoomID, people, outbox, roomRequests, records, meetings, tickets, jobs, finishedOnce, pausedPairs, incidents, closedPairs, worries, roomsAwaitingVerdict
-        case audit, checkInsSent, erasureRequests
+        case audit, checkInsSent, erasureRequests, departedPeople
         case nextSequence, recentInboundIDs
     }
     /// Counter behind transaction and request ids: derived from the journal, so identical on replay.
@@ -125,6 +129,7 @@ public struct BotState: Codable, Sendable, Equatable {
         audit = try c.decodeIfPresent([AuditEntry].self, forKey: .audit) ?? []
         checkInsSent = try c.decodeIfPresent([CheckInSent].self, forKey: .checkInsSent) ?? []
         erasureRequests = try c.decodeIfPresent([String: ErasureRequest].self, forKey: .erasureRequests) ?? [:]
+        departedPeople = try c.decodeIfPresent([DepartedPerson].self, forKey: .departedPeople) ?? []
         nextSequence = try c.decodeIfPresent(Int.self, forKey: .nextSequence) ?? 1
         // Ids are made by adding one: a damaged or forged value near Int.max would overflow.
         guard (1...1_000_000_000_000_000).contains(nextSequence) else {
@@ -237,6 +242,9 @@ public struct BotState: Codable, Sendable, Equatable {
             audit.append(entry)
         case .erasureAsked(let personID, let by, let at):
             erasureRequests[personID] = ErasureRequest(by: by, askedAt: at)
+        case .leftRoster(let person):
+            departedPeople.removeAll { $0.id == person.id }
+            departedPeople.append(person)
         case .erasureConfirmed(let personID, let by, let at):
             erasureRequests[personID] = ErasureRequest(by: by, askedAt: erasureRequests[personID]?.askedAt ?? at, confirmedAt: at)
         case .consentRecorded(let matrixID, let consents, _):

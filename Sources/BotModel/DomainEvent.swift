@@ -82,6 +82,8 @@ public enum DomainEvent: Codable, Sendable, Equatable {
     /// The coordinator confirmed: the shell erases the person's data from every file (no event
     /// can: it would name what it erases) and reports back with `Input.erased`.
     case erasureConfirmed(personID: String, by: String, at: Date)
+    /// A mentor or mentee was taken off the roster by a reload; retention erases their data later.
+    case leftRoster(DepartedPerson)
 }
 
 /// Who did what to whose data, when: never the data itself.

@@ -9,7 +9,8 @@ public enum Input: Sendable, Equatable {
     /// The configuration, roster and dialogs were read again while the bot runs (SIGHUP,
     /// `mentorbot reload`): the core now holds the new ones. `removedPairs` are the pairs the new
     /// roster no longer has, as the old one described them.
-    case reloaded(removedPairs: [Pair])
+    /// `removedPeople` left the roster: their data is kept until `programme.retention` erases it.
+    case reloaded(removedPairs: [Pair], removedPeople: [Person])
     /// The people of these pairs had their data erased, their retention period being over.
     case purged(pairIDs: [String])
     /// A coordinator's confirmed erasure of this person's data (`erase E12` in the coordinators'

@@ -119,6 +119,7 @@ extension BotState {
         }
         finishedOnce = finishedOnce.filter { $0.matrixID != person.matrixID }
         erasureRequests[person.id] = nil
+        departedPeople.removeAll { $0.id == person.id }
         roomsAwaitingVerdict = roomsAwaitingVerdict.filter { $0.value != person.matrixID }
         people[person.matrixID] = nil
         return erasure
@@ -158,5 +159,27 @@ public struct ErasureRequest: Codable, Sendable, Equatable {
         self.by = by
         self.askedAt = askedAt
         self.confirmedAt = confirmedAt
+    }
+}
+
+/// Someone a reload took off the roster, as the roster described them then: enough to find and
+/// erase what the state still holds about them.
+public struct DepartedPerson: Codable, Sendable, Equatable {
+    public var id: String
+    public var matrixID: String
+    public var role: String
+    /// When they left the roster; their pairs ended then too.
+    public var at: Date
+
+    public init(id: String, matrixID: String, role: String, at: Date) {
+        self.id = id
+        self.matrixID = matrixID
+        self.role = role
+        self.at = at
+    }
+
+    /// As a roster person, for the erasure (language and time zone play no part in it).
+    public var person: Person {
+        Person(id: id, matrixID: matrixID, role: Person.Role(rawValue: role) ?? .mentee, language: "en", timeZone: "UTC")
     }
 }

@@ -115,7 +115,7 @@ public struct BotCore: Sendable {
         var decision = Decision(state: state)
         switch input {
         case .started: start(&decision, now: now)
-        case .reloaded(let removedPairs): reloaded(removedPairs: removedPairs, &decision, now: now)
+        case .reloaded(let removedPairs, let removedPeople): reloaded(removedPairs: removedPairs, removedPeople: removedPeople, &decision, now: now)
         case .purged(let pairIDs): purged(pairIDs: pairIDs, &decision)
         case .erased(let personID, _): erased(personID: personID, &decision)
         case .text(let text): receive(text, &decision, now: now)
@@ -178,7 +178,11 @@ public struct BotCore: Sendable {
     /// (new people are greeted, new pairs get their rhythm, changed dates move their jobs), and
     /// pairs the roster no longer has end kindly, as when a coordinator closes one: the closing
     /// questions go to whoever of the two is still in the programme, their routine jobs stop.
-    private func reloaded(removedPairs: [Pair], _ decision: inout Decision, now: Date) {
+    private func reloaded(removedPairs: [Pair], removedPeople: [Person], _ decision: inout Decision, now: Date) {
+        // Their data stays (a subject access request may still come) until retention erases it.
+        for person in removedPeople where person.role != .coordinator {
+            decision.record(.leftRoster(DepartedPerson(id: person.id, matrixID: person.matrixID, role: person.role.rawValue, at: now)))
+        }
         for pair in removedPairs {
             _ = end(pair, by: "roster", at: now, &decision)
             for job in decision.state.jobs where job.kind.pairID == pair.id {

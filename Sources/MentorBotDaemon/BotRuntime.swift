@@ -108,7 +108,7 @@ actor BotRuntime {
         let wasSafe = coordinatorsRoomStrangers.isEmpty
         coordinatorsRoomStrangers.subtract(allowed)
         if coordinatorsRoomStrangers.isEmpty && !wasSafe { for waker in wakers { waker.yield() } }
-        try await process(.reloaded(removedPairs: change.removedPairs))
+        try await process(.reloaded(removedPairs: change.removedPairs, removedPeople: change.removedPeople))
         return change
     }
 

@@ -132,6 +132,22 @@ import Testing
         #expect(off.core.retentionDue(in: off.state, at: off.now).isEmpty)
     }
 
+    @Test func peopleTakenOffTheRosterAreErasedOnceTheRetentionHasPassedSinceThen() {
+        let fixture = Self.fixture(retention: .months(12), endDate: "2028-12-31")
+        var configuration = fixture.core.configuration
+        configuration.roster.people.removeAll { $0.id == "E1" }
+        configuration.roster.pairs = []
+        var (next, _) = ReloadTests.reloaded(fixture, to: configuration)
+        #expect(next.state.departedPeople.map(\.id) == ["E1"], "the mentor is still on the roster")
+        #expect(next.core.retentionDue(in: next.state, at: next.now).isEmpty, "kept for the retention period")
+        let later = next.now + 366 * 86_400
+        #expect(next.core.retentionDue(in: next.state, at: later).map(\.id) == ["E1"])
+        #expect(next.core.retentionDue(in: next.state, at: later).first?.matrixID == CoreFixture.mentee)
+        _ = next.state.erase(next.state.departedPeople[0].person)
+        #expect(next.state.departedPeople.isEmpty && next.core.retentionDue(in: next.state, at: later).isEmpty)
+        #expect(next.state.people[CoreFixture.mentee] == nil)
+    }
+
     @Test func someoneErasedAlreadyIsNotDueAgainAndTheCoordinatorsHearPairsOnly() {
         var fixture = Self.fixture(retention: .months(12), endDate: "2025-11-30")
         let mentee = fixture.core.configuration.roster.person(id: "E1")!

@@ -12,8 +12,8 @@ import Testing
         var next = CoreFixture(configuration: configuration)
         next.state = fixture.state
         next.now = fixture.now + 60
-        let removed = RosterChange(from: fixture.core.configuration.roster, to: configuration.roster).removedPairs
-        let events = next.handle(.reloaded(removedPairs: removed))
+        let change = RosterChange(from: fixture.core.configuration.roster, to: configuration.roster)
+        let events = next.handle(.reloaded(removedPairs: change.removedPairs, removedPeople: change.removedPeople))
         return (next, events)
     }
 
