@@ -15,7 +15,7 @@ struct BackupCommand: AsyncParsableCommand {
     @Argument(help: "A new (or empty) folder for the copy, e.g. /var/backups/mentorbot/2026-12-02.") var folder: String
 
     func run() async throws {
-        let dataDirectory = try dataDirectory(options.config)
+        let dataDirectory = try options.loadProgramme().configuration.dataDirectory
         let destination = URL(fileURLWithPath: folder)
         do {
             try StoreBackup.copy(from: URL(fileURLWithPath: dataDirectory), to: destination)
@@ -39,7 +39,7 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(help: "Do not ask for confirmation.") var yes = false
 
     func run() async throws {
-        let dataDirectory = try dataDirectory(options.config)
+        let dataDirectory = try options.loadProgramme().configuration.dataDirectory
         let backup = URL(fileURLWithPath: folder)
         do {
             print("The backup holds \(try await describeCheckedCopy(backup)).")
@@ -64,15 +64,6 @@ struct RestoreCommand: AsyncParsableCommand {
     }
 }
 
-/// The data directory the configuration names.
-private func dataDirectory(_ configurationPath: String) throws -> String {
-    do {
-        return try ProgrammeLoader.load(configurationPath: configurationPath).configuration.dataDirectory
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        throw ExitCode(2)
-    }
-}
 
 /// Opens a copy as the bot would (checksums, order, sane values; a write cut short at its end is
 /// repaired) and says what it holds.

@@ -24,6 +24,17 @@ struct MentorBotCommand: AsyncParsableCommand {
 struct ConfigOption: ParsableArguments {
     @Option(name: .shortAndLong, help: "Path of the configuration file.")
     var config: String = "Config/mentorbot.yaml"
+
+    /// The configuration, roster and dialogs; on any problem, the report (file, line, key) and
+    /// `then` on standard error, and exit status 2.
+    func loadProgramme(then: String? = nil) throws -> LoadedProgramme {
+        do {
+            return try ProgrammeLoader.load(configurationPath: config)
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n\(then.map { $0 + "\n" } ?? "")".utf8))
+            throw ExitCode(2)
+        }
+    }
 }
 
 struct CheckCommand: AsyncParsableCommand {

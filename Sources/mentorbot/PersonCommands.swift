@@ -22,7 +22,7 @@ struct PersonCommand: AsyncParsableCommand {
         @Option(help: "Who asks, for the audit log (default: your account on this machine).") var by = operatorName()
 
         func run() async throws {
-            let (configuration, person) = try rosterPerson(id, options.config)
+            let (configuration, person) = try rosterPerson(id, options)
             do {
                 let pairs = configuration.roster.pairs(of: person).map(\.id)
                 let data = try await DataRights.export(person, pairIDs: pairs, dataDirectory: URL(fileURLWithPath: configuration.dataDirectory), by: by)
@@ -54,7 +54,7 @@ struct PersonCommand: AsyncParsableCommand {
         @Option(help: "Who asks, for the audit log (default: your account on this machine).") var by = operatorName()
 
         func run() async throws {
-            let (configuration, person) = try rosterPerson(id, options.config)
+            let (configuration, person) = try rosterPerson(id, options)
             if !yes {
                 print("This removes everything the bot holds about \(person.id) (\(person.matrixID)) from \(configuration.dataDirectory), "
                     + "for good; answers they agreed to have counted anonymously are kept with no link to them. Type yes to go on: ",
@@ -84,13 +84,7 @@ struct AuditCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let configuration: Configuration
-        do {
-            configuration = try ProgrammeLoader.load(configurationPath: options.config).configuration
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let configuration = try options.loadProgramme().configuration
         do {
             let iso = ISO8601DateFormatter()
             for entry in try await DataRights.auditLog(dataDirectory: URL(fileURLWithPath: configuration.dataDirectory)) {
@@ -103,16 +97,10 @@ struct AuditCommand: AsyncParsableCommand {
 }
 
 /// The roster's person with this id, with the configuration; exits 2 with the reason otherwise.
-private func rosterPerson(_ id: String, _ configurationPath: String) throws -> (Configuration, Person) {
-    let configuration: Configuration
-    do {
-        configuration = try ProgrammeLoader.load(configurationPath: configurationPath).configuration
-    } catch {
-        FileHandle.standardError.write(Data("\(error)\n".utf8))
-        throw ExitCode(2)
-    }
+private func rosterPerson(_ id: String, _ options: ConfigOption) throws -> (Configuration, Person) {
+    let configuration = try options.loadProgramme().configuration
     guard let person = configuration.roster.person(id: id) else {
-        FileHandle.standardError.write(Data("mentorbot person: nobody has the id \(id) in the roster of \(configurationPath)\n".utf8))
+        FileHandle.standardError.write(Data("mentorbot person: nobody has the id \(id) in the roster of \(options.config)\n".utf8))
         throw ExitCode(2)
     }
     return (configuration, person)

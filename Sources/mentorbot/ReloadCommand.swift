@@ -14,13 +14,7 @@ struct ReloadCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOption
 
     func run() async throws {
-        let programme: LoadedProgramme
-        do {
-            programme = try ProgrammeLoader.load(configurationPath: options.config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\nmentorbot reload: nothing was sent; the bot carries on as it was\n".utf8))
-            throw ExitCode(2)
-        }
+        let programme = try options.loadProgramme(then: "mentorbot reload: nothing was sent; the bot carries on as it was")
         let directory = programme.configuration.dataDirectory
         do {
             guard let pid = try StoreLock.holder(of: URL(fileURLWithPath: directory)) else {

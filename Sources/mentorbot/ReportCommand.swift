@@ -16,13 +16,7 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Folder for the files.") var out = "."
 
     func run() async throws {
-        let programme: LoadedProgramme
-        do {
-            programme = try ProgrammeLoader.load(configurationPath: options.config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let programme = try options.loadProgramme()
         let core = BotCore(configuration: programme.configuration, library: programme.library, screener: programme.screener)
         do {
             let chosen = try month.map(ReportMonth.init(parsing:)) ?? ReportMonth(containing: Date(), in: core.programmeZone).previous()
