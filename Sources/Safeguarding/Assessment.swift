@@ -37,7 +37,7 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0005, alert: 0.0069)
+    public static let calibratedPair = Pair(ask: -0.0002, alert: 0.0068)
     public static let calibratedPhraseDoubt = -0.015
 
     /// `byCategory` overrides the calibrated pairs category by category.
