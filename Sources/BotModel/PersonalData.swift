@@ -33,6 +33,8 @@ public struct PersonalData: Codable, Sendable, Equatable {
     public var openDialog: DialogProgress?
     public var pendingJobs: [ScheduledJob]
     public var messagesWaiting: [OutboxMessage]
+    /// When the bot put a check-in to them (kept for the programme's figures).
+    public var checkInsSentAt: [Date]
 }
 
 extension BotState {
@@ -51,7 +53,8 @@ extension BotState {
             worryNotes: worries.filter { $0.matrixID == person.matrixID },
             openDialog: known.dialog,
             pendingJobs: jobs.filter { $0.kind.matrixID == person.matrixID },
-            messagesWaiting: outbox.filter { $0.isFor(person.matrixID, room: known.directRoomID) })
+            messagesWaiting: outbox.filter { $0.isFor(person.matrixID, room: known.directRoomID) },
+            checkInsSentAt: checkInsSent.filter { $0.matrixID == person.matrixID }.map(\.at))
     }
 
     /// Their data was erased (`mentorbot person erase`): the audit log says so, by roster id.

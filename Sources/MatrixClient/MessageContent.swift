@@ -2,7 +2,7 @@ import Foundation
 
 /// The content of a text message the bot sends.
 public struct MessageContent: Sendable, Equatable {
-    public enum Kind: String, Sendable { case text = "m.text", notice = "m.notice", file = "m.file" }
+    public enum Kind: String, Sendable { case text = "m.text", notice = "m.notice" }
 
     /// A file in the media repository that an m.file message points to; `body` is its name.
     public struct File: Sendable, Equatable {
@@ -22,7 +22,7 @@ public struct MessageContent: Sendable, Equatable {
     public var html: String?
     /// Users to notify. Always sent (empty when nobody), so plain text never pings anyone by accident.
     public var mentions: [String] = []
-    /// Set for an m.file message.
+    /// Set for a file: the message is then an m.file (whatever `kind` says) named `body`.
     public var file: File?
 
     public init(kind: Kind, body: String, html: String?, mentions: [String] = []) {
@@ -39,7 +39,7 @@ public struct MessageContent: Sendable, Equatable {
             "m.mentions": .object(mentions.isEmpty ? [:] : ["user_ids": .array(mentions.map(JSONValue.string))]),
         ]
         if let file {
-            object["msgtype"] = .string(Kind.file.rawValue)
+            object["msgtype"] = .string("m.file")
             object["filename"] = .string(body)
             object["url"] = .string(file.url)
             object["info"] = .object(["mimetype": .string(file.mimeType), "size": .number(Double(file.size))])

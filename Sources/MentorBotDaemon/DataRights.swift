@@ -104,6 +104,7 @@ public enum DataRights {
         lines += ["", "Notes that the screening was unsure about a message (\(data.worryNotes.count)):"]
         for worry in data.worryNotes { lines.append("  \(worry.reference) \(day(worry.notedAt)) \(worry.category.rawValue)") }
         lines += ["", "Planned messages (\(data.pendingJobs.count)) and messages waiting to be sent (\(data.messagesWaiting.count))."]
+        lines += ["Check-ins sent to them (\(data.checkInsSentAt.count)): \(data.checkInsSentAt.map { day($0) }.joined(separator: ", "))"]
         lines.append("The bot keeps no transcript of the chat: only the answers above.")
         return lines.joined(separator: "\n") + "\n"
     }

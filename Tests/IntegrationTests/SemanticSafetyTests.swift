@@ -8,7 +8,7 @@ extension IntegrationSuite {
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds.
         static let unsure = ["i had a bad night, lots of noise and shouting", "my neighbour is a bit scary",
-                             "there was some shouting upstairs last night"]
+                             "it was loud upstairs again last night, some shouting"]
         /// Sure, in French, as people chat (whichever layer catches it, it must page).
         static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
 

@@ -29,6 +29,10 @@ import Testing
             .answersRecorded(AnswerRecord(id: "r2", dialogID: "mentor_checkin", personID: "M1", role: "mentor", pairIDs: ["P-001"],
                                           answers: ["satisfaction": .choice("4")], completedAt: at)),
         ] { fixture.state.apply(event) }
+        // A check-in the bot put to the mentee (kept for the programme's figures).
+        let checkIn = ScheduledJob(id: "j-checkin", kind: .checkIn(pairID: "P-001", matrixID: CoreFixture.mentee), dueAt: at)
+        fixture.state.apply(.jobScheduled(checkIn))
+        fixture.state.apply(.jobFinished(jobID: checkIn.id, outcome: .done, at: at))
         return fixture
     }
 
@@ -41,6 +45,7 @@ import Testing
         #expect(data.supportRequests.map(\.reference) == ["S-1"])
         #expect(data.incidents.count == 1 && data.meetingsPlanned.map(\.id) == ["m1"])
         #expect(data.directRoomID == "!dm-\(CoreFixture.mentee)")
+        #expect(data.checkInsSentAt == [fixture.now])
         let text = DataRights.readableText(data)
         #expect(text.contains(Self.freeText) && text.contains("the library on Rue Haute"))
     }
@@ -57,6 +62,7 @@ import Testing
         // They agreed to anonymous figures: the check-in's choice stays, with no person, no pair, no words.
         let anonymous = fixture.state.records.filter { $0.personID.isEmpty }
         #expect(anonymous.map(\.answers) == [["satisfaction": .choice("3")]] && anonymous.allSatisfy { $0.pairIDs.isEmpty })
+        #expect(fixture.state.checkInsSent == [CheckInSent(matrixID: "", pairID: "", role: "mentee", at: fixture.now)])
         #expect(fixture.state.records.filter { $0.personID == "M1" } == mentorBefore)
         #expect(fixture.state.person(CoreFixture.mentor).greeted)
     }
@@ -67,6 +73,7 @@ import Testing
                                              at: fixture.now))
         let erasure = fixture.state.erase(Self.mentee)
         #expect(erasure.answersKeptAnonymous == 0 && !fixture.state.records.contains { $0.personID.isEmpty })
+        #expect(fixture.state.checkInsSent.isEmpty)
     }
 
     @Test func anErasedPersonStillOnTheRosterIsNotGreetedAgain() {
