@@ -14,10 +14,10 @@ public enum ConcernLevel: String, Sendable, Codable, Comparable {
 
 /// Where the semantic layer's score turns into asking and into alerting, per category
 /// (`programme.safety.semantic` in the configuration). The defaults come from
-/// `mentorbot screen --calibrate`, which scores every chat-style tuning example
-/// (Dialogs/safety/examples) against the examples of the other files only, as if a new writer had
-/// written it, and puts the thresholds where about 2.5% of ordinary messages would alert and 9% would
-/// be asked about. They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
+/// `mentorbot screen --calibrate`, which screens the calibration messages
+/// (Dialogs/safety/calibration: written apart from the examples, never used as examples) and puts
+/// the thresholds where both layers together alert on 3% of their ordinary messages and ask about
+/// or alert on 10%. They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
 public struct SemanticThresholds: Sendable, Equatable {
     public struct Pair: Sendable, Equatable {
         public var ask: Double
@@ -31,14 +31,15 @@ public struct SemanticThresholds: Sendable, Equatable {
     public var byCategory: [DangerCategory: Pair]
     /// A phrase match on a message the model reads as ordinary talk by more than this margin (a
     /// score below it) asks instead of alerting: "this heat is killing me" matches a threat phrase,
-    /// and reads like the ordinary examples. Low enough that no explicit danger statement in the
-    /// tuning sets is held back; the person is still asked, and the coordinators get a worry note.
+    /// and reads like the ordinary examples. Low enough that no danger message of the
+    /// calibration set that a phrase catches is held back; the person is still asked, and the
+    /// coordinators get a worry note.
     public var phraseDoubt: Double
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0002, alert: 0.0068)
-    public static let calibratedPhraseDoubt = -0.015
+    public static let calibratedPair = Pair(ask: 0.0154, alert: 0.0398)
+    public static let calibratedPhraseDoubt = -0.0316
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt) {

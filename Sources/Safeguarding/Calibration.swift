@@ -1,64 +1,76 @@
 import Foundation
 
-/// Places the semantic layer's thresholds from the tuning examples alone, never from the held-out
-/// sets: every chat-style example (`*.chat.txt`, `*.more.txt`: written as people write) is scored
-/// against the examples of all the *other* files, as if a new writer had sent it, and the
-/// thresholds go where a chosen share of the ordinary examples would alert and be asked about.
-/// The explicit sets (`*.explicit.txt`) only ever serve as neighbours: plain statements are easy,
-/// and counting them would make the layer look better than it is on chat.
+/// Places the semantic layer's thresholds on the calibration messages (`Dialogs/safety/calibration`):
+/// chat-style messages written apart from the examples, by a writer who saw neither the examples
+/// nor the phrase lists, and never used as examples. Each is screened as the running bot screens a
+/// message (every example is a neighbour), so the thresholds sit where a new writer's ordinary
+/// messages fall, not where the examples' own writers' do. The held-out sets
+/// (Tests/SafeguardingTests/HeldOut) only ever measure the result.
 public struct Calibration: Sendable {
-    /// One scored example: its label and the semantic match it gets from the other files.
+    /// One calibration message: its label, its language and what the semantic layer makes of it.
     public struct Scored: Sendable {
-        public let example: SemanticIndex.Example
+        public let item: LabelledSet.Item
+        public let language: String
         public let match: SemanticMatch?
     }
 
     public let scored: [Scored]
 
-    /// The file an example comes from ("fr.chat.txt" of "fr.chat.txt:12").
-    static func file(of example: SemanticIndex.Example) -> Substring {
-        example.reference.split(separator: ":").first ?? Substring(example.reference)
-    }
-
-    static func isHeldAside(_ file: Substring) -> Bool { !file.contains(".explicit.") }
-
-    public init(index: SemanticIndex) {
-        let files = index.examples.map(Self.file(of:))
-        scored = index.examples.indices.compactMap { position in
-            let example = index.examples[position]
-            guard Self.isHeldAside(files[position]) else { return nil }
-            guard SemanticScreener.isLongEnough(example.text) else { return Scored(example: example, match: nil) }
-            let own = files[position]
-            let neighbourhood = index.neighbourhood(of: index.vector(ofExample: position), k: SemanticScreener.neighbours,
-                                                    skipping: { files[$0] == own })
-            return Scored(example: example, match: SemanticScreener.strongestDanger(in: neighbourhood, index: index))
+    /// `sets`: the calibration messages per language; `match`: the semantic layer.
+    public init(sets: [(language: String, set: LabelledSet)], match: (String) -> SemanticMatch?) {
+        scored = sets.flatMap { language, set in
+            set.items.map { Scored(item: $0, language: language, match: match($0.sentence)) }
         }
     }
 
-    /// The thresholds at which at most `alertShare` of the ordinary examples alert and at most
-    /// `askShare` are asked about or alert, rounded up to four decimals.
-    public func pair(alertShare: Double, askShare: Double) -> SemanticThresholds.Pair {
-        let ordinary = scored.filter { $0.example.category == nil }.map { $0.match?.score ?? -1 }.sorted(by: >)
-        func threshold(_ share: Double) -> Double {
-            guard !ordinary.isEmpty else { return 1 }
-            let allowed = min(ordinary.count - 1, Int(share * Double(ordinary.count)))
-            // Just above the first ordinary score that must not reach it.
-            return (ordinary[allowed] * 10_000).rounded(.down) / 10_000 + 0.0001
+    /// Thresholds with which both layers together alert on at most `alertShare` of the ordinary
+    /// messages and ask about or alert on at most `askShare`: ordinary messages a phrase already
+    /// alerts on (or asks about) take their places first, the semantic thresholds get the rest.
+    /// Rounded to four decimals.
+    public func thresholds(alertShare: Double, askShare: Double, phrases: Screener) -> SemanticThresholds {
+        let doubt = phraseDoubt(phrases: phrases) ?? SemanticThresholds.calibratedPhraseDoubt
+        var phraseAlerts = 0, phraseAsks = 0
+        var semanticOnly: [Double] = []
+        for item in scored where item.item.category == nil {
+            let score = item.match?.score ?? -1
+            if phrases.screen(item.item.sentence, language: item.language) != nil {
+                if item.match.map({ $0.score < doubt }) == true { phraseAsks += 1 } else { phraseAlerts += 1 }
+            } else {
+                semanticOnly.append(score)
+            }
         }
-        let alert = threshold(alertShare)
-        return SemanticThresholds.Pair(ask: min(threshold(askShare), alert), alert: alert)
+        semanticOnly.sort(by: >)
+        let ordinary = semanticOnly.count + phraseAlerts + phraseAsks
+        func threshold(allowing allowed: Int) -> Double {
+            guard !semanticOnly.isEmpty else { return 1 }
+            let position = min(semanticOnly.count - 1, max(0, allowed))
+            // Just above the first score that must not reach it.
+            return (semanticOnly[position] * 10_000).rounded(.down) / 10_000 + 0.0001
+        }
+        let alert = threshold(allowing: Int(alertShare * Double(ordinary)) - phraseAlerts)
+        let ask = min(threshold(allowing: Int(askShare * Double(ordinary)) - phraseAlerts - phraseAsks), alert)
+        return SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt)
     }
 
-    /// The held-aside examples judged by both layers with these thresholds, as
-    /// `mentorbot screen --labelled` would judge them (the phrases in the example's own language).
+    /// Just below the lowest score of any danger message the phrase lists catch: a phrase match
+    /// that reads less like danger than that is not how danger reads, and is asked about instead
+    /// ("this heat is killing me"); no danger message of the calibration set is held back.
+    func phraseDoubt(phrases: Screener) -> Double? {
+        let scores = scored.compactMap { item -> Double? in
+            guard item.item.category != nil, phrases.screen(item.item.sentence, language: item.language) != nil else { return nil }
+            return item.match?.score
+        }
+        return scores.min().map { ($0 * 10_000).rounded(.down) / 10_000 - 0.0001 }
+    }
+
+    /// The calibration messages judged by both layers with these thresholds, as
+    /// `mentorbot screen --labelled` would judge them (the phrases in the message's own language).
     public func evaluation(thresholds: SemanticThresholds, phrases: Screener) -> LayeredEvaluation.Counts {
         var counts = LayeredEvaluation.Counts()
         for item in scored {
-            let language = String(Self.file(of: item.example).prefix(while: { $0 != "." }))
-            let assessment = Assessment(phrase: phrases.screen(item.example.text, language: language), semantic: item.match,
+            let assessment = Assessment(phrase: phrases.screen(item.item.sentence, language: item.language), semantic: item.match,
                                         thresholds: thresholds)
-            let labelled = LabelledSet.Item(category: item.example.category, sentence: item.example.text, line: 0)
-            counts.add(LayeredEvaluation.Judged(item: labelled, assessment: assessment,
+            counts.add(LayeredEvaluation.Judged(item: item.item, assessment: assessment,
                                                 semanticLevel: item.match.map(thresholds.level(of:)) ?? .none))
         }
         return counts

@@ -15,15 +15,78 @@ public struct SemanticIndex: Sendable {
     }
 
     public let examples: [Example]
-    /// Row-major, `examples.count × dimension`, each row L2-normalised.
+    /// Row-major, `examples.count × dimension`: each example's embedding with part of its
+    /// language's average taken away, L2-normalised (see `centred(_:)`).
     let vectors: [Float]
     public let dimension: Int
+    /// Per language of the examples ("fr" of "fr.chat.txt:12"), `languageShare` of the average of
+    /// its examples' embeddings, and the languages in the same order.
+    let languageMeans: [[Float]]
+    public let languages: [String]
 
-    public init(examples: [Example], vectors: [Float], dimension: Int) {
-        precondition(vectors.count == examples.count * dimension, "one vector per example")
+    /// How much of a language's average embedding is taken away from each text of that language.
+    /// The model's picture of a sentence says both what it is about and which language it is in;
+    /// taking the language part away lets a message find the examples that say the same thing in
+    /// any language. Chosen by holding out each writing round of the examples in turn (a new
+    /// writer's messages scored against the others): three quarters caught the most danger at
+    /// the same share of ordinary messages alerting (all of it 1.5 points fewer, none 10 fewer).
+    public static let languageShare: Float = 0.75
+
+    /// `vectors`: the model's embeddings, one row per example, as the model gives them (L2-normalised).
+    /// `languageShare` 0 compares the embeddings as they are.
+    public init(examples: [Example], vectors raw: [Float], dimension: Int, languageShare: Float = Self.languageShare) {
+        precondition(raw.count == examples.count * dimension, "one vector per example")
         self.examples = examples
-        self.vectors = vectors
         self.dimension = dimension
+        var sums: [String: [Float]] = [:], counts: [String: Int] = [:]
+        var languageOfExample: [String] = []
+        for (position, example) in examples.enumerated() {
+            let language = Self.language(ofReference: example.reference)
+            languageOfExample.append(language)
+            var sum = sums[language] ?? [Float](repeating: 0, count: dimension)
+            for d in 0..<dimension { sum[d] += raw[position * dimension + d] }
+            sums[language] = sum
+            counts[language, default: 0] += 1
+        }
+        languages = sums.keys.sorted()
+        languageMeans = languages.map { language in sums[language]!.map { $0 * languageShare / Float(counts[language]!) } }
+        var centred = [Float](repeating: 0, count: raw.count)
+        for position in examples.indices {
+            let mean = languageMeans[languages.firstIndex(of: languageOfExample[position])!]
+            let row = Self.normalised((0..<dimension).map { raw[position * dimension + $0] - mean[$0] })
+            for d in 0..<dimension { centred[position * dimension + d] = row[d] }
+        }
+        vectors = centred
+    }
+
+    /// "fr" of "fr.chat.txt:12": example files are named after their language.
+    static func language(ofReference reference: String) -> String {
+        String(reference.prefix(while: { $0 != "." && $0 != ":" }))
+    }
+
+    /// A message's embedding as the examples are kept: less the share of the average of the
+    /// language it reads as (the language whose average it is nearest to, whatever the person's
+    /// settings say: people write in the language at hand, or in Latin letters).
+    public func centred(_ vector: [Float]) -> [Float] {
+        precondition(vector.count == dimension)
+        guard !languageMeans.isEmpty else { return vector }
+        var nearest = 0, best = -Float.infinity
+        for (position, mean) in languageMeans.enumerated() {
+            var dot: Float = 0, length: Float = 0
+            for d in 0..<dimension {
+                dot += mean[d] * vector[d]
+                length += mean[d] * mean[d]
+            }
+            let cosine = length > 0 ? dot / length.squareRoot() : 0
+            if cosine > best { (nearest, best) = (position, cosine) }
+        }
+        let mean = languageMeans[nearest]
+        return Self.normalised((0..<dimension).map { vector[$0] - mean[$0] })
+    }
+
+    static func normalised(_ vector: [Float]) -> [Float] {
+        let length = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return length > 0 ? vector.map { $0 / length } : vector
     }
 
     /// Every example file in a folder, in file order; problems name the file and line.
@@ -72,20 +135,12 @@ public struct SemanticIndex: Sendable {
         public var ordinary: (similarity: Float, nearest: Int) = (0, -1)
     }
 
-    /// The `k` nearest examples of each kind. `excluding` leaves out examples with exactly this
-    /// text (to measure the layer on its own examples without finding the message itself).
-    public func neighbourhood(of vector: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
-        neighbourhood(of: vector, k: k, skipping: excluding.map { text in { self.examples[$0].text == text } })
-    }
-
-    /// The embedding of example `index`.
-    func vector(ofExample index: Int) -> [Float] {
-        Array(vectors[index * dimension..<(index + 1) * dimension])
-    }
-
-    /// The `k` nearest examples of each kind, leaving out those `skipping` says (by index).
-    func neighbourhood(of vector: [Float], k: Int, skipping: ((Int) -> Bool)?) -> Neighbourhood {
-        precondition(vector.count == dimension)
+    /// The `k` nearest examples of each kind to a message's embedding (as the model gives it).
+    /// `excluding` leaves out examples with exactly this text (to measure the layer on its own
+    /// examples without finding the message itself).
+    public func neighbourhood(of embedding: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
+        let vector = centred(embedding)
+        let skipping = excluding.map { text in { (index: Int) in self.examples[index].text == text } }
         var best: [DangerCategory?: [(Float, Int)]] = [:]
         vector.withUnsafeBufferPointer { query in
             vectors.withUnsafeBufferPointer { all in

@@ -25,8 +25,9 @@ public struct SemanticScreener: Sendable {
     public let index: SemanticIndex
     private let embed: @Sendable (String) -> [Float]
 
-    /// Nearest examples averaged per kind: one example alone is too easily near by accident.
-    static let neighbours = 3
+    /// Nearest examples averaged per kind: one example alone is too easily near by accident. Five
+    /// caught more than three or ten when each writing round of the examples was held out in turn.
+    static let neighbours = 5
     /// Shorter messages ("1", "yes", "tomorrow at 3") are answers, and too short for a meaning
     /// of their own: the phrase lists and the safety word still screen them.
     static let minimumWords = 3

@@ -15,9 +15,9 @@ struct ScreenCommand: ParsableCommand {
             --labelled FILE (or a folder of <language>.txt files), reads "category | sentence" lines instead \
             and prints recall and false alarms per language and per category, for each layer and combined. \
             An example with exactly the same text as a measured sentence is left out, so that the layer is \
-            never measured on the sentence itself. With --calibrate, places the semantic thresholds from the \
-            tuning examples alone (each chat-style example scored against the other files' examples) and \
-            prints them with what they do there.
+            never measured on the sentence itself. With --calibrate, places the semantic thresholds on the \
+            calibration messages (<dialogs>/safety/calibration: written apart from the examples, never used as \
+            examples) and prints them with what they do there.
             """)
 
     @Option(help: "The person's language (its list is tried first).") var lang: String = "en"
@@ -26,9 +26,9 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
     @Flag(help: "Phrase lists only, without the semantic layer.") var phrasesOnly = false
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
-    @Flag(help: "Calibrate the semantic thresholds on the examples in <dialogs>/safety/examples.") var calibrate = false
-    @Option(help: "With --calibrate: the share of ordinary examples allowed to alert.") var alertShare = 0.025
-    @Option(help: "With --calibrate: the share of ordinary examples allowed to be asked about (or alert).") var askShare = 0.09
+    @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
+    @Option(help: "With --calibrate: the share of ordinary messages allowed to alert.") var alertShare = 0.03
+    @Option(help: "With --calibrate: the share of ordinary messages allowed to be asked about (or alert).") var askShare = 0.10
 
     func run() throws {
         let screener: Screener
@@ -40,7 +40,8 @@ struct ScreenCommand: ParsableCommand {
         let semantic = phrasesOnly ? nil : loadSemantic()
         if calibrate {
             guard let semantic else { fail("--calibrate needs the semantic layer") }
-            printCalibration(Calibration(index: semantic.index), phrases: screener)
+            let folder = URL(fileURLWithPath: dialogs).appendingPathComponent("safety/calibration").path
+            printCalibration(Calibration(sets: labelledSets(folder), match: { semantic.match($0) }), phrases: screener)
             return
         }
         let thresholds = SemanticThresholds()
@@ -87,22 +88,11 @@ struct ScreenCommand: ParsableCommand {
     }
 
     private func measure(_ path: String, screener: Screener, semantic: SemanticScreener?, thresholds: SemanticThresholds) throws {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("\(path) does not exist") }
-        let files: [(language: String, path: String)] = isFolder.boolValue
-            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
-                .map { (String($0.split(separator: ".")[0]), "\(path)/\($0)") }
-            : [(lang, path)]
         var all = LayeredEvaluation.Counts()
         var missedAny = false
-        for file in files {
-            let set: LabelledSet
-            do {
-                set = try LabelledSet(text: try String(contentsOfFile: file.path, encoding: .utf8))
-            } catch {
-                fail("\(file.path): \(error)")
-            }
-            let evaluation = LayeredEvaluation(set: set, phrases: screener, language: file.language, thresholds: thresholds,
+        let sets = labelledSets(path)
+        for file in sets {
+            let evaluation = LayeredEvaluation(set: file.set, phrases: screener, language: file.language, thresholds: thresholds,
                                                semantic: { semantic?.match($0, excludingExample: $0) })
             if verbose {
                 for judged in evaluation.judged {
@@ -119,20 +109,37 @@ struct ScreenCommand: ParsableCommand {
             }
             for judged in evaluation.judged { all.add(judged) }
         }
-        if files.count > 1 { print("all: \(all.summary)") }
+        if sets.count > 1 { print("all: \(all.summary)") }
         if semantic == nil { print("(phrase lists only: the semantic layer is off)") }
         if missedAny { throw ExitCode(1) }
     }
 
+    /// A labelled set, or every `<language>.txt` in a folder of them; a problem ends the command
+    /// with the file and line.
+    private func labelledSets(_ path: String) -> [(language: String, set: LabelledSet)] {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("\(path) does not exist") }
+        let files: [(language: String, path: String)] = isFolder.boolValue
+            ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+                .map { (String($0.split(separator: ".")[0]), "\(path)/\($0)") }
+            : [(lang, path)]
+        return files.map { file in
+            do {
+                return (file.language, try LabelledSet(text: try String(contentsOfFile: file.path, encoding: .utf8)))
+            } catch {
+                fail("\(file.path): \(error)")
+            }
+        }
+    }
+
     private func printCalibration(_ calibration: Calibration, phrases: Screener) {
-        let pair = calibration.pair(alertShare: alertShare, askShare: askShare)
-        let current = SemanticThresholds()
-        let calibrated = SemanticThresholds(everyCategory: pair, phraseDoubt: current.phraseDoubt)
-        print("scored \(calibration.scored.count) chat-style examples against the other files' examples")
-        print(String(format: "calibrated: ask %.4f, alert %.4f (ordinary examples: at most %.1f%% alert, %.1f%% asked or alert)",
-                     pair.ask, pair.alert, alertShare * 100, askShare * 100))
+        let calibrated = calibration.thresholds(alertShare: alertShare, askShare: askShare, phrases: phrases)
+        let pair = calibrated.byCategory.values.first ?? SemanticThresholds.calibratedPair
+        print("screened \(calibration.scored.count) calibration messages")
+        print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% asked or alert)",
+                     pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated, phrases: phrases).summary)")
-        print("with the thresholds in use now: \(calibration.evaluation(thresholds: current, phrases: phrases).summary)")
+        print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), phrases: phrases).summary)")
         print(String(format: "in the configuration:\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}", pair.ask, pair.alert))
     }
 

@@ -15,8 +15,9 @@ import Testing
         return fixture
     }
 
-    static let unsure = SemanticMatch(category: .violenceAtHome, score: 0.001, nearest: "en.chat.txt:20")
-    static let sure = SemanticMatch(category: .threat, score: 0.05, nearest: "en.chat.txt:2")
+    static let pair = SemanticThresholds.calibratedPair
+    static let unsure = SemanticMatch(category: .violenceAtHome, score: (pair.ask + pair.alert) / 2, nearest: "en.chat.txt:20")
+    static let sure = SemanticMatch(category: .threat, score: pair.alert + 0.01, nearest: "en.chat.txt:2")
 
     /// A message whose words no phrase list knows, read by the semantic layer as `match` (the
     /// readings are given here: these tests are about what the core does with them).
@@ -70,11 +71,11 @@ import Testing
         let first = Self.say(&fixture, Self.unsure)
         #expect(first.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")], "the question, and no \"I did not understand\"")
         fixture.now += 3_600
-        let second = Self.say(&fixture, SemanticMatch(category: .threat, score: 0.0, nearest: "x"), text: "the bus was late again this morning")
+        let second = Self.say(&fixture, SemanticMatch(category: .threat, score: Self.pair.ask, nearest: "x"), text: "the bus was late again this morning")
         #expect(second.to(CoreFixture.mentee).bodies.allSatisfy { $0 != fixture.text("bot.safety.ask", "en") }, "asked once a day at most")
         #expect(fixture.state.incidents.isEmpty)
         fixture.now += 86_400
-        let third = Self.say(&fixture, SemanticMatch(category: .debtOrWorkPressure, score: 0.003, nearest: "y"),
+        let third = Self.say(&fixture, SemanticMatch(category: .debtOrWorkPressure, score: Self.pair.ask + 0.003, nearest: "y"),
                              text: "we could meet at the library on friday")
         let incident = try #require(fixture.state.incidents.first)
         #expect(incident.category == .threat, "the most severe signal names it")

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import Safeguarding
 
-/// The semantic layer's decisions and its calibration, on hand-made embeddings (no model needed):
-/// what a phrase match does when the message reads as ordinary talk, and that calibration scores
-/// each chat-style example only against other files' examples.
+/// The semantic layer's decisions and its calibration, on hand-made embeddings and scores (no model
+/// needed): what a phrase match does when the message reads as ordinary talk, that each language's
+/// average is taken away before comparing, and where calibration puts the thresholds.
 @Suite struct CalibrationTests {
     static func phrase(_ category: DangerCategory) -> ScreeningResult {
         ScreeningResult(category: category, phrase: "killing ... me", language: "en", line: 1)
@@ -21,55 +21,72 @@ import Testing
         #expect(Assessment(phrase: Self.phrase(.threat), semantic: nil, thresholds: thresholds).level == .alert)
     }
 
-    /// Two-dimensional "embeddings": danger along x, ordinary along y.
-    static func example(_ category: DangerCategory?, _ file: String, _ line: Int, _ x: Float, _ y: Float, text: String? = nil)
-        -> (SemanticIndex.Example, [Float]) {
-        let length = (x * x + y * y).squareRoot()
-        return (SemanticIndex.Example(category: category, text: text ?? "message number \(file) \(line)", reference: "\(file):\(line)"),
-                [x / length, y / length])
+    /// Four-dimensional "embeddings": danger along the first axis, ordinary talk along the second,
+    /// and which language a text is in along the third (language "a") or fourth (language "b"),
+    /// as the model mixes both into one picture. Normalised as the model gives them.
+    static func example(_ category: DangerCategory?, _ reference: String, _ vector: [Float]) -> (SemanticIndex.Example, [Float]) {
+        (SemanticIndex.Example(category: category, text: "message \(reference)", reference: reference), SemanticIndex.normalised(vector))
     }
 
-    static func index(_ rows: [(SemanticIndex.Example, [Float])]) -> SemanticIndex {
-        SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 2)
+    @Test func aMessageFindsTheExamplesThatSayTheSameInAnotherLanguage() throws {
+        // Language a has examples of danger and of ordinary talk; language b only of ordinary talk.
+        let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 2, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 2, 0]),
+                    Self.example(nil, "a.chat.txt:3", [0, 1, 2, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 2, 0]),
+                    Self.example(nil, "b.chat.txt:1", [0.3, 1, 0, 2]), Self.example(nil, "b.chat.txt:2", [0.2, 1, 0, 2])]
+        // A danger message in language b: as the model gives it, it is nearest to b's ordinary
+        // examples because they share the language.
+        let message = SemanticIndex.normalised([1, 0, 0, 2])
+        let asItIs = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4, languageShare: 0)
+        let plain = try #require(SemanticScreener.strongestDanger(in: asItIs.neighbourhood(of: message, k: 2), index: asItIs))
+        #expect(plain.score < 0, "\(plain)")
+        // With each language's average taken away, what it says decides: a's danger examples.
+        let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4)
+        let centred = try #require(SemanticScreener.strongestDanger(in: index.neighbourhood(of: message, k: 2), index: index))
+        #expect(centred.score > 0.3 && centred.category == .threat && centred.nearest.hasPrefix("a."), "\(centred)")
+        // The language a message reads as is found from the message, not from anyone's settings.
+        #expect(index.languages == ["a", "b"])
+        let share = SemanticIndex.languageShare
+        let bMean = [rows[4].1, rows[5].1].reduce([Float](repeating: 0, count: 4)) { sum, row in zip(sum, row).map { $0 + $1 / 2 } }
+        let byHand = SemanticIndex.normalised(zip(message, bMean).map { $0 - share * $1 })
+        #expect(zip(index.centred(message), byHand).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
-    @Test func calibrationScoresEachChatExampleAgainstOtherFilesOnly() {
-        // In a.chat.txt, an ordinary example sits right on top of a danger example of the same
-        // file; against its own file it would look like danger, against the others it does not.
-        var rows = [Self.example(nil, "a.chat.txt", 1, 1, 0.05), Self.example(.threat, "a.chat.txt", 2, 1, 0.05)]
-        for line in 1...3 {
-            rows.append(Self.example(.threat, "b.chat.txt", line, 1, 0.01 * Float(line)))
-            rows.append(Self.example(nil, "b.chat.txt", 10 + line, 0.01 * Float(line), 1))
-            rows.append(Self.example(.threat, "c.explicit.txt", line, 1, 0))
-            rows.append(Self.example(nil, "c.explicit.txt", 10 + line, 0, 1))
+    @Test func calibrationPlacesThresholdsAtTheChosenShareOfOrdinaryMessagesForBothLayersTogether() throws {
+        // 19 ordinary messages whose scores spread from clearly ordinary to nearly danger, and one
+        // the phrase lists alert on (a figure of speech the model does not doubt enough).
+        let phrases = ScreeningTests.screener
+        let phraseAlert = "I owe them a pizza after the move"
+        #expect(phrases.screen(phraseAlert, language: "en") != nil)
+        let lines = (1...19).map { "ok | ordinary message \($0)" } + ["ok | \(phraseAlert)", "documents_taken | they took my passport and keep it"]
+        let set = try LabelledSet(text: lines.joined(separator: "\n"))
+        let calibration = Calibration(sets: [("en", set)]) { sentence in
+            let number = Double(sentence.split(separator: " ").last.flatMap { Int($0) } ?? 40)
+            return SemanticMatch(category: .threat, score: number / 100 - 0.1, nearest: "en.chat.txt:1")
         }
-        let calibration = Calibration(index: Self.index(rows))
-        // The explicit file only ever serves as neighbours.
-        #expect(calibration.scored.count == 8)
-        #expect(!calibration.scored.contains { $0.example.reference.hasPrefix("c.") })
-        // a.chat.txt:1 is scored against b and c only, where its nearest danger examples lie at
-        // x ≈ 1: it reads as danger there, as a new writer's message would.
-        let first = calibration.scored.first { $0.example.reference == "a.chat.txt:1" }?.match
-        #expect(first.map { $0.score > 0 } == true)
-        #expect(first?.nearest.hasPrefix("a.") == false)
+        let thresholds = calibration.thresholds(alertShare: 0.15, askShare: 0.3, phrases: phrases)
+        let pair = try #require(thresholds.byCategory[.threat])
+        let semanticOnly = calibration.scored.filter { $0.item.category == nil && !$0.item.sentence.contains("pizza") }
+            .compactMap { $0.match?.score }
+        #expect(semanticOnly.count == 19)
+        // 15% of 20 is 3 alerts: the phrase's one, and two by the semantic layer.
+        #expect(semanticOnly.filter { $0 >= pair.alert }.count == 2, "\(pair)")
+        // 30% of 20 is 6 asked or alerted: the phrase's one, and five by the semantic layer.
+        #expect(semanticOnly.filter { $0 >= pair.ask }.count == 5, "\(pair)")
+        let counts = calibration.evaluation(thresholds: thresholds, phrases: phrases)
+        #expect(counts.falseAlerts == 3 && counts.falseAlerts + counts.falseAsks == 6)
     }
 
-    @Test func calibrationPlacesThresholdsAtTheChosenShareOfOrdinaryExamples() {
-        // 20 ordinary examples spread from nearly ordinary to nearly danger, in their own files.
-        var rows: [(SemanticIndex.Example, [Float])] = []
-        for line in 1...20 {
-            rows.append(Self.example(nil, "o\(line).chat.txt", 1, Float(line) / 20, 1))
-        }
-        for line in 1...3 {
-            rows.append(Self.example(.threat, "d.explicit.txt", line, 1, 0))
-            rows.append(Self.example(nil, "d.explicit.txt", 10 + line, 0, 1))
-        }
-        let calibration = Calibration(index: Self.index(rows))
-        let scores = calibration.scored.compactMap { $0.match?.score }.sorted(by: >)
-        #expect(scores.count == 20)
-        let pair = calibration.pair(alertShare: 0.1, askShare: 0.25)
-        #expect(scores.filter { $0 >= pair.alert }.count == 2)
-        #expect(scores.filter { $0 >= pair.ask }.count == 5)
-        #expect(pair.ask <= pair.alert)
+    @Test func thePhraseDoubtHoldsBackNoDangerMessageThePhrasesCatch() throws {
+        let phrases = ScreeningTests.screener
+        let caught = "they took my passport and keep it", notCaught = "the lady at the flat has my little blue book"
+        #expect(phrases.screen(caught, language: "en") != nil && phrases.screen(notCaught, language: "en") == nil)
+        let set = try LabelledSet(text: "documents_taken | \(caught)\ndocuments_taken | \(notCaught)\nok | we baked bread today")
+        let scores = [caught: -0.02, notCaught: -0.05, "we baked bread today": -0.2]
+        let calibration = Calibration(sets: [("en", set)]) { SemanticMatch(category: .documentsTaken, score: scores[$0]!, nearest: "en.chat.txt:1") }
+        // Just below the caught message's score; the message no phrase catches does not count.
+        let thresholds = calibration.thresholds(alertShare: 0.025, askShare: 0.09, phrases: phrases)
+        #expect(thresholds.phraseDoubt < -0.02 && thresholds.phraseDoubt > -0.0203, "\(thresholds.phraseDoubt)")
+        let caughtMatch = try #require(calibration.scored.first?.match)
+        #expect(Assessment(phrase: phrases.screen(caught, language: "en"), semantic: caughtMatch, thresholds: thresholds).level == .alert)
     }
 }
