@@ -110,6 +110,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "Dialogs", "Safeguarding"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "Dialogs", "Safeguarding", "MentorBotDaemon"]),
     ]
 )

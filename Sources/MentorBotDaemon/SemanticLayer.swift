@@ -15,6 +15,16 @@ public enum SemanticLayer {
         URL(fileURLWithPath: dialogs).appendingPathComponent("safety/examples")
     }
 
+    /// A cache of the examples' embeddings in the temporary folder, for tools and tests that have
+    /// no data directory: one file per dialogs folder, so that two checkouts (or a checkout and its
+    /// CI clone) with different examples do not keep replacing each other's cache.
+    public static func scratchCache(dialogs: String) -> URL {
+        let path = URL(fileURLWithPath: dialogs).standardizedFileURL.path
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples-\(String(hash, radix: 16)).cache")
+    }
+
     /// Where to look for the model: the configured folder, else `MENTORBOT_SEMANTIC_MODEL`, else
     /// the project's own `.venv` beside the dialogs directory (what scripts/setup.sh installs).
     public static func modelFolder(configured: String?, dialogs: String) -> URL {

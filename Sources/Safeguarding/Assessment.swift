@@ -17,7 +17,7 @@ public enum ConcernLevel: String, Sendable, Codable, Comparable {
 /// `mentorbot screen --calibrate`, which screens the calibration messages
 /// (Dialogs/safety/calibration: written apart from the examples, never used as examples) and puts
 /// the thresholds where both layers together alert on 3% of their ordinary messages and ask about
-/// or alert on 10%. They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
+/// 10% more (the targets). They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
 public struct SemanticThresholds: Sendable, Equatable {
     public struct Pair: Sendable, Equatable {
         public var ask: Double
@@ -31,15 +31,16 @@ public struct SemanticThresholds: Sendable, Equatable {
     public var byCategory: [DangerCategory: Pair]
     /// A phrase match on a message the model reads as ordinary talk by more than this margin (a
     /// score below it) asks instead of alerting: "this heat is killing me" matches a threat phrase,
-    /// and reads like the ordinary examples. Low enough that no danger message of the
-    /// calibration set that a phrase catches is held back; the person is still asked, and the
-    /// coordinators get a worry note.
+    /// and reads like the ordinary examples. Placed by calibration where the most danger alerts
+    /// within the shares of ordinary messages allowed to alert and be asked about (a phrase that
+    /// alerts on a joke spends an alert the semantic layer could use on real danger); never above
+    /// zero. The person is still asked, and the coordinators get a worry note.
     public var phraseDoubt: Double
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: 0.0154, alert: 0.0398)
-    public static let calibratedPhraseDoubt = -0.0316
+    public static let calibratedPair = Pair(ask: -0.0007, alert: 0.0231)
+    public static let calibratedPhraseDoubt = -0.0143
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt) {

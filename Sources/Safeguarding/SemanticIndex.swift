@@ -69,7 +69,9 @@ public struct SemanticIndex: Sendable {
     /// settings say: people write in the language at hand, or in Latin letters).
     public func centred(_ vector: [Float]) -> [Float] {
         precondition(vector.count == dimension)
-        guard !languageMeans.isEmpty else { return vector }
+        // No language to take away, or no embedding at all (the engine failed and gave zeros):
+        // taking a mean from nothing would make up a meaning.
+        guard !languageMeans.isEmpty, vector.contains(where: { $0 != 0 }) else { return vector }
         var nearest = 0, best = -Float.infinity
         for (position, mean) in languageMeans.enumerated() {
             var dot: Float = 0, length: Float = 0

@@ -28,7 +28,7 @@ struct ScreenCommand: ParsableCommand {
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
     @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
     @Option(help: "With --calibrate: the share of ordinary messages allowed to alert.") var alertShare = 0.03
-    @Option(help: "With --calibrate: the share of ordinary messages allowed to be asked about (or alert).") var askShare = 0.10
+    @Option(help: "With --calibrate: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
 
     func run() throws {
         let screener: Screener
@@ -41,7 +41,7 @@ struct ScreenCommand: ParsableCommand {
         if calibrate {
             guard let semantic else { fail("--calibrate needs the semantic layer") }
             let folder = URL(fileURLWithPath: dialogs).appendingPathComponent("safety/calibration").path
-            printCalibration(Calibration(sets: labelledSets(folder), match: { semantic.match($0) }), phrases: screener)
+            printCalibration(Calibration(sets: labelledSets(folder), phrases: screener, match: { semantic.match($0) }))
             return
         }
         let thresholds = SemanticThresholds()
@@ -60,7 +60,7 @@ struct ScreenCommand: ParsableCommand {
 
     private func loadSemantic() -> SemanticScreener? {
         let folder = SemanticLayer.modelFolder(configured: model, dialogs: dialogs)
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache")
+        let cache = SemanticLayer.scratchCache(dialogs: dialogs)
         do {
             return try SemanticLayer.load(modelFolder: folder, examples: SemanticLayer.examplesDirectory(dialogs: dialogs), cache: cache)
         } catch {
@@ -132,14 +132,14 @@ struct ScreenCommand: ParsableCommand {
         }
     }
 
-    private func printCalibration(_ calibration: Calibration, phrases: Screener) {
-        let calibrated = calibration.thresholds(alertShare: alertShare, askShare: askShare, phrases: phrases)
+    private func printCalibration(_ calibration: Calibration) {
+        let calibrated = calibration.thresholds(alertShare: alertShare, askShare: askShare)
         let pair = calibrated.byCategory.values.first ?? SemanticThresholds.calibratedPair
         print("screened \(calibration.scored.count) calibration messages")
-        print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% asked or alert)",
+        print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% more asked about)",
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
-        print("with these: \(calibration.evaluation(thresholds: calibrated, phrases: phrases).summary)")
-        print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), phrases: phrases).summary)")
+        print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
+        print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
         print(String(format: "in the configuration:\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}", pair.ask, pair.alert))
     }
 

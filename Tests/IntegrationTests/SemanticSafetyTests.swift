@@ -7,8 +7,8 @@ extension IntegrationSuite {
     /// that no phrase list knows, written as people chat. The model runs inside the bot process.
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds.
-        static let unsure = ["i had a bad night, the shouting next door scared me", "my neighbour is a bit scary",
-                             "i dont feel safe in the flat lately"]
+        static let unsure = ["i had a bad night, the shouting next door scared me", "i keep having bad dreams about the old place",
+                             "the new landlord asks a lot of questions about me"]
         /// Sure, in French, as people chat (whichever layer catches it, it must page).
         static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
 

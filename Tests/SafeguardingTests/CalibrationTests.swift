@@ -49,44 +49,62 @@ import Testing
         let bMean = [rows[4].1, rows[5].1].reduce([Float](repeating: 0, count: 4)) { sum, row in zip(sum, row).map { $0 + $1 / 2 } }
         let byHand = SemanticIndex.normalised(zip(message, bMean).map { $0 - share * $1 })
         #expect(zip(index.centred(message), byHand).allSatisfy { abs($0 - $1) < 1e-5 })
+        // An embedding the engine could not make (zeros) stays nothing, near no example.
+        let nothing = [Float](repeating: 0, count: 4)
+        #expect(index.centred(nothing) == nothing)
+        #expect(SemanticScreener.strongestDanger(in: index.neighbourhood(of: nothing, k: 2), index: index).map { $0.score == 0 } == true)
     }
 
     @Test func calibrationPlacesThresholdsAtTheChosenShareOfOrdinaryMessagesForBothLayersTogether() throws {
         // 19 ordinary messages whose scores spread from clearly ordinary to nearly danger, and one
-        // the phrase lists alert on (a figure of speech the model does not doubt enough).
+        // the phrase lists alert on that the model reads as danger too (a figure of speech).
         let phrases = ScreeningTests.screener
         let phraseAlert = "I owe them a pizza after the move"
         #expect(phrases.screen(phraseAlert, language: "en") != nil)
         let lines = (1...19).map { "ok | ordinary message \($0)" } + ["ok | \(phraseAlert)", "documents_taken | they took my passport and keep it"]
         let set = try LabelledSet(text: lines.joined(separator: "\n"))
-        let calibration = Calibration(sets: [("en", set)]) { sentence in
+        let calibration = Calibration(sets: [("en", set)], phrases: phrases) { sentence in
             let number = Double(sentence.split(separator: " ").last.flatMap { Int($0) } ?? 40)
             return SemanticMatch(category: .threat, score: number / 100 - 0.1, nearest: "en.chat.txt:1")
         }
-        let thresholds = calibration.thresholds(alertShare: 0.15, askShare: 0.3, phrases: phrases)
+        let thresholds = calibration.thresholds(alertShare: 0.15, askShare: 0.15)
         let pair = try #require(thresholds.byCategory[.threat])
-        let semanticOnly = calibration.scored.filter { $0.item.category == nil && !$0.item.sentence.contains("pizza") }
-            .compactMap { $0.match?.score }
+        let semanticOnly = calibration.scored.filter { $0.item.category == nil && $0.phrase == nil }.compactMap { $0.match?.score }
         #expect(semanticOnly.count == 19)
         // 15% of 20 is 3 alerts: the phrase's one, and two by the semantic layer.
         #expect(semanticOnly.filter { $0 >= pair.alert }.count == 2, "\(pair)")
-        // 30% of 20 is 6 asked or alerted: the phrase's one, and five by the semantic layer.
+        // And 15% of 20, 3, asked about besides: 6 asked or alerted, five by the semantic layer.
         #expect(semanticOnly.filter { $0 >= pair.ask }.count == 5, "\(pair)")
-        let counts = calibration.evaluation(thresholds: thresholds, phrases: phrases)
-        #expect(counts.falseAlerts == 3 && counts.falseAlerts + counts.falseAsks == 6)
+        let counts = calibration.evaluation(thresholds: thresholds)
+        #expect(counts.falseAlerts == 3 && counts.falseAsks == 3)
     }
 
-    @Test func thePhraseDoubtHoldsBackNoDangerMessageThePhrasesCatch() throws {
+    @Test func thePhraseDoubtIsPlacedWhereItCatchesTheMostDanger() throws {
         let phrases = ScreeningTests.screener
-        let caught = "they took my passport and keep it", notCaught = "the lady at the flat has my little blue book"
-        #expect(phrases.screen(caught, language: "en") != nil && phrases.screen(notCaught, language: "en") == nil)
-        let set = try LabelledSet(text: "documents_taken | \(caught)\ndocuments_taken | \(notCaught)\nok | we baked bread today")
-        let scores = [caught: -0.02, notCaught: -0.05, "we baked bread today": -0.2]
-        let calibration = Calibration(sets: [("en", set)]) { SemanticMatch(category: .documentsTaken, score: scores[$0]!, nearest: "en.chat.txt:1") }
-        // Just below the caught message's score; the message no phrase catches does not count.
-        let thresholds = calibration.thresholds(alertShare: 0.025, askShare: 0.09, phrases: phrases)
-        #expect(thresholds.phraseDoubt < -0.02 && thresholds.phraseDoubt > -0.0203, "\(thresholds.phraseDoubt)")
-        let caughtMatch = try #require(calibration.scored.first?.match)
-        #expect(Assessment(phrase: phrases.screen(caught, language: "en"), semantic: caughtMatch, thresholds: thresholds).level == .alert)
+        let joke = "I owe them a pizza after the move", caught = "they took my passport and keep it",
+            notCaught = "the lady at the flat has my little blue book"
+        #expect(phrases.screen(joke, language: "en") != nil && phrases.screen(caught, language: "en") != nil)
+        #expect(phrases.screen(notCaught, language: "en") == nil)
+        // 40 ordinary messages: the joke (a phrase matches, the model leans ordinary), one the
+        // model is unsure of, 38 plainly ordinary; one alert is allowed.
+        let lines = ["ok | \(joke)", "ok | the bus was late again"] + (1...38).map { "ok | we baked bread \($0)" }
+            + ["documents_taken | \(caught)", "documents_taken | \(notCaught)"]
+        let scores = [joke: -0.01, "the bus was late again": 0.01, caught: 0.05, notCaught: 0.0]
+        let calibration = Calibration(sets: [("en", try LabelledSet(text: lines.joined(separator: "\n")))], phrases: phrases) {
+            SemanticMatch(category: .documentsTaken, score: scores[$0] ?? -0.2, nearest: "en.chat.txt:1")
+        }
+        let thresholds = calibration.thresholds(alertShare: 0.025, askShare: 0.1)
+        // Trusting the joke's phrase would spend the one alert on it, and the message no phrase
+        // catches would not alert; doubting phrases the model reads as ordinary (below zero)
+        // lets the semantic layer alert on it. The phrase that reads as danger still alerts.
+        #expect(thresholds.phraseDoubt == 0, "\(thresholds)")
+        let judged = Dictionary(uniqueKeysWithValues: calibration.scored.map {
+            ($0.item.sentence, Assessment(phrase: $0.phrase, semantic: $0.match, thresholds: thresholds).level)
+        })
+        #expect(judged[joke] == .ask && judged[caught] == .alert && judged[notCaught] == .alert)
+        let counts = calibration.evaluation(thresholds: thresholds)
+        #expect(counts.alerts == 2 && counts.falseAlerts == 1, "\(counts.summary)")
+        // A doubt is never placed above zero, where the model reads a message as danger.
+        #expect(calibration.thresholds(alertShare: 0.5, askShare: 0.1).phraseDoubt <= 0)
     }
 }

@@ -13,7 +13,7 @@ import Testing
     static let loaded: Result<SemanticScreener, Error> = Result {
         try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(configured: nil, dialogs: dialogs),
                                examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
-                               cache: FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache"))
+                               cache: SemanticLayer.scratchCache(dialogs: dialogs))
     }
     static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
 
@@ -69,12 +69,12 @@ import Testing
             let total = evaluation.total
             print("held out \(language): \(total.summary)")
             #expect(total.danger >= 30 && total.ordinary >= 24, "\(language): a held-out set of real size")
-            #expect(total.alertOrAskRecall >= 0.80, "\(language): \(total.summary)")
+            #expect(total.alertOrAskRecall >= 0.85, "\(language): \(total.summary)")
             for judged in evaluation.judged { all.add(judged) }
         }
         print("held out all: \(all.summary)")
-        #expect(all.alertOrAskRecall >= 0.90, "\(all.summary)")
-        #expect(all.alertRecall >= 0.77, "\(all.summary)")
+        #expect(all.alertOrAskRecall >= 0.93, "\(all.summary)")
+        #expect(all.alertRecall >= 0.82, "\(all.summary)")
         #expect(all.falseAlertRate <= 0.03, "\(all.summary)")
         #expect(all.falseAskRate <= 0.10, "\(all.summary)")
     }

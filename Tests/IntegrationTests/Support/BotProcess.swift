@@ -1,4 +1,5 @@
 import Foundation
+import MentorBotDaemon
 
 /// The real `mentorbot run` executable, started as a child process with its own configuration
 /// and data directory, so tests can SIGKILL and SIGTERM it like an operator or a crash would.
@@ -50,8 +51,8 @@ final class BotProcess: @unchecked Sendable {
           time_zone: Europe/Brussels
           safety:
             semantic:
-              # One cache for every test bot: the examples are embedded once per run, not per test.
-              cache: \(FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache").path)
+              # One cache for every test bot of this checkout: the examples are embedded once, not per test.
+              cache: \(SemanticLayer.scratchCache(dialogs: homeserver.repoRoot.appendingPathComponent("Dialogs").path).path)
         roster:
           coordinators:
         \(list("coordinator"))
