@@ -305,6 +305,14 @@ public struct ConfigurationLoader {
                 _ = try entries.finish()
             }
         }
+        if let doubt = map.optional("phrase_doubt") {
+            _ = problems.attempt {
+                guard let number = Double(try doubt.string()), number.isFinite, (-1...0).contains(number) else {
+                    throw doubt.problem("a number between -1 and 0")
+                }
+                settings.thresholds.phraseDoubt = number
+            }
+        }
         if let worry = map.optional("worry") {
             _ = problems.attempt {
                 let entries = try worry.mapping()

@@ -140,7 +140,8 @@ struct ScreenCommand: ParsableCommand {
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
         print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
-        print(String(format: "in the configuration:\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}", pair.ask, pair.alert))
+        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f",
+                     pair.ask, pair.alert, calibrated.phraseDoubt))
     }
 
     private func fail(_ message: String) -> Never {

@@ -174,7 +174,12 @@ import Testing
         let custom = Self.example.replacingOccurrences(of: "      # thresholds:\n      #   self_harm: {ask: -0.003, alert: 0.004}",
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
+            .replacingOccurrences(of: "      # phrase_doubt: -0.0143", with: "      phrase_doubt: -0.02")
         let semantic = try load(custom).programme.safety.semantic
+        #expect(semantic.thresholds.phraseDoubt == -0.02)
+        let doubtAboveZero = problems(custom.replacingOccurrences(of: "phrase_doubt: -0.02", with: "phrase_doubt: 0.05"))
+        #expect(doubtAboveZero.contains { $0.keyPath == "programme.safety.semantic.phrase_doubt" && $0.message.contains("between -1 and 0") && $0.line > 0 },
+                "\(doubtAboveZero)")
         #expect(semantic.thresholds.byCategory[.selfHarm] == .init(ask: -0.003, alert: 0.004))
         #expect(semantic.thresholds.byCategory[.threat] == .init(ask: 0.0, alert: 0.01), "default replaces the others")
         #expect(semantic.model == "/srv/mentorbot/venv", "relative to the configuration file")
