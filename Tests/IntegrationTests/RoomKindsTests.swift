@@ -181,9 +181,17 @@ extension IntegrationSuite {
             defer { programme.process.kill(SIGKILL) }
             try programme.process.start()
             let room = try await programme.joinCoordinatorsRoom(programme.coordinator)
-            let levels = try #require(try await programme.coordinator.client.stateEvent(roomId: room, type: "m.room.power_levels"))
+            // The bot raises the coordinators just after creating the room (merged into the levels
+            // the homeserver set), so a coordinator quick to join may read the levels before that.
+            let coordinator = await programme.coordinator.userID
+            let deadline = Date().addingTimeInterval(20)
+            var levels = try #require(try await programme.coordinator.client.stateEvent(roomId: room, type: "m.room.power_levels"))
+            while levels["users"]?[coordinator]?.doubleValue == nil, Date() < deadline {
+                try await Task.sleep(nanoseconds: 200_000_000)
+                levels = try #require(try await programme.coordinator.client.stateEvent(roomId: room, type: "m.room.power_levels"))
+            }
             #expect(levels["invite"]?.doubleValue == 50)
-            #expect(levels["users"]?[await programme.coordinator.userID]?.doubleValue == 50)
+            #expect(levels["users"]?[coordinator]?.doubleValue == 50)
             #expect((levels["users_default"]?.doubleValue ?? 0) < 50, "other members may not invite")
         }
 
