@@ -22,6 +22,8 @@ public struct SemanticIndex: Sendable {
     /// Per language of the examples ("fr" of "fr.chat.txt:12"), `languageShare` of the average of
     /// its examples' embeddings, and the languages in the same order.
     let languageMeans: [[Float]]
+    /// Their lengths, for finding the language a message reads as without recomputing them.
+    let languageMeanLengths: [Float]
     public let languages: [String]
 
     /// How much of a language's average embedding is taken away from each text of that language.
@@ -50,6 +52,7 @@ public struct SemanticIndex: Sendable {
         }
         languages = sums.keys.sorted()
         languageMeans = languages.map { language in sums[language]!.map { $0 * languageShare / Float(counts[language]!) } }
+        languageMeanLengths = languageMeans.map { mean in mean.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         var centred = [Float](repeating: 0, count: raw.count)
         for position in examples.indices {
             let mean = languageMeans[languages.firstIndex(of: languageOfExample[position])!]
@@ -74,12 +77,10 @@ public struct SemanticIndex: Sendable {
         guard !languageMeans.isEmpty, vector.contains(where: { $0 != 0 }) else { return vector }
         var nearest = 0, best = -Float.infinity
         for (position, mean) in languageMeans.enumerated() {
-            var dot: Float = 0, length: Float = 0
-            for d in 0..<dimension {
-                dot += mean[d] * vector[d]
-                length += mean[d] * mean[d]
-            }
-            let cosine = length > 0 ? dot / length.squareRoot() : 0
+            var dot: Float = 0
+            for d in 0..<dimension { dot += mean[d] * vector[d] }
+            let length = languageMeanLengths[position]
+            let cosine = length > 0 ? dot / length : 0
             if cosine > best { (nearest, best) = (position, cosine) }
         }
         let mean = languageMeans[nearest]
