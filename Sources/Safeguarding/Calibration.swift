@@ -35,7 +35,7 @@ public struct Calibration: Sendable {
         let alertsAllowed = Int(alertShare * Double(ordinaryCount))
         let askedOrAlertedAllowed = alertsAllowed + Int(askShare * Double(ordinaryCount))
         let doubts = Set(scored.compactMap { $0.phrase == nil ? nil : $0.match.map { Self.justBelow($0.score) } })
-            .union([SemanticThresholds.calibratedPhraseDoubt, 0]).filter { $0 <= 0 }.sorted()
+            .union([0]).filter { $0 <= 0 }.sorted()
         var best: (thresholds: SemanticThresholds, alerts: Int)?
         for doubt in doubts {
             var phraseAlerts = 0, phraseAsks = 0

@@ -25,6 +25,10 @@ public struct SemanticIndex: Sendable {
     /// Their lengths, for finding the language a message reads as without recomputing them.
     let languageMeanLengths: [Float]
     public let languages: [String]
+    /// Which way a message leans between all danger and all ordinary examples (see `DangerBoundary`).
+    public let boundary: DangerBoundary
+    /// How much of the boundary's lean is added to the nearest examples' score.
+    public let boundaryWeight: Float
 
     /// How much of a language's average embedding is taken away from each text of that language.
     /// The model's picture of a sentence says both what it is about and which language it is in;
@@ -34,9 +38,17 @@ public struct SemanticIndex: Sendable {
     /// the same share of ordinary messages alerting (all of it 1.5 points fewer, none 10 fewer).
     public static let languageShare: Float = 0.75
 
+    /// The boundary's lean counts a hundredth: enough to tip a message the nearest examples are
+    /// unsure about, too little to outvote examples that say the same thing. A hundredth caught
+    /// more than a two-hundredth or a fiftieth when each writing round was held out in turn.
+    public static let boundaryWeight: Float = 0.01
+
     /// `vectors`: the model's embeddings, one row per example, as the model gives them (L2-normalised).
-    /// `languageShare` 0 compares the embeddings as they are.
-    public init(examples: [Example], vectors raw: [Float], dimension: Int, languageShare: Float = Self.languageShare) {
+    /// `languageShare` 0 compares the embeddings as they are; `boundaryWeight` 0 judges by the
+    /// nearest examples alone. `boundary`: already fitted on these examples (from the cache), else
+    /// fitted here.
+    public init(examples: [Example], vectors raw: [Float], dimension: Int, languageShare: Float = Self.languageShare,
+                boundaryWeight: Float = Self.boundaryWeight, boundary: DangerBoundary? = nil) {
         precondition(raw.count == examples.count * dimension, "one vector per example")
         self.examples = examples
         self.dimension = dimension
@@ -60,6 +72,8 @@ public struct SemanticIndex: Sendable {
             for d in 0..<dimension { centred[position * dimension + d] = row[d] }
         }
         vectors = centred
+        self.boundaryWeight = boundaryWeight
+        self.boundary = boundary ?? DangerBoundary.fitted(vectors: centred, isDanger: examples.map { $0.category != nil }, dimension: dimension)
     }
 
     /// "fr" of "fr.chat.txt:12": example files are named after their language.
@@ -122,12 +136,17 @@ public struct SemanticIndex: Sendable {
     public static func build(examples: [Example], fingerprint: String, dimension: Int, cache: URL?,
                              embed: ([String]) -> [Float]) -> SemanticIndex {
         let key = cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension)
-        if let cache, let vectors = readCache(cache, key: key, count: examples.count * dimension) {
-            return SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
+        let vectorCount = examples.count * dimension
+        // The boundary is kept after the vectors: fitting it takes a second, and much longer in a
+        // debug build, at every start.
+        if let cache, let stored = readCache(cache, key: key, count: vectorCount + dimension + 1) {
+            let boundary = DangerBoundary(weights: Array(stored[vectorCount..<(vectorCount + dimension)]), bias: stored[vectorCount + dimension])
+            return SemanticIndex(examples: examples, vectors: Array(stored[..<vectorCount]), dimension: dimension, boundary: boundary)
         }
         let vectors = embed(examples.map(\.text))
-        if let cache { writeCache(cache, key: key, vectors: vectors) }
-        return SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
+        let index = SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
+        if let cache { writeCache(cache, key: key, vectors: vectors + index.boundary.weights + [index.boundary.bias]) }
+        return index
     }
 
     /// How close a message is to each kind of example.
@@ -136,6 +155,8 @@ public struct SemanticIndex: Sendable {
         public var danger: [DangerCategory: (similarity: Float, nearest: Int)] = [:]
         /// The same for ordinary messages.
         public var ordinary: (similarity: Float, nearest: Int) = (0, -1)
+        /// The boundary's lean, weighted: what it adds to every category's score.
+        public var lean: Float = 0
     }
 
     /// The `k` nearest examples of each kind to a message's embedding (as the model gives it).
@@ -163,6 +184,7 @@ public struct SemanticIndex: Sendable {
             }
         }
         var result = Neighbourhood()
+        result.lean = boundaryWeight * boundary.lean(vector)
         for (category, top) in best where !top.isEmpty {
             let mean = top.map(\.0).reduce(0, +) / Float(top.count)
             if let category {
@@ -176,7 +198,8 @@ public struct SemanticIndex: Sendable {
 
     // MARK: - Cache
 
-    private static let cacheMagic = "mentorbot-semantic-index-1"
+    /// Names the cache's layout and what the stored boundary was fitted with.
+    private static let cacheMagic = "mentorbot-semantic-index-2 share \(languageShare) shrinkage \(DangerBoundary.shrinkage)"
 
     static func cacheKey(examples: [Example], fingerprint: String, dimension: Int) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -5,7 +5,8 @@ import Foundation
 public struct SemanticMatch: Sendable, Equatable, Codable {
     public let category: DangerCategory
     /// Mean similarity to the category's nearest examples minus that to the nearest ordinary
-    /// ones: above zero, the message reads more like that danger than like ordinary talk.
+    /// ones, plus a little of the lean between all danger and all ordinary examples (see
+    /// `DangerBoundary`): above zero, the message reads more like that danger than like ordinary talk.
     public let score: Double
     /// Where the nearest example of that category is written ("fr.txt:12").
     public let nearest: String
@@ -61,11 +62,12 @@ public struct SemanticScreener: Sendable {
         text.split(whereSeparator: { $0.isWhitespace }).count >= minimumWords
     }
 
-    /// The danger category the neighbourhood leans to most, scored against the ordinary examples.
+    /// The danger category the neighbourhood leans to most, scored against the ordinary examples
+    /// and tipped by the boundary's lean.
     static func strongestDanger(in neighbourhood: SemanticIndex.Neighbourhood, index: SemanticIndex) -> SemanticMatch? {
         var best: SemanticMatch?
         for (category, near) in neighbourhood.danger {
-            let score = Double(near.similarity - neighbourhood.ordinary.similarity)
+            let score = Double(near.similarity - neighbourhood.ordinary.similarity + neighbourhood.lean)
             if best == nil || score > best!.score {
                 best = SemanticMatch(category: category, score: score, nearest: index.examples[near.nearest].reference)
             }

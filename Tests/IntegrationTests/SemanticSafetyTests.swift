@@ -7,7 +7,7 @@ extension IntegrationSuite {
     /// that no phrase list knows, written as people chat. The model runs inside the bot process.
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds.
-        static let unsure = ["i had a bad night, the shouting next door scared me", "i keep having bad dreams about the old place",
+        static let unsure = ["a man at the bus stop kept looking at me today", "things are hard at home right now",
                              "the new landlord asks a lot of questions about me"]
         /// Sure, in French, as people chat (whichever layer catches it, it must page).
         static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
@@ -33,7 +33,7 @@ extension IntegrationSuite {
             // The inbox has the worry, at low priority, without the words.
             let inbox = try await programme.exchange(programme.coordinator, in: coordinatorsRoom, "inbox", replies: 1, timeout: 20)
             #expect(inbox[0].contains("W-001") && inbox[0].contains("P-001"), "\(inbox)")
-            #expect(!inbox[0].contains("shouting"), "never the person's words")
+            #expect(!inbox[0].contains("bus stop"), "never the person's words")
             let roomAfterInbox = roomBefore + 2  // the command is not the bot's; its reply is
 
             // Two more unsure messages: the second is not asked about again the same day; the third

@@ -69,12 +69,13 @@ import Testing
             let total = evaluation.total
             print("held out \(language): \(total.summary)")
             #expect(total.danger >= 30 && total.ordinary >= 24, "\(language): a held-out set of real size")
-            #expect(total.alertOrAskRecall >= 0.85, "\(language): \(total.summary)")
+            #expect(total.alertOrAskRecall >= 0.90, "\(language): \(total.summary)")
+            #expect(total.alertRecall >= 0.65, "\(language): \(total.summary)")
             for judged in evaluation.judged { all.add(judged) }
         }
         print("held out all: \(all.summary)")
-        #expect(all.alertOrAskRecall >= 0.93, "\(all.summary)")
-        #expect(all.alertRecall >= 0.82, "\(all.summary)")
+        #expect(all.alertOrAskRecall >= 0.95, "\(all.summary)")
+        #expect(all.alertRecall >= 0.85, "\(all.summary)")
         #expect(all.falseAlertRate <= 0.03, "\(all.summary)")
         #expect(all.falseAskRate <= 0.10, "\(all.summary)")
     }
