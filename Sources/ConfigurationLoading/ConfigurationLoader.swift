@@ -306,12 +306,7 @@ public struct ConfigurationLoader {
             }
         }
         if let doubt = map.optional("phrase_doubt") {
-            _ = problems.attempt {
-                guard let number = Double(try doubt.string()), number.isFinite, (-1...0).contains(number) else {
-                    throw doubt.problem("a number between -1 and 0")
-                }
-                settings.thresholds.phraseDoubt = number
-            }
+            _ = problems.attempt { settings.thresholds.phraseDoubt = try score(doubt, within: -1...0) }
         }
         if let worry = map.optional("worry") {
             _ = problems.attempt {
@@ -333,17 +328,19 @@ public struct ConfigurationLoader {
         return settings
     }
 
+    /// A semantic score (or a margin of one) within `range`.
+    private func score(_ node: YAMLValue, within range: ClosedRange<Double>) throws -> Double {
+        guard let number = Double(try node.string()), number.isFinite, range.contains(number) else {
+            throw node.problem("a number between \(range.lowerBound.formatted()) and \(range.upperBound.formatted())")
+        }
+        return number
+    }
+
     /// `{ask: -0.003, alert: 0.006}`: asking may not start above alerting.
     private func thresholdPair(_ value: YAMLValue) throws -> SemanticThresholds.Pair {
         let map = try value.mapping()
-        func number(_ key: String) throws -> Double {
-            let node = try map.required(key)
-            guard let number = Double(try node.string()), number.isFinite, (-1...1).contains(number) else {
-                throw node.problem("a number between -1 and 1")
-            }
-            return number
-        }
-        let pair = SemanticThresholds.Pair(ask: try number("ask"), alert: try number("alert"))
+        let pair = SemanticThresholds.Pair(ask: try score(map.required("ask"), within: -1...1),
+                                           alert: try score(map.required("alert"), within: -1...1))
         try map.finish()
         guard pair.ask <= pair.alert else { throw value.problem("ask must not be above alert") }
         return pair

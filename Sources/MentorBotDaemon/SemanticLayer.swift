@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Safeguarding
 import SentenceEmbedding
@@ -20,9 +21,8 @@ public enum SemanticLayer {
     /// CI clone) with different examples do not keep replacing each other's cache.
     public static func scratchCache(dialogs: String) -> URL {
         let path = URL(fileURLWithPath: dialogs).standardizedFileURL.path
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples-\(String(hash, radix: 16)).cache")
+        let name = SHA256.hash(data: Data(path.utf8)).hexadecimal.prefix(16)
+        return FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples-\(name).cache")
     }
 
     /// Where to look for the model: the configured folder, else `MENTORBOT_SEMANTIC_MODEL`, else

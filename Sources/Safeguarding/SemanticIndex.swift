@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// The semantic layer's memory: labelled example messages (`Dialogs/safety/examples/*.txt`, the
@@ -202,11 +203,11 @@ public struct SemanticIndex: Sendable {
     private static let cacheMagic = "mentorbot-semantic-index-2 share \(languageShare) shrinkage \(DangerBoundary.shrinkage)"
 
     static func cacheKey(examples: [Example], fingerprint: String, dimension: Int) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = SHA256()
         for part in [cacheMagic, fingerprint, String(dimension)] + examples.flatMap({ [$0.category?.rawValue ?? "ok", $0.text] }) {
-            for byte in part.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            hash.update(data: Data(part.utf8 + [0]))
         }
-        return "\(cacheMagic) \(fingerprint) \(examples.count) \(String(hash, radix: 16))"
+        return "\(cacheMagic) \(fingerprint) \(examples.count) \(Data(hash.finalize()).base64EncodedString())"
     }
 
     private static func readCache(_ url: URL, key: String, count: Int) -> [Float]? {

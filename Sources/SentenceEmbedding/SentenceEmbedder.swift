@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -147,13 +148,16 @@ public final class SentenceEmbedder: @unchecked Sendable {
         guard let handle = try? FileHandle(forReadingFrom: file) else { return "unknown" }
         defer { try? handle.close() }
         let size = (try? handle.seekToEnd()) ?? 0
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = SHA256()
         for offset in stride(from: UInt64(0), to: size, by: Int(max(size / 64, 1))) {
             try? handle.seek(toOffset: offset)
-            for byte in (try? handle.read(upToCount: 256)) ?? Data() {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-            }
+            hash.update(data: (try? handle.read(upToCount: 256)) ?? Data())
         }
-        return "\(size)-\(String(hash, radix: 16))"
+        return "\(size)-\(hash.finalize().hexadecimal)"
     }
+}
+
+extension SHA256.Digest {
+    /// The digest as lowercase hexadecimal, for file names and cache keys.
+    public var hexadecimal: String { map { String(format: "%02x", $0) }.joined() }
 }

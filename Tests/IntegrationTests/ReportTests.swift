@@ -105,7 +105,7 @@ extension IntegrationSuite {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             let output = Pipe(), errors = FileManager.default.temporaryDirectory.appendingPathComponent("report-test-\(UUID()).err")
-            FileManager.default.createFile(atPath: errors.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
             defer { try? FileManager.default.removeItem(at: errors) }
             process.standardOutput = output
             process.standardError = try FileHandle(forWritingTo: errors)
