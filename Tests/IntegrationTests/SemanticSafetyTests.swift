@@ -7,7 +7,7 @@ extension IntegrationSuite {
     /// that no phrase list knows, written as people chat. The model runs inside the bot process.
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds.
-        static let unsure = ["a man at the bus stop kept looking at me today", "things are hard at home right now",
+        static let unsure = ["a man at the bus stop kept looking at me today", "my boss shouted at me today, i don't know why",
                              "the new landlord asks a lot of questions about me"]
         /// Sure, in French, as people chat (whichever layer catches it, it must page).
         static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
