@@ -33,7 +33,7 @@ let phrases = try Screener.load(directory: URL(fileURLWithPath: dialogs).appendi
 let rssPhrases = residentMegabytes("VmRSS:")
 let semantic = try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(configured: nil, dialogs: dialogs),
                                       examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
-                                      cache: FileManager.default.temporaryDirectory.appendingPathComponent("mentorbot-semantic-examples.cache"))
+                                      cache: SemanticLayer.scratchCache(dialogs: dialogs))
 let rssModel = residentMegabytes("VmRSS:")
 
 var messages: [(String, String)] = []
