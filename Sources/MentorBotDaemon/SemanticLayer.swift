@@ -62,6 +62,22 @@ public enum SemanticLayer {
         }
         let index = SemanticIndex.build(examples: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
                                         cache: cache, embed: { embedder.embed(batch: $0) })
+        releaseFreedMemory()
         return SemanticScreener(index: index, embed: { embedder.embed($0) })
+    }
+
+    /// Hands back to the system the memory the allocator kept after embedding every example (a
+    /// start without a current cache): without it, the daemon stays at twice its working size for
+    /// the rest of its life. glibc's `malloc_trim` is not in Swift's Glibc module, so it is looked
+    /// up by name; elsewhere there is nothing to do.
+    static func releaseFreedMemory() {
+        #if os(Linux)
+        typealias Trim = @convention(c) (Int) -> Int32
+        guard let process = dlopen(nil, RTLD_NOW) else { return }
+        defer { dlclose(process) }
+        if let trim = dlsym(process, "malloc_trim") {
+            _ = unsafeBitCast(trim, to: Trim.self)(0)
+        }
+        #endif
     }
 }

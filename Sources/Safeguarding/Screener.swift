@@ -121,6 +121,8 @@ public struct Screener: Sendable {
     /// with any (`*word`): a message word is tried only against phrases that can start there.
     private let byFirstLetter: [String: [Unicode.Scalar: [Phrase]]]
     private let anyFirstLetter: [String: [Script: [Phrase]]]
+    /// The languages in a fixed order, for looking beyond the person's own.
+    private let languages: [String]
 
     public init(lists: [String: PhraseList]) {
         self.lists = lists
@@ -136,6 +138,7 @@ public struct Screener: Sendable {
         }
         self.byFirstLetter = byFirstLetter
         self.anyFirstLetter = anyFirstLetter
+        languages = lists.keys.sorted()
     }
 
     /// The phrase lists in a folder (normally `Dialogs/safety`).
@@ -149,20 +152,25 @@ public struct Screener: Sendable {
     public func screen(_ text: String, language: String) -> ScreeningResult? {
         let words = Self.words(text).map(ScreenedWord.init)
         guard !words.isEmpty else { return nil }
-        let order = [language] + lists.keys.sorted().filter { $0 != language }
+        let order = [language] + languages.filter { $0 != language }
         var best: (result: ScreeningResult, rank: Int)?
         for (position, code) in order.enumerated() where lists[code] != nil {
+            let byLetter = byFirstLetter[code] ?? [:], anyLetter = anyFirstLetter[code] ?? [:]
+            func consider(_ phrase: Phrase, at start: Int) {
+                guard phrase.occurs(in: words, at: start), !cancelled(phrase.category, in: code, words) else { return }
+                let rank = position * 1_000_000 + phrase.line
+                let better = best.map { phrase.category.severity > $0.result.category.severity
+                    || (phrase.category.severity == $0.result.category.severity && rank < $0.rank) } ?? true
+                if better {
+                    best = (ScreeningResult(category: phrase.category, phrase: phrase.text, language: code, line: phrase.line), rank)
+                }
+            }
             for start in words.indices {
                 let word = words[start]
-                let candidates = (word.letters.first.flatMap { byFirstLetter[code]?[$0] } ?? []) + (anyFirstLetter[code]?[word.script] ?? [])
-                for phrase in candidates where phrase.occurs(in: words, at: start) && !cancelled(phrase.category, in: code, words) {
-                    let rank = position * 1_000_000 + phrase.line
-                    let better = best.map { phrase.category.severity > $0.result.category.severity
-                        || (phrase.category.severity == $0.result.category.severity && rank < $0.rank) } ?? true
-                    if better {
-                        best = (ScreeningResult(category: phrase.category, phrase: phrase.text, language: code, line: phrase.line), rank)
-                    }
+                if let letter = word.letters.first, let phrases = byLetter[letter] {
+                    for phrase in phrases { consider(phrase, at: start) }
                 }
+                for phrase in anyLetter[word.script] ?? [] { consider(phrase, at: start) }
             }
             if best?.result.category.severity == .urgent { return best?.result }
         }

@@ -35,6 +35,9 @@ let semantic = try SemanticLayer.load(modelFolder: SemanticLayer.modelFolder(con
                                       examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
                                       cache: SemanticLayer.scratchCache(dialogs: dialogs))
 let rssModel = residentMegabytes("VmRSS:")
+// The weights are mapped from their file: pages of them count in RSS once read, but the kernel can
+// drop and reread them. The process's own memory is the anonymous part.
+let anonymousModel = residentMegabytes("RssAnon:"), fileModel = residentMegabytes("RssFile:")
 
 var messages: [(String, String)] = []
 for folder in ["Tests/SafeguardingTests/HeldOut"] {
@@ -48,6 +51,7 @@ let thresholds = SemanticThresholds()
 print("messages: \(messages.count) (held-out sets, 12 languages); runs: \(runs)")
 print(String(format: "RSS: %.1f MB at start, %.1f MB with the phrase lists, %.1f MB with the model and %d examples loaded",
              rssBefore, rssPhrases, rssModel, semantic.index.examples.count))
+print(String(format: "   of which %.1f MB the process's own (anonymous), %.1f MB mapped from files (the weights, the program)", anonymousModel, fileModel))
 print("| layer | p50 ms | p90 ms | p99 ms | max ms | median of runs' p99 |")
 print("|---|---|---|---|---|---|")
 for (name, screen) in [
