@@ -126,3 +126,14 @@ extension BotState.Segment {
         }
     }
 }
+
+extension RecoveredState where Record == DomainEvent, Snapshot == BotState {
+    /// The state the store holds: its snapshot, or a fresh state, with every journal record after
+    /// it applied. The daemon, the data-rights commands, the report and the backup check all read
+    /// the store this one way.
+    public var state: BotState {
+        var state = snapshot ?? BotState()
+        for event in records { state.apply(event) }
+        return state
+    }
+}

@@ -52,8 +52,7 @@ public struct Daemon {
             _ = BotMetrics.timeToAcknowledge
         }
         let (store, recovered) = try openStore()
-        var state = recovered.snapshot ?? BotState()
-        for event in recovered.records { state.apply(event) }
+        let state = recovered.state
         guard let client = try await waitForHomeserver() else {
             logger.info("stopped before the homeserver answered")
             return

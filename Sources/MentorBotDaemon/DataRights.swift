@@ -65,9 +65,7 @@ public enum DataRights {
 
     private static func open(_ directory: URL) throws -> (EventStore<DomainEvent, BotState>, BotState) {
         let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-        var state = recovered.snapshot ?? BotState()
-        for event in recovered.records { state.apply(event) }
-        return (store, state)
+        return (store, recovered.state)
     }
 
     /// The export as a person reads it: plain text, one fact a line.

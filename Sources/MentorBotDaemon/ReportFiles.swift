@@ -14,9 +14,7 @@ public enum ReportFiles {
         try StoreBackup.copy(from: dataDirectory, to: copy)
         let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: copy)
         await store.close()
-        var state = recovered.snapshot ?? BotState()
-        for event in recovered.records { state.apply(event) }
-        return state
+        return recovered.state
     }
 
     /// Writes the CSV files and the page into `folder` (made if needed); returns what was written.

@@ -70,8 +70,7 @@ struct RestoreCommand: AsyncParsableCommand {
 private func describeCheckedCopy(_ folder: URL) async throws -> String {
     let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: folder)
     await store.close()
-    var state = recovered.snapshot ?? BotState()
-    for event in recovered.records { state.apply(event) }
+    let state = recovered.state
     return "\(folder.path): \(recovered.snapshot == nil ? "no snapshot" : "a snapshot") and \(recovered.records.count) journal records after it, "
         + "\(state.people.count) people, \(state.incidents.count) incidents, \(state.outbox.count) messages waiting"
 }

@@ -112,8 +112,7 @@ import Testing
         try FileManager.default.copyItem(at: directory.appendingPathComponent("journal.jsonl"), to: copy.appendingPathComponent("journal.jsonl"))
         await runtime.finish()
         let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: copy)
-        var onDisk = recovered.snapshot ?? BotState()
-        for event in recovered.records { onDisk.apply(event) }
+        let onDisk = recovered.state
         await reopened.close()
         #expect(recovered.repairs.isEmpty, "no torn or half-written line was left: \(recovered.repairs)")
         #expect(onDisk == after)

@@ -160,8 +160,7 @@ struct SerialDecisionTests {
         let writes = await journal.writes
         #expect(writes < events.count / 2, "writes were batched (\(writes) writes for \(events.count) events)")
         let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-        var onDisk = recovered.snapshot ?? BotState()
-        for event in recovered.records { onDisk.apply(event) }
+        let onDisk = recovered.state
         await reopened.close()
         #expect(onDisk == (await runtime.state))
         #expect(onDisk.outbox.isEmpty)
@@ -217,8 +216,7 @@ struct SerialDecisionTests {
         let closings = events.filter { if case .pairClosed(let pairID, _, _) = $0 { pairID == "P-001" } else { false } }
         #expect(closings.count == 1, "P-001 closed \(closings.count) times")
         let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-        var onDisk = recovered.snapshot ?? BotState()
-        for event in recovered.records { onDisk.apply(event) }
+        let onDisk = recovered.state
         await reopened.close()
         #expect(onDisk == (await runtime.state))
     }
@@ -271,8 +269,7 @@ struct SerialDecisionTests {
         }
         await runtime.finish()
         let (reopened, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-        var onDisk = recovered.snapshot ?? BotState()
-        for event in recovered.records { onDisk.apply(event) }
+        let onDisk = recovered.state
         await reopened.close()
         #expect(onDisk == memory)
     }

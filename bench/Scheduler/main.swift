@@ -24,8 +24,7 @@ let arguments = CommandLine.arguments
 // process, so that the figure is the state's and not the benchmark's own generated journal.
 if arguments.count == 3 && arguments[1] == "--load" {
     let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: URL(fileURLWithPath: arguments[2]))
-    var state = recovered.snapshot ?? BotState()
-    for event in recovered.records { state.apply(event) }
+    let state = recovered.state
     await store.close()
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     let field = { (name: String) in status.split(separator: "\n").first { $0.hasPrefix(name + ":") }.map(String.init) ?? "" }
@@ -113,8 +112,7 @@ written = BotState()
 
 func load(_ directory: URL) throws -> BotState {
     let (store, recovered) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-    var state = recovered.snapshot ?? BotState()
-    for event in recovered.records { state.apply(event) }
+    let state = recovered.state
     Task { await store.close() }
     return state
 }
