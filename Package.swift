@@ -75,6 +75,8 @@ let package = Package(
             dependencies: ["DurableStore"],
             path: "Tests/Support/JournalCrashWriter"
         ),
+        // What tests of several targets share: a small tmpfs to fill the data disk on purpose.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .executableTarget(
             name: "mentorbot-bench",
             dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "ConfigurationLoading", "DurableStore", "Dialogs", "Safeguarding"],
@@ -101,17 +103,17 @@ let package = Package(
         .testTarget(name: "MatrixClientTests", dependencies: ["MatrixClient"]),
         .testTarget(name: "DurableStoreTests", dependencies: ["DurableStore"]),
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
-        // HeldOut holds the held-out screening messages, read from disk by the tests (never tuned on).
-        .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"], exclude: ["HeldOut"]),
+        // HeldOut and HeldOutFresh hold the held-out screening messages, read from disk by the tests (never tuned on).
+        .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"], exclude: ["HeldOut", "HeldOutFresh"]),
         .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal", "MentorBotDaemon", "ProgrammeReport"]),
         // The runtime and the workers, against the real store on disk, without a homeserver.
         .testTarget(
             name: "MentorBotDaemonTests",
             dependencies: [
-                "MentorBotDaemon", "MentorBotCore", "BotModel", "DurableStore", "Dialogs", "Safeguarding",
+                "MentorBotDaemon", "MentorBotCore", "BotModel", "DurableStore", "Dialogs", "Safeguarding", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["MatrixClient", "MentorBotCore", "BotModel", "Dialogs", "Safeguarding", "MentorBotDaemon"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport", "MatrixClient", "MentorBotCore", "BotModel", "Dialogs", "Safeguarding", "MentorBotDaemon"]),
     ]
 )

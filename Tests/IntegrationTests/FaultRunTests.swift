@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import MatrixClient
 import Testing
+import TestSupport
 
 /// Issue 13: the long fault run, kept in the project as proof (scripts/faults.sh runs it; the
 /// README's test command leaves it out because it takes about ten minutes). Ten people chat with
@@ -76,7 +77,7 @@ extension IntegrationSuite {
             }
             let process = try BotProcess(homeserver: homeserver, bot: botAccount, members: members, pairs: pairs)
             defer { process.kill(SIGKILL) }
-            let disk = try SmallDataDisk(at: process.dataDirectory, megabytes: 16)
+            let disk = try SmallTmpfs(at: process.dataDirectory, size: "16m")
             try process.start()
 
             // Everyone accepts the invite and answers the onboarding, all at once.
@@ -271,38 +272,4 @@ actor Flag {
     private(set) var isUp = false
     func raise() { isUp = true }
     func lower() { isUp = false }
-}
-
-/// A small tmpfs mounted as the bot's data directory (needs root, as in CI).
-final class SmallDataDisk: @unchecked Sendable {
-    let mountPoint: URL
-    init(at mountPoint: URL, megabytes: Int) throws {
-        self.mountPoint = mountPoint
-        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(megabytes)m,mode=0700", "tmpfs", mountPoint.path]) == 0 else {
-            throw TestHomeserver.Missing(description: "mounting a tmpfs at \(mountPoint.path) failed: the fault run needs root")
-        }
-    }
-
-    /// Fills what is left with a file; remove it to make room again.
-    func fill() -> URL {
-        let filler = mountPoint.appendingPathComponent("filler")
-        let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let chunk = [UInt8](repeating: 0x41, count: 4096)
-        while write(fd, chunk, chunk.count) > 0 {}
-        while write(fd, chunk, 1) > 0 {}
-        close(fd)
-        return filler
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    deinit { _ = Self.run("/bin/umount", ["-l", mountPoint.path]) }
 }

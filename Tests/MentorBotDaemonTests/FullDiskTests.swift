@@ -7,52 +7,14 @@ import Logging
 @testable import MentorBotDaemon
 import Safeguarding
 import Testing
+import TestSupport
 
 /// Issue 13: a full disk. The data directory is a real, small tmpfs filled up on purpose: the
 /// runtime stops confirming (inputs wait, /healthz says so), loses nothing, and carries on when
 /// there is room again; the store on disk then opens and equals what the runtime holds.
 @Suite struct FullDiskTests {
-    /// A 512 KB tmpfs mounted for the test (needs root, as in CI; elsewhere the test fails and says so).
-    final class SmallDisk {
-        let mountPoint: URL
-        init() throws {
-            mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("fulldisk-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
-            let mount = Process()
-            mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-            mount.arguments = ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mountPoint.path]
-            try mount.run()
-            mount.waitUntilExit()
-            guard mount.terminationStatus == 0 else {
-                throw Failure(reason: "mounting a 512 KB tmpfs at \(mountPoint.path) failed (it needs root: run the tests as root, as CI does)")
-            }
-        }
-        struct Failure: Error, CustomStringConvertible { var reason: String; var description: String { reason } }
-
-        /// Fills what is left with a file, and returns it (remove it to make room again).
-        func fill() -> URL {
-            let filler = mountPoint.appendingPathComponent("filler")
-            let fd = open(filler.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            let chunk = [UInt8](repeating: 0x41, count: 4096)
-            while write(fd, chunk, chunk.count) > 0 {}
-            // The last few bytes too, so that even a short journal line cannot fit.
-            while write(fd, chunk, 1) > 0 {}
-            close(fd)
-            return filler
-        }
-
-        deinit {
-            let unmount = Process()
-            unmount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            unmount.arguments = [mountPoint.path]
-            try? unmount.run()
-            unmount.waitUntilExit()
-            try? FileManager.default.removeItem(at: mountPoint)
-        }
-    }
-
     @Test func onAFullDiskNothingIsConfirmedOrLostAndTheBotCarriesOnWhenThereIsRoom() async throws {
-        let disk = try SmallDisk()
+        let disk = try SmallTmpfs(at: FileManager.default.temporaryDirectory.appendingPathComponent("fulldisk-\(UUID().uuidString)"), size: "512k")
         let directory = disk.mountPoint.appendingPathComponent("data")
         let configuration = SerialDecisionTests.configuration(dataDirectory: directory.path)
         let library = try DialogLibrary.load(directory: SerialDecisionTests.repoRoot.appendingPathComponent("Dialogs"))
