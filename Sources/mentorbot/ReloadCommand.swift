@@ -21,6 +21,14 @@ struct ReloadCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("mentorbot reload: no bot is running on \(directory); start it instead\n".utf8))
                 throw ExitCode(2)
             }
+            // What holds the directory may be another command writing the store (an erasure):
+            // a SIGHUP would end it half-way. Where the command line cannot be read, the lock is trusted.
+            if let arguments = DaemonProcess.commandLine(of: pid), !DaemonProcess.isDaemon(arguments) {
+                let command = arguments.dropFirst().prefix(2).joined(separator: " ")
+                FileHandle.standardError.write(Data("mentorbot reload: \(directory) is held by pid \(pid) (mentorbot \(command)), not by the running bot; "
+                    .utf8) + Data("wait for it to finish, then start the bot or reload it\n".utf8))
+                throw ExitCode(2)
+            }
             guard kill(pid, SIGHUP) == 0 else {
                 let reason = String(cString: strerror(errno))
                 FileHandle.standardError.write(Data("mentorbot reload: cannot signal the bot (pid \(pid)): \(reason); run this as the bot's user\n".utf8))
