@@ -15,6 +15,7 @@ import Testing
                                examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
                                cache: SemanticLayer.scratchCache(dialogs: dialogs))
     }
+    static let heldOutFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOutFresh")
     static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
@@ -61,32 +62,51 @@ import Testing
         #expect(windows.last?.hasSuffix("he says he will hurt my sister.") == true, "the end is read")
     }
 
-    /// Both layers on every held-out set, printed per language and per category. The floors are
-    /// what this version reaches with margin, so that a change that loses ground fails here; the
-    /// issue's targets (95% alert-or-ask, 85% alert, 3% false alerts, 10% questions) are reported
-    /// by `mentorbot screen --labelled Tests/SafeguardingTests/HeldOut`.
+    /// What a held-out part must reach: per language, and over all twelve.
+    struct Floors {
+        var danger: Int, ordinary: Int
+        var languageAlertOrAsk: Double, languageAlert: Double
+        var alertOrAsk: Double, alert: Double
+        var falseAlerts = 0.03, asked = 0.10
+    }
+
+    /// Both layers on the first held-out part, printed per language. The floors are what this
+    /// version reaches with margin, so that a change that loses ground fails here; the issue's
+    /// targets (95% alert-or-ask, 85% alert, 3% false alerts, 10% questions) are reported by
+    /// `mentorbot screen --labelled Tests/SafeguardingTests/HeldOut`.
     @Test func heldOutMessagesAreCaughtByBothLayersTogether() throws {
+        try measure(Self.heldOut, floors: Floors(danger: 30, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.65, alertOrAsk: 0.95, alert: 0.85))
+    }
+
+    /// The second held-out part, written on 2026-12-02 by people who saw none of the examples, the
+    /// phrase lists or the first part, and measured once when it arrived (alert 250/288, alert or
+    /// ask 273/288, false alerts 1/288, asked 17/288). Its floors sit under that, with margin.
+    @Test func freshHeldOutMessagesAreCaughtByBothLayersTogether() throws {
+        try measure(Self.heldOutFresh, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.75, languageAlert: 0.60, alertOrAsk: 0.92, alert: 0.82))
+    }
+
+    private func measure(_ folder: URL, floors: Floors) throws {
         let semantic = try Self.loaded.get()
         let phrases = ScreeningTests.screener
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.heldOut.path).filter { $0.hasSuffix(".txt") }.sorted()
-        #expect(files.count == 12, "a held-out set for every language")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(files.count == 12, "a held-out set for every language in \(folder.lastPathComponent)")
         var all = LayeredEvaluation.Counts()
         for file in files {
             let language = String(file.split(separator: ".")[0])
-            let set = try LabelledSet(text: String(contentsOf: Self.heldOut.appendingPathComponent(file), encoding: .utf8))
+            let set = try LabelledSet(text: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8))
             let evaluation = LayeredEvaluation(set: set, phrases: phrases, language: language, thresholds: SemanticThresholds(),
                                                semantic: { semantic.match($0) })
             let total = evaluation.total
-            print("held out \(language): \(total.summary)")
-            #expect(total.danger >= 30 && total.ordinary >= 24, "\(language): a held-out set of real size")
-            #expect(total.alertOrAskRecall >= 0.90, "\(language): \(total.summary)")
-            #expect(total.alertRecall >= 0.65, "\(language): \(total.summary)")
+            print("\(folder.lastPathComponent) \(language): \(total.summary)")
+            #expect(total.danger >= floors.danger && total.ordinary >= floors.ordinary, "\(language): a held-out set of real size")
+            #expect(total.alertOrAskRecall >= floors.languageAlertOrAsk, "\(language): \(total.summary)")
+            #expect(total.alertRecall >= floors.languageAlert, "\(language): \(total.summary)")
             for judged in evaluation.judged { all.add(judged) }
         }
-        print("held out all: \(all.summary)")
-        #expect(all.alertOrAskRecall >= 0.95, "\(all.summary)")
-        #expect(all.alertRecall >= 0.85, "\(all.summary)")
-        #expect(all.falseAlertRate <= 0.03, "\(all.summary)")
-        #expect(all.falseAskRate <= 0.10, "\(all.summary)")
+        print("\(folder.lastPathComponent) all: \(all.summary)")
+        #expect(all.alertOrAskRecall >= floors.alertOrAsk, "\(all.summary)")
+        #expect(all.alertRecall >= floors.alert, "\(all.summary)")
+        #expect(all.falseAlertRate <= floors.falseAlerts, "\(all.summary)")
+        #expect(all.falseAskRate <= floors.asked, "\(all.summary)")
     }
 }
