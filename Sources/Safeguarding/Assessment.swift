@@ -39,8 +39,8 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0187, alert: 0.0251)
-    public static let calibratedPhraseDoubt = -0.0193
+    public static let calibratedPair = Pair(ask: -0.0179, alert: 0.0246)
+    public static let calibratedPhraseDoubt = -0.0229
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt) {

@@ -174,7 +174,7 @@ import Testing
         let custom = Self.example.replacingOccurrences(of: "      # thresholds:\n      #   self_harm: {ask: -0.003, alert: 0.004}",
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
-            .replacingOccurrences(of: "      # phrase_doubt: -0.0193", with: "      phrase_doubt: -0.02")
+            .replacingOccurrences(of: "      # phrase_doubt: -0.0229", with: "      phrase_doubt: -0.02")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.phraseDoubt == -0.02)
         let doubtAboveZero = problems(custom.replacingOccurrences(of: "phrase_doubt: -0.02", with: "phrase_doubt: 0.05"))
