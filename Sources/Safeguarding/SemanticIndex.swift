@@ -179,8 +179,8 @@ public struct SemanticIndex: Sendable {
     /// examples without finding the message itself).
     ///
     /// One pass over every example for every message: at nine thousand examples this is the
-    /// semantic layer's own cost beside the model's, so the loop compares sixteen floats at a
-    /// time and keeps each kind's nearest in a small sorted buffer, with no allocation per example.
+    /// semantic layer's own cost beside the model's, so the loop keeps eight running sums per row
+    /// and each kind's nearest in a small sorted buffer, with no allocation per example.
     public func neighbourhood(of embedding: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
         precondition(k > 0)
         let vector = centred(embedding)

@@ -49,12 +49,17 @@ public struct SemanticScreener: Sendable {
     public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
         guard Self.isLongEnough(text) else { return nil }
         var best: SemanticMatch?
-        // Arabic in Latin letters is also read in Arabic script, which the model knows far better.
-        let readings = Arabizi.isArabizi(text) ? [text, Arabizi.inArabicScript(text)] : [text]
-        for window in readings.flatMap(Self.windows(of:)) {
-            let neighbourhood = index.neighbourhood(of: embed(window), k: Self.neighbours, excluding: excludingExample)
-            if let match = Self.strongestDanger(in: neighbourhood, index: index), best == nil || match.score > best!.score {
-                best = match
+        // Arabic in Latin letters is also read in Arabic script, which the model knows far better;
+        // the examples keep such a text in both scripts, so both are left out when measuring.
+        let readings = Arabizi.isArabizi(text)
+            ? [(text, excludingExample), (Arabizi.inArabicScript(text), excludingExample.map(Arabizi.inArabicScript))]
+            : [(text, excludingExample)]
+        for (reading, excluding) in readings {
+            for window in Self.windows(of: reading) {
+                let neighbourhood = index.neighbourhood(of: embed(window), k: Self.neighbours, excluding: excluding)
+                if let match = Self.strongestDanger(in: neighbourhood, index: index), best == nil || match.score > best!.score {
+                    best = match
+                }
             }
         }
         return best

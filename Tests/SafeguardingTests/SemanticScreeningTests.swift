@@ -44,6 +44,21 @@ import Testing
         #expect(match.category == .documentsTaken && SemanticThresholds().level(of: match) >= .ask, "\(match)")
     }
 
+    /// Arabizi examples are kept in both scripts; measuring the layer on one of them leaves out
+    /// both, or its own Arabic-script copy would be found at similarity 1.
+    @Test func anArabiziExampleMeasuredOnItselfIsLeftOutInBothScripts() throws {
+        let semantic = try Self.loaded.get()
+        let examples = semantic.index.examples
+        let copies = examples.indices.filter { examples[$0].reference.hasSuffix(" in Arabic script") && examples[$0].category != nil }
+        #expect(copies.count >= 100, "the Arabizi examples are kept in Arabic script too")
+        for copy in copies.prefix(5) {
+            let original = examples[copy - 1]
+            #expect(examples[copy].reference == original.reference + " in Arabic script")
+            let match = try #require(semantic.match(original.text, excludingExample: original.text))
+            #expect(match.nearest != original.reference && match.nearest != examples[copy].reference, "\(original.reference): \(match)")
+        }
+    }
+
     @Test func aMissingModelIsReportedWithWhatToDo() {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-model-\(UUID().uuidString)")
         do {
