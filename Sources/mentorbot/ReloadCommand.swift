@@ -25,8 +25,9 @@ struct ReloadCommand: AsyncParsableCommand {
             // a SIGHUP would end it half-way. Where the command line cannot be read, the lock is trusted.
             if let arguments = DaemonProcess.commandLine(of: pid), !DaemonProcess.isDaemon(arguments) {
                 let command = arguments.dropFirst().prefix(2).joined(separator: " ")
-                FileHandle.standardError.write(Data("mentorbot reload: \(directory) is held by pid \(pid) (mentorbot \(command)), not by the running bot; "
-                    .utf8) + Data("wait for it to finish, then start the bot or reload it\n".utf8))
+                let message = "mentorbot reload: \(directory) is held by pid \(pid) (mentorbot \(command)), not by the running bot; "
+                    + "wait for it to finish, then start the bot or reload it\n"
+                FileHandle.standardError.write(Data(message.utf8))
                 throw ExitCode(2)
             }
             guard kill(pid, SIGHUP) == 0 else {
