@@ -6,7 +6,7 @@
 # middle of a longer message"), and ordinary messages are joined three at a time ("three ordinary
 # topics in one message"), joined with a space as people chat. The pairing is fixed (no random
 # pick), so the figures repeat. Prints both layers' figures for the messages alone, then joined.
-# Needs `swift build` and the model (`scripts/setup.sh`); about three minutes.
+# Needs `swift build` and the model (`scripts/setup.sh`); about two to three minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BINARY=.build/debug/mentorbot
@@ -27,6 +27,7 @@ for file in "$CALIBRATION"/*.txt; do
       if (label == "ok") ordinary[n++] = text; else { dangerLabel[d] = label; danger[d++] = text }
     }
     END {
+      if (n == 0) { print FILENAME ": no ordinary messages to join" > "/dev/stderr"; exit 2 }
       print "# Calibration messages joined by scripts/screen-long-messages.sh; \"category | message\".\n"
       for (i = 0; i < d; i++)
         printf "%s | %s %s %s\n", dangerLabel[i], ordinary[(2 * i) % n], danger[i], ordinary[(2 * i + 1) % n]
