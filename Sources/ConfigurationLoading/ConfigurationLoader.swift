@@ -308,6 +308,9 @@ public struct ConfigurationLoader {
         if let doubt = map.optional("phrase_doubt") {
             _ = problems.attempt { settings.thresholds.phraseDoubt = try score(doubt, within: -1...0) }
         }
+        if let pieceAlert = map.optional("piece_alert") {
+            _ = problems.attempt { settings.thresholds.pieceAlert = try score(pieceAlert, within: -1...1) }
+        }
         if let worry = map.optional("worry") {
             _ = problems.attempt {
                 let entries = try worry.mapping()

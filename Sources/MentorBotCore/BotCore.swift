@@ -286,7 +286,7 @@ public struct BotCore: Sendable {
                                         thresholds: safety.semantic.thresholds)
             switch (assessment.level, assessment.category) {
             case (.alert, let category?):
-                let why = assessment.phrase?.phrase ?? assessment.semantic.map { "≈ \($0.nearest)" }
+                let why = assessment.phrase?.phrase ?? assessment.nearest.map { "≈ \($0)" }
                 raiseIncident(for: person, category: category, phrase: why, askIfSafe: true, at: text.sentAt, &decision)
                 return
             case (.ask, _):

@@ -36,53 +36,80 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// alerts on a joke spends an alert the semantic layer could use on real danger); never above
     /// zero. The person is still asked, and the coordinators get a worry note.
     public var phraseDoubt: Double
+    /// A piece of a longer message scoring this or more alerts, whatever the whole reads as.
+    /// Pieces only alert, never ask: a longer message has several pieces, each a chance to come
+    /// near danger by accident, so asking on pieces would question ordinary stories. Placed by
+    /// calibration where pieces add no false alert on the calibration messages and at most the
+    /// allowed share on the same messages joined three at a time; never below the whole's alert.
+    public var pieceAlert: Double
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
     public static let calibratedPair = Pair(ask: -0.0179, alert: 0.0246)
     public static let calibratedPhraseDoubt = -0.0229
+    public static let calibratedPieceAlert = 0.0638
 
     /// `byCategory` overrides the calibrated pairs category by category.
-    public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt) {
+    public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,
+                pieceAlert: Double = Self.calibratedPieceAlert) {
         var all: [DangerCategory: Pair] = [:]
         for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibratedPair }
         self.byCategory = all
         self.phraseDoubt = phraseDoubt
+        self.pieceAlert = pieceAlert
     }
 
     /// The same pair for every category.
-    public init(everyCategory pair: Pair, phraseDoubt: Double = Self.calibratedPhraseDoubt) {
-        self.init(byCategory: Dictionary(uniqueKeysWithValues: DangerCategory.screened.map { ($0, pair) }), phraseDoubt: phraseDoubt)
+    public init(everyCategory pair: Pair, phraseDoubt: Double = Self.calibratedPhraseDoubt,
+                pieceAlert: Double = Self.calibratedPieceAlert) {
+        self.init(byCategory: Dictionary(uniqueKeysWithValues: DangerCategory.screened.map { ($0, pair) }),
+                  phraseDoubt: phraseDoubt, pieceAlert: pieceAlert)
     }
 
     public func level(of match: SemanticMatch) -> ConcernLevel {
+        reading(of: match).level
+    }
+
+    /// What the semantic layer makes of a match: the whole's level, or an alert raised by a piece,
+    /// with the category and nearest example of whichever decided.
+    public func reading(of match: SemanticMatch) -> (level: ConcernLevel, category: DangerCategory, nearest: String) {
         let pair = byCategory[match.category] ?? Self.calibratedPair
-        return match.score >= pair.alert ? .alert : match.score >= pair.ask ? .ask : .none
+        let whole: ConcernLevel = match.score >= pair.alert ? .alert : match.score >= pair.ask ? .ask : .none
+        if whole < .alert, let piece = match.piece, piece.score >= max(pieceAlert, pair.alert) {
+            return (.alert, piece.category, piece.nearest)
+        }
+        return (whole, match.category, match.nearest)
     }
 }
 
 /// Both layers' findings on one message, and what follows.
 public struct Assessment: Sendable, Equatable {
     public let level: ConcernLevel
-    /// The category acted on: the phrase's when a phrase matched, else the semantic layer's.
+    /// The category acted on: the phrase's when a phrase matched, else the semantic layer's (its
+    /// piece's when a piece of a longer message alerted).
     public let category: DangerCategory?
     public let phrase: ScreeningResult?
     public let semantic: SemanticMatch?
+    /// The example the semantic layer found nearest in whatever part of the message decided
+    /// (shown to staff as the reason for an incident the model raised).
+    public let nearest: String?
 
     public static let clear = Assessment(level: .none, category: nil, phrase: nil, semantic: nil)
 
-    /// A phrase match alerts (staff wrote it to mean danger) unless the model reads the message
-    /// clearly as ordinary talk (then it asks); otherwise the semantic score decides between
-    /// alerting, asking and nothing.
+    /// A phrase match alerts (staff wrote it to mean danger) unless the model reads the message,
+    /// and every piece of it, clearly as ordinary talk (then it asks); otherwise the semantic
+    /// score decides between alerting, asking and nothing.
     public init(phrase: ScreeningResult?, semantic: SemanticMatch?, thresholds: SemanticThresholds) {
         self.phrase = phrase
         self.semantic = semantic
+        let reading = semantic.map(thresholds.reading(of:))
+        nearest = reading?.nearest
         if let phrase {
-            level = (semantic?.score).map { $0 < thresholds.phraseDoubt } == true ? .ask : .alert
+            level = (semantic?.strongestScore).map { $0 < thresholds.phraseDoubt } == true ? .ask : .alert
             category = phrase.category
-        } else if let semantic, case let level = thresholds.level(of: semantic), level != .none {
-            self.level = level
-            category = semantic.category
+        } else if let reading, reading.level != .none {
+            level = reading.level
+            category = reading.category
         } else {
             level = .none
             category = nil
@@ -94,5 +121,6 @@ public struct Assessment: Sendable, Equatable {
         self.category = category
         self.phrase = phrase
         self.semantic = semantic
+        nearest = semantic?.nearest
     }
 }

@@ -15,12 +15,17 @@ public struct Calibration: Sendable {
     }
 
     public let scored: [Scored]
+    /// The same messages joined into longer ones (`LabelledSet.joined()`), where the pieces'
+    /// threshold is placed.
+    public let joined: [Scored]
 
     /// `sets`: the calibration messages per language; `match`: the semantic layer.
     public init(sets: [(language: String, set: LabelledSet)], phrases: Screener, match: (String) -> SemanticMatch?) {
-        scored = sets.flatMap { language, set in
+        func scored(_ set: LabelledSet, _ language: String) -> [Scored] {
             set.items.map { Scored(item: $0, phrase: phrases.screen($0.sentence, language: language), match: match($0.sentence)) }
         }
+        self.scored = sets.flatMap { scored($0.set, $0.language) }
+        joined = sets.flatMap { scored($0.set.joined(), $0.language) }
     }
 
     /// The thresholds that catch the most danger while both layers together alert on at most
@@ -29,12 +34,13 @@ public struct Calibration: Sendable {
     /// zero: a phrase is only doubted on a message the model reads as nearer ordinary talk than any
     /// danger), ordinary messages a phrase alerts on or asks about take their places first and the
     /// semantic thresholds get the rest; the doubt that then alerts on the most danger wins (the
-    /// lowest of equals: the phrases are trusted unless doubting them pays). Rounded to four decimals.
+    /// lowest of equals: the phrases are trusted unless doubting them pays). Then the pieces'
+    /// threshold (`pieceAlert(above:alertShare:)`). Rounded to four decimals.
     public func thresholds(alertShare: Double, askShare: Double) -> SemanticThresholds {
         let ordinaryCount = scored.filter { $0.item.category == nil }.count
         let alertsAllowed = Int(alertShare * Double(ordinaryCount))
         let askedOrAlertedAllowed = alertsAllowed + Int(askShare * Double(ordinaryCount))
-        let doubts = Set(scored.compactMap { $0.phrase == nil ? nil : $0.match.map { Self.justBelow($0.score) } })
+        let doubts = Set(scored.compactMap { $0.phrase == nil ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
             .union([0]).filter { $0 <= 0 }.sorted()
         var best: (thresholds: SemanticThresholds, alerts: Int)?
         for doubt in doubts {
@@ -42,7 +48,7 @@ public struct Calibration: Sendable {
             var semanticOnly: [Double] = []
             for item in scored where item.item.category == nil {
                 if item.phrase != nil {
-                    if item.match.map({ $0.score < doubt }) == true { phraseAsks += 1 } else { phraseAlerts += 1 }
+                    if item.match.map({ $0.strongestScore < doubt }) == true { phraseAsks += 1 } else { phraseAlerts += 1 }
                 } else {
                     semanticOnly.append(item.match?.score ?? -1)
                 }
@@ -52,15 +58,45 @@ public struct Calibration: Sendable {
             func threshold(allowing allowed: Int) -> Double {
                 guard !semanticOnly.isEmpty else { return 1 }
                 // Just above the first score that must not reach it.
-                return (semanticOnly[min(semanticOnly.count - 1, max(0, allowed))] * 10_000).rounded(.down) / 10_000 + 0.0001
+                return Self.justAbove(semanticOnly[min(semanticOnly.count - 1, max(0, allowed))])
             }
             let alert = threshold(allowing: alertsAllowed - phraseAlerts)
             let ask = min(threshold(allowing: askedOrAlertedAllowed - phraseAlerts - phraseAsks), alert)
-            let thresholds = SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt)
+            // Pieces off while the whole's thresholds are placed: they are placed on top of these.
+            let thresholds = SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt, pieceAlert: .infinity)
             let alerts = evaluation(thresholds: thresholds).alerts
             if best == nil || alerts > best!.alerts { best = (thresholds, alerts) }
         }
-        return best?.thresholds ?? SemanticThresholds()
+        guard var thresholds = best?.thresholds else { return SemanticThresholds() }
+        thresholds.pieceAlert = pieceAlert(above: thresholds, alertShare: alertShare)
+        return thresholds
+    }
+
+    /// Where a piece of a longer message starts to alert: just above every piece of an ordinary
+    /// calibration message that nothing else alerts on (pieces add no false alert there), and
+    /// high enough that they add at most `alertShare` of the joined ordinary messages as false
+    /// alerts (a message of three topics has three chances to come near danger by accident).
+    /// Never below the whole's alert threshold.
+    func pieceAlert(above thresholds: SemanticThresholds, alertShare: Double) -> Double {
+        func ordinaryPieces(_ items: [Scored]) -> [Double] {
+            items.compactMap { item in
+                guard item.item.category == nil, item.phrase == nil, let match = item.match, let piece = match.piece,
+                      thresholds.level(of: match) < .alert else { return nil }
+                return piece.score
+            }.sorted(by: >)
+        }
+        let joinedOrdinary = joined.filter { $0.item.category == nil }.count
+        let allowed = Int(alertShare * Double(joinedOrdinary))
+        let joinedPieces = ordinaryPieces(joined)
+        var floor = thresholds.byCategory.values.map(\.alert).max() ?? SemanticThresholds.calibratedPair.alert
+        if let highest = ordinaryPieces(scored).first { floor = max(floor, Self.justAbove(highest)) }
+        if joinedPieces.count > allowed { floor = max(floor, Self.justAbove(joinedPieces[allowed])) }
+        return floor
+    }
+
+    /// A score rounded down to four decimals, plus one: a threshold just above it.
+    static func justAbove(_ score: Double) -> Double {
+        (score * 10_000).rounded(.down) / 10_000 + 0.0001
     }
 
     /// A score rounded down to four decimals, less one: a threshold just below it.
@@ -68,11 +104,11 @@ public struct Calibration: Sendable {
         (score * 10_000).rounded(.down) / 10_000 - 0.0001
     }
 
-    /// The calibration messages judged by both layers with these thresholds, as
-    /// `mentorbot screen --labelled` would judge them.
-    public func evaluation(thresholds: SemanticThresholds) -> LayeredEvaluation.Counts {
+    /// The calibration messages (or, with `joined`, the joined ones) judged by both layers with
+    /// these thresholds, as `mentorbot screen --labelled` would judge them.
+    public func evaluation(thresholds: SemanticThresholds, joined: Bool = false) -> LayeredEvaluation.Counts {
         var counts = LayeredEvaluation.Counts()
-        for item in scored {
+        for item in joined ? self.joined : scored {
             let assessment = Assessment(phrase: item.phrase, semantic: item.match, thresholds: thresholds)
             counts.add(LayeredEvaluation.Judged(item: item.item, assessment: assessment,
                                                 semanticLevel: item.match.map(thresholds.level(of:)) ?? .none))

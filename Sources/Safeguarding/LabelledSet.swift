@@ -19,6 +19,29 @@ public struct LabelledSet: Sendable {
 
     public let items: [Item]
 
+    init(items: [Item]) {
+        self.items = items
+    }
+
+    /// Longer messages made of these, as people write when they tell several things at once:
+    /// each danger message between two ordinary ones (the 2i-th and (2i+1)-th, counting round),
+    /// and the ordinary ones three at a time. A fixed pairing, so that figures repeat; each keeps
+    /// the line of the message it is about (the danger one, or the first of three). Empty when
+    /// there is no ordinary message to join.
+    public func joined() -> LabelledSet {
+        let ordinary = items.filter { $0.category == nil }
+        guard !ordinary.isEmpty else { return LabelledSet(items: []) }
+        func join(_ parts: [Item]) -> String { parts.map(\.sentence).joined(separator: " ") }
+        let danger = items.filter { $0.category != nil }.enumerated().map { position, item in
+            Item(category: item.category, sentence: join([ordinary[(2 * position) % ordinary.count], item, ordinary[(2 * position + 1) % ordinary.count]]),
+                 line: item.line)
+        }
+        let threes = stride(from: 0, to: ordinary.count - 2, by: 3).map { start in
+            Item(category: nil, sentence: join(Array(ordinary[start..<start + 3])), line: ordinary[start].line)
+        }
+        return LabelledSet(items: danger + threes)
+    }
+
     public init(text: String) throws {
         var items: [Item] = []
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

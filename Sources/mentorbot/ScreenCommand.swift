@@ -13,7 +13,8 @@ struct ScreenCommand: ParsableCommand {
             phrase that matched (with its list and line) and the semantic score with the nearest example. The \
             person's language is looked at first, then every other list, as in the running bot. With \
             --labelled FILE (or a folder of <language>.txt files), reads "category | sentence" lines instead \
-            and prints recall and false alarms per language and per category, for each layer and combined. \
+            and prints recall and false alarms per language and per category, for each layer and combined \
+            (with --joined, of longer messages made of them). \
             An example with exactly the same text as a measured sentence is left out, so that the layer is \
             never measured on the sentence itself. With --calibrate, places the semantic thresholds on the \
             calibration messages (<dialogs>/safety/calibration: written apart from the examples, never used as \
@@ -26,6 +27,7 @@ struct ScreenCommand: ParsableCommand {
     @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
     @Flag(help: "Phrase lists only, without the semantic layer.") var phrasesOnly = false
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
+    @Flag(help: "With --labelled: measure longer messages made of the labelled ones (each danger message between two ordinary ones, ordinary ones three at a time).") var joined = false
     @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
     @Option(help: "With --calibrate: the share of ordinary messages allowed to alert.") var alertShare = 0.03
     @Option(help: "With --calibrate: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
@@ -83,6 +85,9 @@ struct ScreenCommand: ParsableCommand {
         if let semantic = assessment.semantic {
             parts.append(String(format: "semantic: %@ %+.3f (%@) nearest %@", semantic.category.rawValue, semantic.score,
                                 thresholds.level(of: semantic).rawValue, semantic.nearest))
+            if let piece = semantic.piece {
+                parts.append(String(format: "piece: %@ %+.3f nearest %@", piece.category.rawValue, piece.score, piece.nearest))
+            }
         }
         return parts.joined(separator: "  ")
     }
@@ -92,7 +97,7 @@ struct ScreenCommand: ParsableCommand {
         var missedAny = false
         let sets = labelledSets(path)
         for file in sets {
-            let evaluation = LayeredEvaluation(set: file.set, phrases: screener, language: file.language, thresholds: thresholds,
+            let evaluation = LayeredEvaluation(set: joined ? file.set.joined() : file.set, phrases: screener, language: file.language, thresholds: thresholds,
                                                semantic: { semantic?.match($0, excludingExample: $0) })
             if verbose {
                 for judged in evaluation.judged {
@@ -138,10 +143,14 @@ struct ScreenCommand: ParsableCommand {
         print("screened \(calibration.scored.count) calibration messages")
         print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% more asked about)",
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
+        print(String(format: "pieces of longer messages alert from %.4f (no more false alerts above, at most %.1f%% more on the joined messages)",
+                     calibrated.pieceAlert, alertShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
+        print("joined, with these: \(calibration.evaluation(thresholds: calibrated, joined: true).summary)")
         print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
-        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f",
-                     pair.ask, pair.alert, calibrated.phraseDoubt))
+        print("joined, with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), joined: true).summary)")
+        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f",
+                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert))
     }
 
     private func fail(_ message: String) -> Never {

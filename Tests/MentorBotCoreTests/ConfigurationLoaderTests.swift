@@ -175,8 +175,13 @@ import Testing
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
             .replacingOccurrences(of: "      # phrase_doubt: -0.0229", with: "      phrase_doubt: -0.02")
+            .replacingOccurrences(of: "      # piece_alert: 0.0638", with: "      piece_alert: 0.07")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.phraseDoubt == -0.02)
+        #expect(semantic.thresholds.pieceAlert == 0.07)
+        let pieceOutOfRange = problems(custom.replacingOccurrences(of: "piece_alert: 0.07", with: "piece_alert: 3"))
+        #expect(pieceOutOfRange.contains { $0.keyPath == "programme.safety.semantic.piece_alert" && $0.message.contains("between -1 and 1") && $0.line > 0 },
+                "\(pieceOutOfRange)")
         let doubtAboveZero = problems(custom.replacingOccurrences(of: "phrase_doubt: -0.02", with: "phrase_doubt: 0.05"))
         #expect(doubtAboveZero.contains { $0.keyPath == "programme.safety.semantic.phrase_doubt" && $0.message.contains("between -1 and 0") && $0.line > 0 },
                 "\(doubtAboveZero)")

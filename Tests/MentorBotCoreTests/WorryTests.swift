@@ -66,6 +66,18 @@ import Testing
         #expect(fixture.state.worries.isEmpty)
     }
 
+    @Test func aLongerMessageWhosePieceReadsAsDangerRaisesAnIncidentForThatPiece() throws {
+        var fixture = Self.fixture()
+        // The whole reads as ordinary talk; one piece of it, as a threat.
+        let diluted = SemanticMatch(category: .violenceAtHome, score: Self.pair.ask - 0.01, nearest: "en.chat.txt:20",
+                                    piece: .init(category: .threat, score: SemanticThresholds.calibratedPieceAlert + 0.01, nearest: "fr.chat2.txt:8"))
+        let sent = Self.say(&fixture, diluted)
+        let incident = try #require(fixture.state.incidents.first)
+        #expect(incident.category == .threat && incident.phrase == "≈ fr.chat2.txt:8", "the piece that decided is the reason")
+        #expect(sent.toCoordinators.first?.mentions == [CoreFixture.coordinator], "the on-duty coordinator is paged")
+        #expect(fixture.state.worries.isEmpty)
+    }
+
     @Test func aRunOfWorriesWithinDaysRaisesAnIncident() throws {
         var fixture = Self.fixture()
         let first = Self.say(&fixture, Self.unsure)

@@ -107,4 +107,58 @@ import Testing
         // A doubt is never placed above zero, where the model reads a message as danger.
         #expect(calibration.thresholds(alertShare: 0.5, askShare: 0.1).phraseDoubt <= 0)
     }
+
+    @Test func aPieceOfALongerMessageAlertsButNeverAsksAndKeepsAPhraseFromBeingDoubted() {
+        let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), phraseDoubt: -0.02, pieceAlert: 0.08)
+        func match(whole: Double, piece: Double?) -> SemanticMatch {
+            SemanticMatch(category: .selfHarm, score: whole, nearest: "en.chat.txt:1",
+                          piece: piece.map { .init(category: .threat, score: $0, nearest: "de.chat2.txt:7") })
+        }
+        // The whole reads as ordinary talk, one piece clearly as a threat: an alert, for the threat,
+        // with the piece's nearest example as the reason.
+        let diluted = Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.09), thresholds: thresholds)
+        #expect(diluted.level == .alert && diluted.category == .threat && diluted.nearest == "de.chat2.txt:7")
+        // A piece under its threshold does nothing, not even ask; the whole still asks on its own.
+        #expect(Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.07), thresholds: thresholds).level == .none)
+        let unsure = Assessment(phrase: nil, semantic: match(whole: 0.0, piece: 0.07), thresholds: thresholds)
+        #expect(unsure.level == .ask && unsure.category == .selfHarm && unsure.nearest == "en.chat.txt:1")
+        // The whole alerting decides, whatever its pieces.
+        #expect(Assessment(phrase: nil, semantic: match(whole: 0.03, piece: 0.09), thresholds: thresholds).category == .selfHarm)
+        // A phrase on a message whose whole reads as ordinary talk is doubted only if no piece
+        // reads as danger either.
+        #expect(Assessment(phrase: Self.phrase(.threat), semantic: match(whole: -0.05, piece: -0.03), thresholds: thresholds).level == .ask)
+        #expect(Assessment(phrase: Self.phrase(.threat), semantic: match(whole: -0.05, piece: 0.0), thresholds: thresholds).level == .alert)
+        // Never below a category's own alert threshold, whatever the configuration says.
+        let loose = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.1), pieceAlert: 0.05)
+        #expect(Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.09), thresholds: loose).level == .none)
+    }
+
+    @Test func thePiecesThresholdAddsNoFalseAlertOnTheMessagesAndAtMostTheShareOnThemJoined() throws {
+        // 30 ordinary messages of 11 words, one long ordinary one, two danger ones. Joined three
+        // at a time they are longer than a piece: the model reads the joined danger as ordinary
+        // talk as a whole, and its piece as danger.
+        let ordinary = (1...30).map { "ok | we baked bread \($0) together at the community kitchen this morning" }
+        let long = "ok | a long story about my week: " + (1...26).map { "word\($0)" }.joined(separator: " ")
+        let lines = ordinary + [long, "documents_taken | they took my passport and keep it", "documents_taken | the lady has my passport still"]
+        let set = try LabelledSet(text: lines.joined(separator: "\n"))
+        let calibration = Calibration(sets: [("en", set)], phrases: ScreeningTests.screener) { sentence in
+            let words = sentence.split(separator: " ").count, danger = sentence.contains("passport")
+            let piece: Double? = words <= 25 ? nil : danger ? 0.09
+                : sentence.hasPrefix("we baked bread 1 together") ? 0.07 : sentence.hasPrefix("we baked bread 4 together") ? 0.065
+                : sentence.hasPrefix("a long story") ? 0.05 : 0
+            return SemanticMatch(category: .documentsTaken, score: danger ? (words <= 25 ? 0.1 : 0) : -0.2, nearest: "en.chat.txt:1",
+                                 piece: piece.map { .init(category: .documentsTaken, score: $0, nearest: "en.chat.txt:2") })
+        }
+        #expect(calibration.joined.count == 12, "two danger messages between ordinary ones, ten threes of ordinary ones")
+        // 10% of the ten joined ordinary messages: one may alert by a piece, so the threshold sits
+        // just above the second highest (0.065); the long ordinary message's piece (0.05) is below.
+        let strict = calibration.thresholds(alertShare: 0.1, askShare: 0.1)
+        #expect(abs(strict.pieceAlert - 0.0651) < 1e-9, "\(strict.pieceAlert)")
+        let joined = calibration.evaluation(thresholds: strict, joined: true)
+        #expect(joined.alerts == 2 && joined.falseAlerts == 1, "\(joined.summary)")
+        #expect(calibration.evaluation(thresholds: strict).falseAlerts == 0)
+        // Allowing more on the joined messages, the calibration messages themselves still bound it.
+        let loose = calibration.thresholds(alertShare: 0.3, askShare: 0.1)
+        #expect(abs(loose.pieceAlert - 0.0501) < 1e-9, "\(loose.pieceAlert)")
+    }
 }

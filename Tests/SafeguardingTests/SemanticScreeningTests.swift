@@ -77,6 +77,36 @@ import Testing
         #expect(windows.last?.hasSuffix("he says he will hurt my sister.") == true, "the end is read")
     }
 
+    @Test func aLongerMessageIsAlsoReadInBoundedOverlappingPiecesFromStartToEnd() {
+        let words = (1...26).map { "w\($0)" }
+        let two = SemanticScreener.pieces(of: words.joined(separator: " "))
+        #expect(two == [words[0..<20].joined(separator: " "), words[6..<26].joined(separator: " ")])
+        #expect(SemanticScreener.pieces(of: words.prefix(25).joined(separator: "  \n")).isEmpty, "25 words are read whole")
+        let many = (1...10_000).map { "w\($0)" }
+        let pieces = SemanticScreener.pieces(of: many.joined(separator: " "))
+        #expect(pieces.count == SemanticScreener.maximumPieces)
+        #expect(pieces.first?.hasPrefix("w1 w2 ") == true && pieces.last?.hasSuffix(" w10000") == true, "the beginning and the end")
+        #expect(pieces.allSatisfy { $0.split(separator: " ").count == SemanticScreener.pieceWords })
+    }
+
+    /// Danger told in the middle of a longer message, with the real model: the whole reads as
+    /// hardly more than ordinary talk (it would only ask), the piece that tells it as danger, and
+    /// the message alerts. No phrase matches it and none of it is an example.
+    @Test func dangerInTheMiddleOfALongerMessageAlertsThroughItsPiece() throws {
+        let semantic = try Self.loaded.get()
+        let message = "good morning, the weekend was nice, we cooked with my cousin and watched football all afternoon, my team won finally. "
+            + "when my boyfriend drinks he gets heavy hands, my arm is blue again since saturday. "
+            + "also i found a cheap bike for going to work, only 40 euros, it is a bit old but works fine"
+        #expect(ScreeningTests.screener.screen(message, language: "en") == nil)
+        let match = try #require(semantic.match(message))
+        let piece = try #require(match.piece, "a message of \(message.split(separator: " ").count) words is read in pieces")
+        let thresholds = SemanticThresholds()
+        #expect(match.score < thresholds.byCategory[match.category]!.alert, "the whole alone would not alert: \(match)")
+        #expect(piece.score >= thresholds.pieceAlert, "\(match)")
+        let assessment = Assessment(phrase: nil, semantic: match, thresholds: thresholds)
+        #expect(assessment.level == .alert && assessment.category == .violenceAtHome, "\(match)")
+    }
+
     /// What a held-out part must reach: per language, and over all twelve.
     struct Floors {
         var danger: Int, ordinary: Int
