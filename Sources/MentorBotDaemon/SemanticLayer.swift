@@ -63,7 +63,7 @@ public enum SemanticLayer {
         let index = SemanticIndex.build(examples: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
                                         cache: cache, embed: { embedder.embed(batch: $0) })
         releaseFreedMemory()
-        return SemanticScreener(index: index, embed: { embedder.embed($0) })
+        return SemanticScreener(index: index, embed: { embedder.embed(batch: $0) })
     }
 
     /// Hands back to the system the memory the allocator kept after embedding every example (a

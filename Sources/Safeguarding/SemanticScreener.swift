@@ -45,7 +45,9 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
 /// backs with the model in its own process.
 public struct SemanticScreener: Sendable {
     public let index: SemanticIndex
-    private let embed: @Sendable (String) -> [Float]
+    /// The model: texts in, their embeddings out, row after row. A message's windows and pieces
+    /// go in one call, which the engine runs as one batch (each weight read once for all).
+    private let embed: @Sendable ([String]) -> [Float]
 
     /// Nearest examples averaged per kind: one example alone is too easily near by accident. Five
     /// caught more than three or ten when each writing round of the examples was held out in turn.
@@ -62,14 +64,14 @@ public struct SemanticScreener: Sendable {
     /// words after the last: told in the middle of a longer message
     /// ("sorry for the late reply, work was busy. the man from before waits at my building again.
     /// anyway see you thursday"), danger is diluted in the whole's meaning. On the calibration
-    /// messages joined three at a time, the pieces alerted on 243 of 288 danger messages where the
-    /// whole alone alerted on 190 (see docs/ARCHITECTURE.md).
+    /// messages joined three at a time, both layers alerted on 250 of 288 danger messages with the
+    /// pieces, against 190 reading only the whole (see docs/ARCHITECTURE.md).
     static let pieceWords = 20
     static let pieceStride = 10
     /// At most this many pieces, the first and the last halves (the cost stays bounded).
     static let maximumPieces = 8
 
-    public init(index: SemanticIndex, embed: @escaping @Sendable (String) -> [Float]) {
+    public init(index: SemanticIndex, embed: @escaping @Sendable ([String]) -> [Float]) {
         self.index = index
         self.embed = embed
     }
@@ -85,15 +87,21 @@ public struct SemanticScreener: Sendable {
         let readings = Arabizi.isArabizi(text)
             ? [(text, excludingExample), (Arabizi.inArabicScript(text), excludingExample.map(Arabizi.inArabicScript))]
             : [(text, excludingExample)]
-        func read(_ part: String, excluding: String?, into best: inout SemanticMatch?) {
-            let neighbourhood = index.neighbourhood(of: embed(part), k: Self.neighbours, excluding: excluding)
-            if let match = Self.strongestDanger(in: neighbourhood, index: index), best == nil || match.score > best!.score {
+        let parts = readings.flatMap { reading, excluding in
+            Self.windows(of: reading).map { (text: $0, excluding: excluding, isPiece: false) }
+                + Self.pieces(of: reading).map { (text: $0, excluding: excluding, isPiece: true) }
+        }
+        let embeddings = embed(parts.map(\.text))
+        guard embeddings.count == parts.count * index.dimension else { return nil }
+        for (position, part) in parts.enumerated() {
+            let embedding = Array(embeddings[position * index.dimension..<(position + 1) * index.dimension])
+            let neighbourhood = index.neighbourhood(of: embedding, k: Self.neighbours, excluding: part.excluding)
+            guard let match = Self.strongestDanger(in: neighbourhood, index: index) else { continue }
+            if part.isPiece {
+                if strongestPiece == nil || match.score > strongestPiece!.score { strongestPiece = match }
+            } else if best == nil || match.score > best!.score {
                 best = match
             }
-        }
-        for (reading, excluding) in readings {
-            for window in Self.windows(of: reading) { read(window, excluding: excluding, into: &best) }
-            for piece in Self.pieces(of: reading) { read(piece, excluding: excluding, into: &strongestPiece) }
         }
         guard let best else { return nil }
         return SemanticMatch(category: best.category, score: best.score, nearest: best.nearest,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Safeguarding
 
@@ -160,5 +161,32 @@ import Testing
         // Allowing more on the joined messages, the calibration messages themselves still bound it.
         let loose = calibration.thresholds(alertShare: 0.3, askShare: 0.1)
         #expect(abs(loose.pieceAlert - 0.0501) < 1e-9, "\(loose.pieceAlert)")
+    }
+
+    @Test func aMessagesWindowsPiecesAndReadingsGoToTheModelInOneCallAndEachKindKeepsItsStrongest() throws {
+        let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 1, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 1, 0]),
+                    Self.example(nil, "a.chat.txt:3", [0, 1, 1, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 1, 0])]
+        let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4)
+        let calls = Mutex<[[String]]>([])
+        // Danger only in a text of at most 20 words that says "hurt": a piece, never the whole.
+        let screener = SemanticScreener(index: index, embed: { texts in
+            calls.withLock { $0.append(texts) }
+            return texts.flatMap { text in
+                SemanticIndex.normalised(text.contains("hurt") && text.split(separator: " ").count <= 20 ? [1, 0, 1, 0] : [0, 1, 1, 0])
+            }
+        })
+        let message = "we met at the library and worked on my cv and then we had tea in the park near the station. "
+            + "he says he will hurt my sister. see you next week at the same place, thank you for everything"
+        let match = try #require(screener.match(message))
+        #expect(match.score < 0 && (match.piece?.score ?? 0) > 0.5 && match.piece?.category == .threat, "\(match)")
+        let pieces = SemanticScreener.pieces(of: message)
+        #expect(calls.withLock { $0 } == [[message] + pieces], "one call: the whole, then its pieces")
+        // Arabic in Latin letters: both readings, with their pieces, in the same one call.
+        calls.withLock { $0 = [] }
+        let arabizi = "ana ta3bana ktir w ma 3am bnam mnih"
+        _ = screener.match(arabizi)
+        #expect(calls.withLock { $0 } == [[arabizi, Arabizi.inArabicScript(arabizi)]])
+        // An engine that gives back too little is no match, not a crash or a made-up score.
+        #expect(SemanticScreener(index: index, embed: { _ in [0, 1, 1, 0] }).match(message) == nil)
     }
 }

@@ -39,12 +39,13 @@ let rssModel = residentMegabytes("VmRSS:")
 // drop and reread them. The process's own memory is the anonymous part.
 let anonymousModel = residentMegabytes("RssAnon:"), fileModel = residentMegabytes("RssFile:")
 
-var messages: [(String, String)] = []
+var messages: [(String, String)] = [], joinedMessages: [(String, String)] = []
 for folder in ["Tests/SafeguardingTests/HeldOut"] {
     let url = root.appendingPathComponent(folder)
     for file in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() where file.hasSuffix(".txt") {
         let set = try LabelledSet(text: String(contentsOf: url.appendingPathComponent(file), encoding: .utf8))
         messages += set.items.map { (String(file.prefix(2)), $0.sentence) }
+        joinedMessages += set.joined().items.map { (String(file.prefix(2)), $0.sentence) }
     }
 }
 let thresholds = SemanticThresholds()
@@ -71,6 +72,21 @@ for (name, screen) in [
     print(String(format: "| %@ | %.2f | %.2f | %.2f | %.2f | %.2f |", name, percentile(all, 0.5), percentile(all, 0.9),
                  percentile(all, 0.99), all.last ?? 0, percentile(p99s.sorted(), 0.5)))
 }
+
+// Longer messages, which the semantic layer also reads in pieces: the same held-out messages
+// joined as `mentorbot screen --joined` joins them (a danger message between two ordinary ones,
+// ordinary ones three at a time).
+var joinedTimes: [Double] = []
+for _ in 0..<runs {
+    joinedTimes += joinedMessages.map { message in
+        milliseconds { _ = Assessment(phrase: phrases.screen(message.1, language: message.0), semantic: semantic.match(message.1), thresholds: thresholds) }
+    }
+}
+joinedTimes.sort()
+let joinedWords = joinedMessages.map { $0.1.split(separator: " ").count }
+print(String(format: "longer messages (%d, held-out joined, %d-%d words): both layers p50 %.2f ms, p90 %.2f, p99 %.2f, max %.2f",
+             joinedMessages.count, joinedWords.min() ?? 0, joinedWords.max() ?? 0, percentile(joinedTimes, 0.5), percentile(joinedTimes, 0.9),
+             percentile(joinedTimes, 0.99), joinedTimes.last ?? 0))
 
 let latinWords = "the he she my mum passport money work house school friend today tomorrow police station".split(separator: " ")
 let arabicWords = "أنا في البيت مع أمي اليوم غدا المدرسة العمل الشرطة جواز السفر المال".split(separator: " ")
