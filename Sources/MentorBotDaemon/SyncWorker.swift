@@ -163,7 +163,7 @@ enum SyncInputs {
 
 /// Runs the semantic layer on inbound texts before they reach the core, on a thread of its own:
 /// the model takes tens of milliseconds a message and must not hold up Swift's few cooperative
-/// threads. Its cost per message is bounded (SemanticScreener reads at most a few windows).
+/// threads. Its cost per message is bounded (SemanticScreener reads at most three windows and eight pieces).
 final class SemanticScreening: Sendable {
     private let screener: SemanticScreener
     private let thread = DedicatedThread(name: "semantic-screening")

@@ -76,8 +76,8 @@ public struct SemanticScreener: Sendable {
         self.embed = embed
     }
 
-    /// The best danger match over the message's windows, or nil when the message is too short to
-    /// judge. `excludingExample` leaves out an example with exactly this text (for measuring the
+    /// The best danger match over the message's windows, with its strongest piece when it is
+    /// longer, or nil when the message is too short to judge. `excludingExample` leaves out an example with exactly this text (for measuring the
     /// layer on its own examples).
     public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
         guard Self.isLongEnough(text) else { return nil }
