@@ -97,6 +97,9 @@ struct ScreenCommand: ParsableCommand {
         var missedAny = false
         let sets = labelledSets(path)
         for file in sets {
+            if joined, !file.set.items.contains(where: { $0.category == nil }) {
+                fail("\(path) (\(file.language)): no ordinary messages to join the danger ones with")
+            }
             let evaluation = LayeredEvaluation(set: joined ? file.set.joined() : file.set, phrases: screener, language: file.language, thresholds: thresholds,
                                                semantic: { semantic?.match($0, excludingExample: $0) })
             if verbose {

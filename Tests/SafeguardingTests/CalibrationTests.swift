@@ -134,6 +134,15 @@ import Testing
         #expect(Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.09), thresholds: loose).level == .none)
     }
 
+    @Test func aLabelledSetJoinsEachDangerMessageBetweenTwoOrdinaryOnesAndOrdinaryOnesThreeAtATime() throws {
+        let set = try LabelledSet(text: "ok | a\nthreat | X\nok | b\nok | c\n# note\nself_harm | Y\nok | d\nok | e")
+        let joined = set.joined().items
+        #expect(joined.map(\.sentence) == ["a X b", "c Y d", "a b c"], "the fifth ordinary one has no three to join")
+        #expect(joined.map(\.category) == [.threat, .selfHarm, nil])
+        #expect(joined.map(\.line) == [2, 6, 1], "the line of the danger message, or of the first ordinary one")
+        #expect(try LabelledSet(text: "threat | X").joined().items.isEmpty, "nothing to join with")
+    }
+
     @Test func thePiecesThresholdAddsNoFalseAlertOnTheMessagesAndAtMostTheShareOnThemJoined() throws {
         // 30 ordinary messages of 11 words, one long ordinary one, two danger ones. Joined three
         // at a time they are longer than a piece: the model reads the joined danger as ordinary
