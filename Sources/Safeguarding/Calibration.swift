@@ -21,11 +21,11 @@ public struct Calibration: Sendable {
 
     /// `sets`: the calibration messages per language; `match`: the semantic layer.
     public init(sets: [(language: String, set: LabelledSet)], phrases: Screener, match: (String) -> SemanticMatch?) {
-        func scored(_ set: LabelledSet, _ language: String) -> [Scored] {
+        func screen(_ set: LabelledSet, _ language: String) -> [Scored] {
             set.items.map { Scored(item: $0, phrase: phrases.screen($0.sentence, language: language), match: match($0.sentence)) }
         }
-        self.scored = sets.flatMap { scored($0.set, $0.language) }
-        joined = sets.flatMap { scored($0.set.joined(), $0.language) }
+        scored = sets.flatMap { screen($0.set, $0.language) }
+        joined = sets.flatMap { screen($0.set.joined(), $0.language) }
     }
 
     /// The thresholds that catch the most danger while both layers together alert on at most

@@ -55,12 +55,13 @@ print(String(format: "RSS: %.1f MB at start, %.1f MB with the phrase lists, %.1f
 print(String(format: "   of which %.1f MB the process's own (anonymous), %.1f MB mapped from files (the weights, the program)", anonymousModel, fileModel))
 print("| layer | p50 ms | p90 ms | p99 ms | max ms | median of runs' p99 |")
 print("|---|---|---|---|---|---|")
+let bothLayers = { (language: String, text: String) in
+    _ = Assessment(phrase: phrases.screen(text, language: language), semantic: semantic.match(text), thresholds: thresholds)
+}
 for (name, screen) in [
     ("phrase lists (baseline)", { (language: String, text: String) in _ = phrases.screen(text, language: language) }),
     ("semantic layer", { (_: String, text: String) in _ = semantic.match(text) }),
-    ("both, as the daemon", { (language: String, text: String) in
-        _ = Assessment(phrase: phrases.screen(text, language: language), semantic: semantic.match(text), thresholds: thresholds)
-    }),
+    ("both, as the daemon", bothLayers),
 ] as [(String, (String, String) -> Void)] {
     var all: [Double] = [], p99s: [Double] = []
     for _ in 0..<runs {
@@ -78,9 +79,7 @@ for (name, screen) in [
 // ordinary ones three at a time).
 var joinedTimes: [Double] = []
 for _ in 0..<runs {
-    joinedTimes += joinedMessages.map { message in
-        milliseconds { _ = Assessment(phrase: phrases.screen(message.1, language: message.0), semantic: semantic.match(message.1), thresholds: thresholds) }
-    }
+    joinedTimes += joinedMessages.map { message in milliseconds { bothLayers(message.0, message.1) } }
 }
 joinedTimes.sort()
 let joinedWords = joinedMessages.map { $0.1.split(separator: " ").count }
