@@ -42,43 +42,56 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// calibration where pieces add no false alert on the calibration messages and at most the
     /// allowed share on the same messages joined three at a time; never below the whole's alert.
     public var pieceAlert: Double
+    /// A longer message (one read in pieces) is asked about when a piece scores this or more and
+    /// nothing alerts; its whole only alerts, never asks. On the calibration messages joined three
+    /// at a time, the whole of a story of several topics read between ordinary talk and danger
+    /// alike (asking on it questioned a third of the ordinary ones), while its strongest piece
+    /// told them apart: asking on the piece caught more danger with a third of the questions.
+    /// Placed by calibration where the joined ordinary calibration messages are asked about at most
+    /// the allowed share; never below a category's ask.
+    public var pieceAsk: Double
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
     public static let calibratedPair = Pair(ask: -0.0179, alert: 0.0246)
     public static let calibratedPhraseDoubt = -0.0229
     public static let calibratedPieceAlert = 0.0638
+    public static let calibratedPieceAsk = 0.0292
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,
-                pieceAlert: Double = Self.calibratedPieceAlert) {
+                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk) {
         var all: [DangerCategory: Pair] = [:]
         for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibratedPair }
         self.byCategory = all
         self.phraseDoubt = phraseDoubt
         self.pieceAlert = pieceAlert
+        self.pieceAsk = pieceAsk
     }
 
     /// The same pair for every category.
     public init(everyCategory pair: Pair, phraseDoubt: Double = Self.calibratedPhraseDoubt,
-                pieceAlert: Double = Self.calibratedPieceAlert) {
+                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk) {
         self.init(byCategory: Dictionary(uniqueKeysWithValues: DangerCategory.screened.map { ($0, pair) }),
-                  phraseDoubt: phraseDoubt, pieceAlert: pieceAlert)
+                  phraseDoubt: phraseDoubt, pieceAlert: pieceAlert, pieceAsk: pieceAsk)
     }
 
     public func level(of match: SemanticMatch) -> ConcernLevel {
         reading(of: match).level
     }
 
-    /// What the semantic layer makes of a match: the whole's level, or an alert raised by a piece,
-    /// with the category and nearest example of whichever decided.
+    /// What the semantic layer makes of a match: the whole's level, or a longer message's strongest
+    /// piece's when that says more, with the category and nearest example of whichever decided.
     public func reading(of match: SemanticMatch) -> (level: ConcernLevel, category: DangerCategory, nearest: String) {
         let pair = byCategory[match.category] ?? Self.calibratedPair
-        let whole: ConcernLevel = match.score >= pair.alert ? .alert : match.score >= pair.ask ? .ask : .none
-        if whole < .alert, let piece = match.piece, piece.score >= max(pieceAlert, pair.alert) {
-            return (.alert, piece.category, piece.nearest)
+        if match.score >= pair.alert { return (.alert, match.category, match.nearest) }
+        guard let piece = match.piece else {
+            return (match.score >= pair.ask ? .ask : .none, match.category, match.nearest)
         }
-        return (whole, match.category, match.nearest)
+        let piecePair = byCategory[piece.category] ?? Self.calibratedPair
+        let level: ConcernLevel = piece.score >= max(pieceAlert, pair.alert) ? .alert
+            : piece.score >= max(pieceAsk, piecePair.ask) ? .ask : .none
+        return (level, piece.category, piece.nearest)
     }
 }
 

@@ -35,7 +35,8 @@ public struct Calibration: Sendable {
     /// danger), ordinary messages a phrase alerts on or asks about take their places first and the
     /// semantic thresholds get the rest; the doubt that then alerts on the most danger wins (the
     /// lowest of equals: the phrases are trusted unless doubting them pays). Then the pieces'
-    /// threshold (`pieceAlert(above:alertShare:)`). Rounded to four decimals.
+    /// thresholds (`pieceAlert(above:alertShare:)`, then `pieceAsk(above:askShare:)`). Rounded to
+    /// four decimals.
     public func thresholds(alertShare: Double, askShare: Double) -> SemanticThresholds {
         let ordinaryCount = scored.filter { $0.item.category == nil }.count
         let alertsAllowed = Int(alertShare * Double(ordinaryCount))
@@ -62,14 +63,36 @@ public struct Calibration: Sendable {
             }
             let alert = threshold(allowing: alertsAllowed - phraseAlerts)
             let ask = min(threshold(allowing: askedOrAlertedAllowed - phraseAlerts - phraseAsks), alert)
-            // Pieces off while the whole's thresholds are placed: they are placed on top of these.
-            let thresholds = SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt, pieceAlert: .infinity)
+            // Pieces off while the whole's thresholds are placed: theirs are placed on top of these.
+            let thresholds = SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt,
+                                                pieceAlert: .infinity, pieceAsk: .infinity)
             let alerts = evaluation(thresholds: thresholds).alerts
             if best == nil || alerts > best!.alerts { best = (thresholds, alerts) }
         }
         guard var thresholds = best?.thresholds else { return SemanticThresholds() }
         thresholds.pieceAlert = pieceAlert(above: thresholds, alertShare: alertShare)
+        thresholds.pieceAsk = pieceAsk(above: thresholds, askShare: askShare)
         return thresholds
+    }
+
+    /// Where a piece of a longer message starts to ask: high enough that both layers ask about
+    /// at most `askShare` of the joined ordinary calibration messages (those a doubted phrase asks
+    /// about count first), never below the whole's ask, and never above the pieces' alert.
+    func pieceAsk(above thresholds: SemanticThresholds, askShare: Double) -> Double {
+        let lowestAsk = thresholds.byCategory.values.map(\.ask).min() ?? SemanticThresholds.calibratedPair.ask
+        var silent = thresholds
+        silent.pieceAsk = .infinity
+        var fixedAsks = 0
+        var pieceScores: [Double] = []
+        for item in joined where item.item.category == nil {
+            let level = Assessment(phrase: item.phrase, semantic: item.match, thresholds: silent).level
+            if level == .ask { fixedAsks += 1 }
+            if level == .none, let piece = item.match?.piece { pieceScores.append(piece.score) }
+        }
+        pieceScores.sort(by: >)
+        let allowed = max(0, Int(askShare * Double(joined.filter { $0.item.category == nil }.count)) - fixedAsks)
+        guard pieceScores.count > allowed else { return lowestAsk }
+        return min(thresholds.pieceAlert, max(lowestAsk, Self.justAbove(pieceScores[allowed])))
     }
 
     /// Where a piece of a longer message starts to alert: just above every piece of an ordinary

@@ -148,12 +148,14 @@ struct ScreenCommand: ParsableCommand {
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
         print(String(format: "pieces of longer messages alert from %.4f (no more false alerts above, at most %.1f%% more on the joined messages)",
                      calibrated.pieceAlert, alertShare * 100))
+        print(String(format: "pieces of longer messages ask from %.4f (joined ordinary messages: at most %.1f%% asked about)",
+                     calibrated.pieceAsk, askShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
         print("joined, with these: \(calibration.evaluation(thresholds: calibrated, joined: true).summary)")
         print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
         print("joined, with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), joined: true).summary)")
-        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f",
-                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert))
+        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f\n  piece_ask: %.4f",
+                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert, calibrated.pieceAsk))
     }
 
     private func fail(_ message: String) -> Never {

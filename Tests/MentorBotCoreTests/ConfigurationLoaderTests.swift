@@ -176,9 +176,14 @@ import Testing
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
             .replacingOccurrences(of: "      # phrase_doubt: -0.0229", with: "      phrase_doubt: -0.02")
             .replacingOccurrences(of: "      # piece_alert: 0.0638", with: "      piece_alert: 0.07")
+            .replacingOccurrences(of: "      # piece_ask: 0.0292", with: "      piece_ask: 0.02")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.phraseDoubt == -0.02)
         #expect(semantic.thresholds.pieceAlert == 0.07)
+        #expect(semantic.thresholds.pieceAsk == 0.02)
+        let pieceAskNotANumber = problems(custom.replacingOccurrences(of: "piece_ask: 0.02", with: "piece_ask: often"))
+        #expect(pieceAskNotANumber.contains { $0.keyPath == "programme.safety.semantic.piece_ask" && $0.message.contains("a number") && $0.line > 0 },
+                "\(pieceAskNotANumber)")
         let pieceOutOfRange = problems(custom.replacingOccurrences(of: "piece_alert: 0.07", with: "piece_alert: 3"))
         #expect(pieceOutOfRange.contains { $0.keyPath == "programme.safety.semantic.piece_alert" && $0.message.contains("between -1 and 1") && $0.line > 0 },
                 "\(pieceOutOfRange)")

@@ -109,29 +109,73 @@ import Testing
         #expect(calibration.thresholds(alertShare: 0.5, askShare: 0.1).phraseDoubt <= 0)
     }
 
-    @Test func aPieceOfALongerMessageAlertsButNeverAsksAndKeepsAPhraseFromBeingDoubted() {
-        let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), phraseDoubt: -0.02, pieceAlert: 0.08)
+    @Test func aLongerMessageIsAskedAboutOnItsPiecesAndItsWholeOnlyAlerts() {
+        let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), phraseDoubt: -0.02, pieceAlert: 0.08,
+                                            pieceAsk: 0.03)
         func match(whole: Double, piece: Double?) -> SemanticMatch {
             SemanticMatch(category: .selfHarm, score: whole, nearest: "en.chat.txt:1",
                           piece: piece.map { .init(category: .threat, score: $0, nearest: "de.chat2.txt:7") })
         }
+        func assess(whole: Double, piece: Double?, phrase: Bool = false, _ thresholds: SemanticThresholds = thresholds) -> Assessment {
+            Assessment(phrase: phrase ? Self.phrase(.threat) : nil, semantic: match(whole: whole, piece: piece), thresholds: thresholds)
+        }
         // The whole reads as ordinary talk, one piece clearly as a threat: an alert, for the threat,
         // with the piece's nearest example as the reason.
-        let diluted = Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.09), thresholds: thresholds)
+        let diluted = assess(whole: -0.05, piece: 0.09)
         #expect(diluted.level == .alert && diluted.category == .threat && diluted.nearest == "de.chat2.txt:7")
-        // A piece under its threshold does nothing, not even ask; the whole still asks on its own.
-        #expect(Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.07), thresholds: thresholds).level == .none)
-        let unsure = Assessment(phrase: nil, semantic: match(whole: 0.0, piece: 0.07), thresholds: thresholds)
-        #expect(unsure.level == .ask && unsure.category == .selfHarm && unsure.nearest == "en.chat.txt:1")
+        // A piece between its ask and its alert asks, again for the piece's category.
+        let unsure = assess(whole: -0.05, piece: 0.05)
+        #expect(unsure.level == .ask && unsure.category == .threat && unsure.nearest == "de.chat2.txt:7")
+        #expect(assess(whole: -0.05, piece: 0.02).level == .none)
+        // The whole of a longer message between ask and alert does not ask on its own: a story of
+        // several topics reads half like anything. A short message with that score is asked about.
+        #expect(assess(whole: 0.0, piece: 0.02).level == .none)
+        #expect(assess(whole: 0.0, piece: nil).level == .ask)
         // The whole alerting decides, whatever its pieces.
-        #expect(Assessment(phrase: nil, semantic: match(whole: 0.03, piece: 0.09), thresholds: thresholds).category == .selfHarm)
+        #expect(assess(whole: 0.03, piece: 0.09).category == .selfHarm)
+        #expect(assess(whole: 0.03, piece: -0.2).level == .alert)
         // A phrase on a message whose whole reads as ordinary talk is doubted only if no piece
         // reads as danger either.
-        #expect(Assessment(phrase: Self.phrase(.threat), semantic: match(whole: -0.05, piece: -0.03), thresholds: thresholds).level == .ask)
-        #expect(Assessment(phrase: Self.phrase(.threat), semantic: match(whole: -0.05, piece: 0.0), thresholds: thresholds).level == .alert)
-        // Never below a category's own alert threshold, whatever the configuration says.
-        let loose = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.1), pieceAlert: 0.05)
-        #expect(Assessment(phrase: nil, semantic: match(whole: -0.05, piece: 0.09), thresholds: loose).level == .none)
+        #expect(assess(whole: -0.05, piece: -0.03, phrase: true).level == .ask)
+        #expect(assess(whole: -0.05, piece: 0.0, phrase: true).level == .alert)
+        // Never below a category's own thresholds, whatever the configuration says.
+        let loose = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.1), pieceAlert: 0.05, pieceAsk: -0.5)
+        #expect(assess(whole: -0.05, piece: 0.09, loose).level == .ask)
+        #expect(assess(whole: -0.05, piece: -0.03, loose).level == .none)
+        #expect(assess(whole: -0.05, piece: -0.01, loose).level == .ask)
+    }
+
+    @Test func thePiecesAskIsPlacedOnTheJoinedOrdinaryMessagesAtTheAskShare() throws {
+        // 30 ordinary messages of 11 words, joined three at a time into ten longer ones whose
+        // strongest pieces read between ordinary talk and danger (the last alerts by its whole).
+        let lines = (1...30).map { "ok | we baked bread \($0) together at the community kitchen this morning" }
+        let set = try LabelledSet(text: lines.joined(separator: "\n"))
+        let calibration = Calibration(sets: [("en", set)], phrases: ScreeningTests.screener) { sentence in
+            let words = sentence.split(separator: " ")
+            guard words.count > 25, let first = Int(words[3]) else {
+                return SemanticMatch(category: .threat, score: -0.2, nearest: "en.chat.txt:1")
+            }
+            let three = (first - 1) / 3 // 0...9
+            return SemanticMatch(category: .threat, score: three == 9 ? 0.05 : -0.1, nearest: "en.chat.txt:1",
+                                 piece: .init(category: .threat, score: Double(-25 + 4 * three) / 1000, nearest: "en.chat.txt:2"))
+        }
+        #expect(calibration.joined.count == 10)
+        let pair = SemanticThresholds.Pair(ask: -0.02, alert: 0.02)
+        let open = SemanticThresholds(everyCategory: pair, phraseDoubt: -0.3, pieceAlert: 0.08, pieceAsk: -0.02)
+        let asked = calibration.evaluation(thresholds: open, joined: true)
+        #expect(asked.falseAlerts == 1 && asked.falseAsks == 7, "\(asked.summary)")
+        // 20% of ten: two may be asked about. The alerted one does not count; the threshold sits
+        // just above the third highest piece (-0.001).
+        var placed = open
+        placed.pieceAsk = calibration.pieceAsk(above: open, askShare: 0.2)
+        #expect(abs(placed.pieceAsk - (-0.0009)) < 1e-9, "\(placed.pieceAsk)")
+        let joined = calibration.evaluation(thresholds: placed, joined: true)
+        #expect(joined.falseAlerts == 1 && joined.falseAsks == 2, "\(joined.summary)")
+        // Allowing as many as there are, it is the category's ask; it never passes the pieces' alert.
+        #expect(calibration.pieceAsk(above: open, askShare: 1) == -0.02)
+        var strictAlert = open
+        strictAlert.pieceAlert = -0.01
+        #expect(calibration.pieceAsk(above: strictAlert, askShare: 0) == -0.01)
     }
 
     @Test func aLabelledSetJoinsEachDangerMessageBetweenTwoOrdinaryOnesAndOrdinaryOnesThreeAtATime() throws {

@@ -107,6 +107,23 @@ import Testing
         #expect(assessment.level == .alert && assessment.category == .violenceAtHome, "\(match)")
     }
 
+    /// An ordinary longer message with everyday pressures in it, with the real model: its whole
+    /// reads near enough to work pressure that a short message would be asked about, but a longer
+    /// message is asked about only on its pieces, so nobody is questioned over their week.
+    @Test func anOrdinaryLongerMessageWithEverydayPressuresIsNotAskedAbout() throws {
+        let semantic = try Self.loaded.get()
+        let message = "good evening, work was hard this week, my boss asked me to stay late three times and i was so tired. "
+            + "my brother called from home, everybody is fine there but money is short as always. "
+            + "next month i want to start the driving lessons if i can save enough"
+        #expect(ScreeningTests.screener.screen(message, language: "en") == nil)
+        let match = try #require(semantic.match(message))
+        let piece = try #require(match.piece, "a message of \(message.split(separator: " ").count) words is read in pieces")
+        let thresholds = SemanticThresholds()
+        #expect(match.score >= thresholds.byCategory[match.category]!.ask, "as a short message it would be asked about: \(match)")
+        #expect(piece.score < thresholds.pieceAsk, "\(match)")
+        #expect(Assessment(phrase: nil, semantic: match, thresholds: thresholds).level == .none, "\(match)")
+    }
+
     /// What a held-out part must reach: per language, and over all twelve.
     struct Floors {
         var danger: Int, ordinary: Int
