@@ -290,7 +290,8 @@ public struct BotCore: Sendable {
                 raiseIncident(for: person, category: category, phrase: why, askIfSafe: true, at: text.sentAt, &decision)
                 return
             case (.ask, _):
-                if let match = assessment.semantic, noteWorry(match, for: person, at: text.sentAt, &decision) { return }
+                if let category = assessment.category, let reading = assessment.reading,
+                   noteWorry(category, reading, for: person, at: text.sentAt, &decision) { return }
                 // Outside a dialog the gentle question is the whole answer ("I did not understand"
                 // after it would be cold); inside one, the message may still answer the question.
                 if decision.state.person(person.matrixID).dialog == nil {

@@ -8,18 +8,20 @@ import Safeguarding
 /// person" as ways to reach someone), the coordinators' inbox gets a low-priority note, and nobody
 /// is paged. Several such signals about one person within a few days raise an incident.
 extension BotCore {
-    /// Notes a worry; returns true when it raised (or added to) an incident instead, in which
-    /// case the message has been fully handled.
-    func noteWorry(_ match: SemanticMatch, for person: Person, at now: Date, _ decision: inout Decision) -> Bool {
+    /// Notes a worry about `category` (a doubted phrase's, or the semantic layer's), with the score
+    /// and nearest example of the part of the message that was read as unsure; returns true when
+    /// it raised (or added to) an incident instead, in which case the message has been fully handled.
+    func noteWorry(_ category: DangerCategory, _ reading: SemanticReading, for person: Person, at now: Date,
+                   _ decision: inout Decision) -> Bool {
         // Someone with an open incident: the coordinators already have the case; they hear more.
         if decision.state.openIncident(of: person.matrixID) != nil {
-            raiseIncident(for: person, category: match.category, phrase: nil, askIfSafe: false, at: now, &decision)
+            raiseIncident(for: person, category: category, phrase: nil, askIfSafe: false, at: now, &decision)
             return true
         }
         let settings = safety.semantic
         let worry = Worry(reference: decision.state.nextReference(.worry), personID: person.id,
                           matrixID: person.matrixID, role: person.role.rawValue, pairIDs: roster.pairs(of: person).map(\.id),
-                          category: match.category, score: match.score, nearest: match.nearest, notedAt: now)
+                          category: category, score: reading.score, nearest: reading.nearest, notedAt: now)
         let earlier = decision.state.worries.filter {
             $0.matrixID == person.matrixID && $0.incident == nil && now.timeIntervalSince($0.notedAt) <= settings.worryWithin
         }
@@ -27,7 +29,7 @@ extension BotCore {
         let recent = earlier + [worry]
         if recent.count >= settings.worrySignals {
             // The most severe of the signals, the latest among equals, names the incident.
-            let category = recent.reversed().max { $0.category.severity < $1.category.severity }?.category ?? match.category
+            let category = recent.reversed().max { $0.category.severity < $1.category.severity }?.category ?? category
             raiseIncident(for: person, category: category, phrase: nil, askIfSafe: true, at: now, &decision)
             if let incident = decision.state.openIncident(of: person.matrixID) {
                 decision.record(.worriesEscalated(references: recent.map(\.reference), incident: incident.reference))

@@ -81,18 +81,30 @@ public struct SemanticThresholds: Sendable, Equatable {
     }
 
     /// What the semantic layer makes of a match: the whole's level, or a longer message's strongest
-    /// piece's when that says more, with the category and nearest example of whichever decided.
-    public func reading(of match: SemanticMatch) -> (level: ConcernLevel, category: DangerCategory, nearest: String) {
+    /// piece's when that says more, with the category, score and nearest example of whichever
+    /// decided.
+    public func reading(of match: SemanticMatch) -> SemanticReading {
         let pair = byCategory[match.category] ?? Self.calibratedPair
-        if match.score >= pair.alert { return (.alert, match.category, match.nearest) }
-        guard let piece = match.piece else {
-            return (match.score >= pair.ask ? .ask : .none, match.category, match.nearest)
+        let whole = { (level: ConcernLevel) in
+            SemanticReading(level: level, category: match.category, score: match.score, nearest: match.nearest)
         }
+        if match.score >= pair.alert { return whole(.alert) }
+        guard let piece = match.piece else { return whole(match.score >= pair.ask ? .ask : .none) }
         let piecePair = byCategory[piece.category] ?? Self.calibratedPair
         let level: ConcernLevel = piece.score >= max(pieceAlert, pair.alert) ? .alert
             : piece.score >= max(pieceAsk, piecePair.ask) ? .ask : .none
-        return (level, piece.category, piece.nearest)
+        return SemanticReading(level: level, category: piece.category, score: piece.score, nearest: piece.nearest)
     }
+}
+
+/// The semantic layer's verdict on one message, from the part that decided it (the whole, or a
+/// longer message's strongest piece).
+public struct SemanticReading: Sendable, Equatable {
+    public let level: ConcernLevel
+    public let category: DangerCategory
+    public let score: Double
+    /// Where the nearest example is written ("fr.txt:12").
+    public let nearest: String
 }
 
 /// Both layers' findings on one message, and what follows.
@@ -103,11 +115,13 @@ public struct Assessment: Sendable, Equatable {
     public let category: DangerCategory?
     public let phrase: ScreeningResult?
     public let semantic: SemanticMatch?
-    /// The example the semantic layer found nearest in whatever part of the message decided
-    /// (shown to staff as the reason for an incident the model raised).
-    public let nearest: String?
+    /// The semantic layer's verdict, from whatever part of the message decided: its nearest
+    /// example is shown to staff as the reason for an incident the model raised, and its score
+    /// and nearest example are kept with a worry note.
+    public let reading: SemanticReading?
+    public var nearest: String? { reading?.nearest }
 
-    public static let clear = Assessment(level: .none, category: nil, phrase: nil, semantic: nil)
+    public static let clear = Assessment(phrase: nil, semantic: nil, thresholds: SemanticThresholds())
 
     /// A phrase match alerts (staff wrote it to mean danger) unless the model reads the message,
     /// and every piece of it, clearly as ordinary talk (then it asks); otherwise the semantic
@@ -116,7 +130,7 @@ public struct Assessment: Sendable, Equatable {
         self.phrase = phrase
         self.semantic = semantic
         let reading = semantic.map(thresholds.reading(of:))
-        nearest = reading?.nearest
+        self.reading = reading
         if let phrase {
             level = (semantic?.strongestScore).map { $0 < thresholds.phraseDoubt } == true ? .ask : .alert
             category = phrase.category
@@ -127,13 +141,5 @@ public struct Assessment: Sendable, Equatable {
             level = .none
             category = nil
         }
-    }
-
-    init(level: ConcernLevel, category: DangerCategory?, phrase: ScreeningResult?, semantic: SemanticMatch?) {
-        self.level = level
-        self.category = category
-        self.phrase = phrase
-        self.semantic = semantic
-        nearest = semantic?.nearest
     }
 }

@@ -78,6 +78,33 @@ import Testing
         #expect(fixture.state.worries.isEmpty)
     }
 
+    @Test func aLongerMessageWhosePieceReadsAsUnsureIsAskedAboutAndTheWorryNamesThatPiece() throws {
+        var fixture = Self.fixture()
+        // The whole of a longer message between ask and alert does not ask on its own; its
+        // strongest piece, above the pieces' ask, does, and the note keeps that piece's reading.
+        let piece = SemanticMatch.Piece(category: .threat, score: SemanticThresholds.calibratedPieceAsk + 0.001, nearest: "fr.chat2.txt:8")
+        let sent = Self.say(&fixture, SemanticMatch(category: .violenceAtHome, score: Self.unsure.score, nearest: "en.chat.txt:20", piece: piece))
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.ask", "en"))
+        #expect(sent.toCoordinators.isEmpty && fixture.state.incidents.isEmpty, "nobody is paged")
+        let worry = try #require(fixture.state.worries.first)
+        #expect(worry.category == .threat && worry.score == piece.score && worry.nearest == "fr.chat2.txt:8", "\(worry)")
+        // The same whole with a quiet piece: nothing at all.
+        fixture.now += 2 * 86_400
+        let quiet = SemanticMatch.Piece(category: .threat, score: SemanticThresholds.calibratedPieceAsk - 0.001, nearest: "fr.chat2.txt:8")
+        _ = Self.say(&fixture, SemanticMatch(category: .violenceAtHome, score: Self.unsure.score, nearest: "en.chat.txt:20", piece: quiet))
+        #expect(fixture.state.worries.count == 1)
+    }
+
+    @Test func aPhraseDoubtedBecauseTheMessageReadsAsOrdinaryTalkNotesAWorryInThePhrasesCategory() throws {
+        var fixture = Self.fixture()
+        let ordinaryTalk = SemanticMatch(category: .crisis, score: SemanticThresholds.calibratedPhraseDoubt - 0.01, nearest: "en.chat.txt:5")
+        let sent = Self.say(&fixture, ordinaryTalk, text: "they took my passport")
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.ask", "en"))
+        #expect(fixture.state.incidents.isEmpty)
+        let worry = try #require(fixture.state.worries.first)
+        #expect(worry.category == .documentsTaken && worry.nearest == "en.chat.txt:5", "the phrase names it: \(worry)")
+    }
+
     @Test func aRunOfWorriesWithinDaysRaisesAnIncident() throws {
         var fixture = Self.fixture()
         let first = Self.say(&fixture, Self.unsure)
