@@ -13,8 +13,9 @@ public struct Worry: Codable, Sendable, Equatable {
     public var role: String
     public var pairIDs: [String]
     public var category: DangerCategory
-    /// The semantic score and where its nearest example is written, for staff tuning the layer.
-    public var score: Double
+    /// For staff tuning the screening: the semantic score (none for a call for help too short
+    /// for the model) and where its nearest example is written, or the call's list and line.
+    public var score: Double?
     public var nearest: String
     public var notedAt: Date
     /// The incident it led to, when several signals together raised one.
@@ -23,7 +24,7 @@ public struct Worry: Codable, Sendable, Equatable {
     public var acknowledgedAt: Date?
 
     public init(reference: String, personID: String, matrixID: String, role: String, pairIDs: [String], category: DangerCategory,
-                score: Double, nearest: String, notedAt: Date) {
+                score: Double?, nearest: String, notedAt: Date) {
         self.reference = reference
         self.personID = personID
         self.matrixID = matrixID

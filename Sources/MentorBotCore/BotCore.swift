@@ -289,12 +289,15 @@ public struct BotCore: Sendable {
                 let why = assessment.phrase?.phrase ?? assessment.nearest.map { "≈ \($0)" }
                 raiseIncident(for: person, category: category, phrase: why, askIfSafe: true, at: text.sentAt, &decision)
                 return
-            case (.ask, _):
-                if let category = assessment.category, let reading = assessment.reading,
-                   noteWorry(category, reading, for: person, at: text.sentAt, &decision) { return }
+            // "hilf mir" is German for help me, and the catalog's help command, which names sos.
+            case (.ask, _) where assessment.phrase?.isCall == true && means("help"):
+                break
+            case (.ask, let category?):
+                if noteWorry(category, assessment, for: person, at: text.sentAt, &decision) { return }
                 // Outside a dialog the gentle question is the whole answer ("I did not understand"
-                // after it would be cold); inside one, the message may still answer the question.
-                if decision.state.person(person.matrixID).dialog == nil {
+                // after it would be cold), and to a call for help everywhere; inside one, another
+                // message may still answer the open question.
+                if assessment.phrase?.isCall == true || decision.state.person(person.matrixID).dialog == nil {
                     decision.record(.inboundHandled(eventID: text.eventID))
                     return
                 }

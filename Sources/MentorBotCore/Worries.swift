@@ -8,10 +8,11 @@ import Safeguarding
 /// person" as ways to reach someone), the coordinators' inbox gets a low-priority note, and nobody
 /// is paged. Several such signals about one person within a few days raise an incident.
 extension BotCore {
-    /// Notes a worry about `category` (a doubted phrase's, or the semantic layer's), with the score
-    /// and nearest example of the part of the message that was read as unsure; returns true when
-    /// it raised (or added to) an incident instead, in which case the message has been fully handled.
-    func noteWorry(_ category: DangerCategory, _ reading: SemanticReading, for person: Person, at now: Date,
+    /// Notes a worry about `category` (a doubted phrase's, a call for help's, or the semantic
+    /// layer's), with the score and nearest example of the part of the message read as unsure, or
+    /// the call's place in its list; returns true when it raised (or added to) an incident instead,
+    /// in which case the message has been fully handled.
+    func noteWorry(_ category: DangerCategory, _ assessment: Assessment, for person: Person, at now: Date,
                    _ decision: inout Decision) -> Bool {
         // Someone with an open incident: the coordinators already have the case; they hear more.
         if decision.state.openIncident(of: person.matrixID) != nil {
@@ -21,7 +22,8 @@ extension BotCore {
         let settings = safety.semantic
         let worry = Worry(reference: decision.state.nextReference(.worry), personID: person.id,
                           matrixID: person.matrixID, role: person.role.rawValue, pairIDs: roster.pairs(of: person).map(\.id),
-                          category: category, score: reading.score, nearest: reading.nearest, notedAt: now)
+                          category: category, score: assessment.reading?.score,
+                          nearest: assessment.reading?.nearest ?? assessment.phrase.map { "\($0.language).yaml:\($0.line)" } ?? "", notedAt: now)
         let earlier = decision.state.worries.filter {
             $0.matrixID == person.matrixID && $0.incident == nil && now.timeIntervalSince($0.notedAt) <= settings.worryWithin
         }
@@ -36,8 +38,9 @@ extension BotCore {
             }
             return true
         }
-        // Asked once a day at most: the same question again and again would read as alarm.
-        if !earlier.contains(where: { now.timeIntervalSince($0.notedAt) < 86_400 }) {
+        // Asked once a day at most: the same question again and again would read as alarm. A call
+        // for help ("help me") is answered every time: silence would be the worst answer to it.
+        if assessment.phrase?.isCall == true || !earlier.contains(where: { now.timeIntervalSince($0.notedAt) < 86_400 }) {
             say(Prompt(key: "bot.safety.ask"), to: person, priority: .safety, &decision)
         }
         return false

@@ -124,14 +124,19 @@ public struct Assessment: Sendable, Equatable {
     public static let clear = Assessment(phrase: nil, semantic: nil, thresholds: SemanticThresholds())
 
     /// A phrase match alerts (staff wrote it to mean danger) unless the model reads the message,
-    /// and every piece of it, clearly as ordinary talk (then it asks); otherwise the semantic
-    /// score decides between alerting, asking and nothing.
+    /// and every piece of it, clearly as ordinary talk (then it asks); a short call for help asks,
+    /// or alerts when the model reads it as danger; otherwise the semantic score decides between
+    /// alerting, asking and nothing.
     public init(phrase: ScreeningResult?, semantic: SemanticMatch?, thresholds: SemanticThresholds) {
         self.phrase = phrase
         self.semantic = semantic
         let reading = semantic.map(thresholds.reading(of:))
         self.reading = reading
-        if let phrase {
+        if let phrase, phrase.isCall {
+            let alerted = reading.flatMap { $0.level == .alert ? $0 : nil }
+            level = alerted == nil ? .ask : .alert
+            category = alerted?.category ?? phrase.category
+        } else if let phrase {
             level = (semantic?.strongestScore).map { $0 < thresholds.phraseDoubt } == true ? .ask : .alert
             category = phrase.category
         } else if let reading, reading.level != .none {

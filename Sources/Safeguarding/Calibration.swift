@@ -12,6 +12,8 @@ public struct Calibration: Sendable {
         public let item: LabelledSet.Item
         public let phrase: ScreeningResult?
         public let match: SemanticMatch?
+        /// A danger phrase matched (not a short call for help, which asks whatever the doubt).
+        var listedPhrase: Bool { phrase.map { !$0.isCall } ?? false }
     }
 
     public let scored: [Scored]
@@ -41,14 +43,14 @@ public struct Calibration: Sendable {
         let ordinaryCount = scored.filter { $0.item.category == nil }.count
         let alertsAllowed = Int(alertShare * Double(ordinaryCount))
         let askedOrAlertedAllowed = alertsAllowed + Int(askShare * Double(ordinaryCount))
-        let doubts = Set(scored.compactMap { $0.phrase == nil ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
+        let doubts = Set(scored.compactMap { !$0.listedPhrase ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
             .union([0]).filter { $0 <= 0 }.sorted()
         var best: (thresholds: SemanticThresholds, alerts: Int)?
         for doubt in doubts {
             var phraseAlerts = 0, phraseAsks = 0
             var semanticOnly: [Double] = []
             for item in scored where item.item.category == nil {
-                if item.phrase != nil {
+                if item.listedPhrase {
                     if item.match.map({ $0.strongestScore < doubt }) == true { phraseAsks += 1 } else { phraseAlerts += 1 }
                 } else {
                     semanticOnly.append(item.match?.score ?? -1)
@@ -103,7 +105,7 @@ public struct Calibration: Sendable {
     func pieceAlert(above thresholds: SemanticThresholds, alertShare: Double) -> Double {
         func ordinaryPieces(_ items: [Scored]) -> [Double] {
             items.compactMap { item in
-                guard item.item.category == nil, item.phrase == nil, let match = item.match, let piece = match.piece,
+                guard item.item.category == nil, !item.listedPhrase, let match = item.match, let piece = match.piece,
                       thresholds.level(of: match) < .alert else { return nil }
                 return piece.score
             }.sorted(by: >)

@@ -79,10 +79,11 @@ public struct LabelledSet: Sendable {
         }
     }
 
+    /// The phrase lists' alerts alone (a short call for help only asks, so it is no catch here).
     public func evaluate(with screener: Screener, language: String) -> Evaluation {
         var missed: [Item] = [], other: [(Item, ScreeningResult)] = [], alarms: [(Item, ScreeningResult)] = []
         for item in items {
-            let result = screener.screen(item.sentence, language: language)
+            let result = screener.screen(item.sentence, language: language).flatMap { $0.isCall ? nil : $0 }
             switch (item.category, result) {
             case (nil, let result?): alarms.append((item, result))
             case (_?, nil): missed.append(item)

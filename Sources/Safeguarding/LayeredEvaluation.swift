@@ -17,7 +17,7 @@ public struct LayeredEvaluation: Sendable {
         public var phraseFalseAlerts = 0, semanticFalseAlerts = 0, semanticFalseAsks = 0, falseAlerts = 0, falseAsks = 0
 
         public mutating func add(_ judged: Judged) {
-            let phrase = judged.assessment.phrase != nil
+            let phrase = judged.assessment.phrase.map { !$0.isCall } ?? false
             let level = judged.assessment.level, semantic = judged.semanticLevel
             if judged.item.category != nil {
                 danger += 1

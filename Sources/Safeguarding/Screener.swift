@@ -10,13 +10,20 @@ public struct PhraseList: Sendable {
     /// Per category, phrases that cancel its matches when they occur in the same message
     /// ("paid", "finished paying" for debts; "killing it" for threats).
     public let unless: [DangerCategory: [Phrase]]
+    /// Short calls for help ("help me", "i'm scared"): a message of at most `Screener.callWords`
+    /// words holding one, and no danger phrase, is asked about gently (crisis), never alerted on
+    /// by the call alone. Alone, such words say too little to page anyone, and too much to answer
+    /// "I didn't understand".
+    public let calls: [Phrase]
     public let file: String
 
-    public init(language: String, reviewedByNativeSpeaker: Bool, phrases: [Phrase], unless: [DangerCategory: [Phrase]] = [:], file: String) {
+    public init(language: String, reviewedByNativeSpeaker: Bool, phrases: [Phrase], unless: [DangerCategory: [Phrase]] = [:],
+                calls: [Phrase] = [], file: String) {
         self.language = language
         self.reviewedByNativeSpeaker = reviewedByNativeSpeaker
         self.phrases = phrases
         self.unless = unless
+        self.calls = calls
         self.file = file
     }
 
@@ -28,6 +35,17 @@ public struct PhraseList: Sendable {
         let reviewed = problems.attempt { try root.optional("reviewed_by_native_speaker")?.bool() ?? false } ?? false
         var phrases: [Phrase] = []
         var unless: [DangerCategory: [Phrase]] = [:]
+        var calls: [Phrase] = []
+        if let node = problems.attempt({ try root.required("calls") }), let listed = problems.attempt({ try node.sequence() }) {
+            if listed.isEmpty { problems.add(node.problem("at least one call for help (\"help me\")")) }
+            for item in listed {
+                guard let text = problems.attempt({ try item.nonEmptyString() }) else { continue }
+                switch Phrase.parse(text, category: .crisis, file: file, line: item.line) {
+                case .success(let phrase): calls.append(phrase)
+                case .failure(let error): problems.add(item.problem("\"\(text)\": \(error.reason)"))
+                }
+            }
+        }
         if let categories = problems.attempt({ try root.required("categories").mapping() }) {
             var seen: [String: Int] = [:]
             for entry in categories.allEntries() {
@@ -76,7 +94,7 @@ public struct PhraseList: Sendable {
         }
         _ = problems.attempt { try root.finish() }
         try problems.throwIfAny()
-        return PhraseList(language: language ?? "", reviewedByNativeSpeaker: reviewed, phrases: phrases, unless: unless, file: file)
+        return PhraseList(language: language ?? "", reviewedByNativeSpeaker: reviewed, phrases: phrases, unless: unless, calls: calls, file: file)
     }
 
     /// Every `<language>.yaml` in a folder, keyed by language; problems from all files together.
@@ -111,6 +129,8 @@ public struct ScreeningResult: Sendable, Equatable {
     public let phrase: String
     public let language: String
     public let line: Int
+    /// A short call for help (`PhraseList.calls`): asked about, not alerted on, by itself.
+    public var isCall = false
 }
 
 /// Screens every inbound text for danger and distress. Pure and fast: it runs before anything
@@ -174,7 +194,21 @@ public struct Screener: Sendable {
             }
             if best?.result.category.severity == .urgent { return best?.result }
         }
-        return best?.result
+        return best?.result ?? call(in: words, order: order)
+    }
+
+    /// Calls for help are only heard in a message this short: "help me" alone asks for someone,
+    /// "can you help me with the form on friday" asks for a mentor.
+    static let callWords = 4
+
+    private func call(in words: [ScreenedWord], order: [String]) -> ScreeningResult? {
+        guard words.count <= Self.callWords else { return nil }
+        for code in order {
+            if let call = lists[code]?.calls.first(where: { $0.occurs(in: words) }) {
+                return ScreeningResult(category: call.category, phrase: call.text, language: code, line: call.line, isCall: true)
+            }
+        }
+        return nil
     }
 
     /// A category's match is cancelled by one of its `unless` phrases anywhere in the message.

@@ -105,6 +105,33 @@ import Testing
         #expect(worry.category == .documentsTaken && worry.nearest == "en.chat.txt:5", "the phrase names it: \(worry)")
     }
 
+    @Test func aShortCallForHelpIsAskedAboutEveryTimeAndNotedWithoutPagingAnyone() throws {
+        var fixture = Self.fixture()
+        // Too short for the model: the call list hears it.
+        let first = Self.say(&fixture, nil, text: "help me!!")
+        #expect(first.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")], "the question, and nothing colder after it")
+        #expect(first.toCoordinators.isEmpty && fixture.state.incidents.isEmpty, "nobody is paged")
+        let worry = try #require(fixture.state.worries.first)
+        #expect(worry.category == .crisis && worry.score == nil && worry.nearest.hasPrefix("en.yaml:"), "\(worry)")
+        // Again within the hour: asked again (silence would be the worst answer), noted again.
+        fixture.now += 3_600
+        let second = Self.say(&fixture, nil, text: "pls help")
+        #expect(second.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")])
+        #expect(fixture.state.worries.count == 2)
+        // Inside a dialog the question is the whole answer too; the open question waits.
+        fixture.now += 86_400 * 4
+        fixture.say("menu", from: CoreFixture.mentee)
+        let before = fixture.state.person(CoreFixture.mentee).dialog
+        let inDialog = Self.say(&fixture, nil, text: "im scared")
+        #expect(inDialog.to(CoreFixture.mentee).bodies == [fixture.text("bot.safety.ask", "en")])
+        #expect(fixture.state.person(CoreFixture.mentee).dialog == before)
+        // A catalog's help word stays the help command, which names sos: German "hilf mir".
+        fixture.say("language de", from: CoreFixture.mentee)
+        let help = Self.say(&fixture, nil, text: "hilf mir")
+        #expect(help.to(CoreFixture.mentee).bodies.first == fixture.text("bot.help", "de"), "\(help.to(CoreFixture.mentee).bodies)")
+        #expect(fixture.state.worries.count == 3)
+    }
+
     @Test func aRunOfWorriesWithinDaysRaisesAnIncident() throws {
         var fixture = Self.fixture()
         let first = Self.say(&fixture, Self.unsure)

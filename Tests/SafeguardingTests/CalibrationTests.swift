@@ -29,6 +29,21 @@ import Testing
         (SemanticIndex.Example(category: category, text: "message \(reference)", reference: reference), SemanticIndex.normalised(vector))
     }
 
+    @Test func aShortCallForHelpAsksUnlessTheModelReadsItAsDanger() {
+        let call = ScreeningResult(category: .crisis, phrase: "help me", language: "en", line: 12, isCall: true)
+        let thresholds = SemanticThresholds()
+        // Too short for the model: the call asks, in the crisis category.
+        let alone = Assessment(phrase: call, semantic: nil, thresholds: thresholds)
+        #expect(alone.level == .ask && alone.category == .crisis)
+        // Read as ordinary talk, it still asks: the person called for help.
+        let ordinary = SemanticMatch(category: .threat, score: thresholds.phraseDoubt - 0.1, nearest: "en.chat.txt:3")
+        #expect(Assessment(phrase: call, semantic: ordinary, thresholds: thresholds).level == .ask)
+        // Read as danger, it alerts, for what the model read.
+        let danger = SemanticMatch(category: .threat, score: thresholds.byCategory[.threat]!.alert + 0.01, nearest: "en.chat.txt:4")
+        let sure = Assessment(phrase: call, semantic: danger, thresholds: thresholds)
+        #expect(sure.level == .alert && sure.category == .threat && sure.nearest == "en.chat.txt:4")
+    }
+
     @Test func aMessageFindsTheExamplesThatSayTheSameInAnotherLanguage() throws {
         // Language a has examples of danger and of ordinary talk; language b only of ordinary talk.
         let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 2, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 2, 0]),

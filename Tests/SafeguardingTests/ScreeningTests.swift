@@ -40,6 +40,7 @@ import Testing
     @Test func phrasesMatchWithWildcardsGapsAndSlips() throws {
         let list = try PhraseList.load(yaml: """
             language: xx
+            calls: [help me]
             categories:
               threat: [threat* me, "took ... passport", "*traffick*", "please help me !with"]
               trafficker_seen: [x1]
@@ -65,6 +66,7 @@ import Testing
     @Test func phrasesBendLikeLanguageUnlessTheySayOtherwise() throws {
         let list = try PhraseList.load(yaml: """
             language: xx
+            calls: [help me]
             categories:
               threat: ["know where {i,she,he} live*", "= kill me"]
               trafficker_seen: [x1]
@@ -87,8 +89,11 @@ import Testing
         #expect(screener.screen("they know where we live", language: "xx") == nil, "only the listed alternatives")
         #expect(screener.screen("he will kill me", language: "xx") != nil)
         #expect(screener.screen("he will kill time with me", language: "xx") == nil, "= keeps words side by side")
-        let bad = "\((try? PhraseList.load(yaml: "language: xx\ncategories:\n  threat: [\"{she} x\"]\n", file: "b.yaml")) == nil)"
-        #expect(bad == "true", "a single alternative is refused")
+        guard case .failure(let single) = Phrase.parse("{she} x", category: .threat, file: "b.yaml", line: 3) else {
+            Issue.record("a single alternative is refused")
+            return
+        }
+        #expect(single.reason.contains("two or more single words"), "\(single.reason)")
     }
 
     @Test func screeningALongTextTakesBoundedTime() {
@@ -110,9 +115,37 @@ import Testing
         let unknown = problems("language: xx\ncategories:\n  thret: [a b]\n")
         #expect(unknown.contains("bad.yaml") && unknown.contains("bad.yaml:3") && unknown.contains("unknown category \"thret\""))
         #expect(unknown.contains("missing category \"threat\""))
-        let gapAtEnd = problems("language: xx\ncategories:\n  threat: [\"took ...\"]\n")
+        let gapAtEnd = problems("language: xx\ncalls: [help me]\ncategories:\n  threat: [\"took ...\"]\n")
         #expect(gapAtEnd.contains("goes between words"))
-        let lonely = problems("language: xx\ncategories:\n  threat: [\"a*\"]\n")
+        let lonely = problems("language: xx\ncalls: [help me]\ncategories:\n  threat: [\"a*\"]\n")
         #expect(lonely.contains("is not a word"))
+        let noCalls = problems("language: xx\ncategories:\n  threat: [a b]\n")
+        #expect(noCalls.contains("bad.yaml:1") && noCalls.contains("missing required key \"calls\""), "\(noCalls)")
+        let emptyCalls = problems("language: xx\ncalls: []\ncategories:\n  threat: [a b]\n")
+        #expect(emptyCalls.contains("bad.yaml:2") && emptyCalls.contains("at least one call"), "\(emptyCalls)")
+        let badCall = problems("language: xx\ncalls:\n  - help me\n  - \"help ...\"\ncategories:\n  threat: [a b]\n")
+        #expect(badCall.contains("bad.yaml:4") && badCall.contains("goes between words"), "\(badCall)")
+    }
+
+    @Test func aShortCallForHelpIsHeardOnlyInAShortMessageAndNeverOverADangerPhrase() throws {
+        // Alone, in chat style: a call, in the crisis category, from the list and line it is on.
+        for message in ["help me", "HELP ME!!!", "pls help 🙏", "someone help please", "im so scared", "call the police"] {
+            let result = try #require(Self.screener.screen(message, language: "en"), "\(message)")
+            #expect(result.isCall && result.category == .crisis && result.language == "en" && result.line > 0, "\(message): \(result)")
+        }
+        // The same words in a longer message are a request, not a call.
+        #expect(Self.screener.screen("can you help me with my cv on friday", language: "en") == nil)
+        #expect(Self.screener.screen("my son is scared of the dentist tomorrow", language: "en") == nil)
+        // A danger phrase wins, and alerts.
+        let phrase = try #require(Self.screener.screen("help me he hits me", language: "en"))
+        #expect(!phrase.isCall && phrase.category == .violenceAtHome, "\(phrase)")
+        // Another language's call is heard whatever the person's language setting says.
+        #expect(Self.screener.screen("help me", language: "de")?.isCall == true)
+        // Every language has its calls.
+        for language in Self.languages { #expect(Self.lists[language]?.calls.isEmpty == false, "\(language)") }
+        // An ordinary word alone is no call.
+        for ordinary in ["help", "thanks for the help", "police", "ok"] {
+            #expect(Self.screener.screen(ordinary, language: "en") == nil, "\(ordinary)")
+        }
     }
 }
