@@ -53,10 +53,10 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0179, alert: 0.0246)
-    public static let calibratedPhraseDoubt = -0.0229
-    public static let calibratedPieceAlert = 0.0638
-    public static let calibratedPieceAsk = 0.0292
+    public static let calibratedPair = Pair(ask: -0.0167, alert: 0.0232)
+    public static let calibratedPhraseDoubt = -0.0205
+    public static let calibratedPieceAlert = 0.0634
+    public static let calibratedPieceAsk = 0.0285
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

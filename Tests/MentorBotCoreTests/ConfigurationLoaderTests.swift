@@ -174,9 +174,9 @@ import Testing
         let custom = Self.example.replacingOccurrences(of: "      # thresholds:\n      #   self_harm: {ask: -0.003, alert: 0.004}",
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
-            .replacingOccurrences(of: "      # phrase_doubt: -0.0229", with: "      phrase_doubt: -0.02")
-            .replacingOccurrences(of: "      # piece_alert: 0.0638", with: "      piece_alert: 0.07")
-            .replacingOccurrences(of: "      # piece_ask: 0.0292", with: "      piece_ask: 0.02")
+            .replacingOccurrences(of: "      # phrase_doubt: -0.0205", with: "      phrase_doubt: -0.02")
+            .replacingOccurrences(of: "      # piece_alert: 0.0634", with: "      piece_alert: 0.07")
+            .replacingOccurrences(of: "      # piece_ask: 0.0285", with: "      piece_ask: 0.02")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.phraseDoubt == -0.02)
         #expect(semantic.thresholds.pieceAlert == 0.07)

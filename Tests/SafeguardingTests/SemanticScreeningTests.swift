@@ -17,6 +17,8 @@ import Testing
     }
     static let heldOutFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOutFresh")
     static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
+    static let shortFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh")
+    static let shortCalls = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortCalls")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -148,6 +150,24 @@ import Testing
         try measure(Self.heldOutFresh, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.75, languageAlert: 0.60, alertOrAsk: 0.92, alert: 0.82))
     }
 
+    /// Messages of one to four words ("pls help", "thanks for the help", "scared of exams lol"),
+    /// written on 2026-12-03 by someone who saw none of the lists, examples or tests, and measured
+    /// once (before the calls and the short examples: alert or ask 128/144, false alerts 25/216;
+    /// after: 134/144, 14/216). Calls only ask, so alerting is not the measure here.
+    @Test func freshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh, floors: Floors(danger: 12, ordinary: 18, languageAlertOrAsk: 0.75, languageAlert: 0.40,
+                                                    alertOrAsk: 0.90, alert: 0.70, falseAlerts: 0.08, asked: 0.15))
+    }
+
+    /// Short calls for help beside ordinary short messages sharing their words, written apart from
+    /// the call lists (before them: alert or ask 124/192, false alerts 39/192). The short examples
+    /// were written after this set was measured, on the same themes, so it is no clean measure of
+    /// the semantic layer; `ShortFresh` is.
+    @Test func shortCallsForHelpAreAskedAbout() throws {
+        try measure(Self.shortCalls, floors: Floors(danger: 16, ordinary: 16, languageAlertOrAsk: 0.80, languageAlert: 0.30,
+                                                    alertOrAsk: 0.92, alert: 0.45, falseAlerts: 0.06, asked: 0.18))
+    }
+
     private func measure(_ folder: URL, floors: Floors) throws {
         let semantic = try Self.loaded.get()
         let phrases = ScreeningTests.screener
@@ -157,8 +177,9 @@ import Testing
         for file in files {
             let language = String(file.split(separator: ".")[0])
             let set = try LabelledSet(text: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8))
+            // An example with exactly the measured text is left out, as `mentorbot screen --labelled` does.
             let evaluation = LayeredEvaluation(set: set, phrases: phrases, language: language, thresholds: SemanticThresholds(),
-                                               semantic: { semantic.match($0) })
+                                               semantic: { semantic.match($0, excludingExample: $0) })
             let total = evaluation.total
             print("\(folder.lastPathComponent) \(language): \(total.summary)")
             #expect(total.danger >= floors.danger && total.ordinary >= floors.ordinary, "\(language): a held-out set of real size")
