@@ -35,6 +35,10 @@ public struct Phrase: Sendable, Equatable {
     public let file: String
     public let line: Int
     let tokens: [Token]
+    /// `!word` before the first word: the word just before the match is not one of these ("!not
+    /// scared" leaves "not scared anymore" alone). Only the word just before: "im not ok, scared"
+    /// must still be heard.
+    let notAfter: [Letters]
 
     /// Up to this many other words may stand where a phrase has `...`.
     static let gapWords = 3
@@ -43,7 +47,7 @@ public struct Phrase: Sendable, Equatable {
 
     /// nil with the reason when the text is not a usable phrase.
     public static func parse(_ text: String, category: DangerCategory, file: String, line: Int) -> Result<Phrase, PhraseError> {
-        var tokens: [Token] = []
+        var tokens: [Token] = [], notAfter: [Letters] = []
         let exact = text.hasPrefix("=")
         let body = exact ? String(text.dropFirst()) : text
         for raw in body.split(whereSeparator: \.isWhitespace).map(String.init) {
@@ -63,10 +67,14 @@ public struct Phrase: Sendable, Equatable {
             }
             if raw.hasPrefix("!") {
                 let word = Screener.fold(String(raw.dropFirst()))
-                guard word.count >= 2, !tokens.isEmpty else {
-                    return .failure(PhraseError(text: text, reason: "\"\(raw)\" must follow a word and name a word of two letters or more"))
+                guard word.count >= 2, !word.contains(" "), !word.contains("*") else {
+                    return .failure(PhraseError(text: text, reason: "\"\(raw)\" must name a word of two letters or more"))
                 }
-                tokens.append(.notFollowedBy(Array(word.unicodeScalars)))
+                if tokens.isEmpty {
+                    notAfter.append(Array(word.unicodeScalars))
+                } else {
+                    tokens.append(.notFollowedBy(Array(word.unicodeScalars)))
+                }
                 continue
             }
             let starts = raw.hasPrefix("*"), ends = raw.hasSuffix("*")
@@ -84,7 +92,7 @@ public struct Phrase: Sendable, Equatable {
         else {
             return .failure(PhraseError(text: text, reason: "\"...\" goes between words, not at the start or the end"))
         }
-        return .success(Phrase(text: text, category: category, file: file, line: line, tokens: tokens))
+        return .success(Phrase(text: text, category: category, file: file, line: line, tokens: tokens, notAfter: notAfter))
     }
 
     /// Does the phrase occur in these folded words?
@@ -94,7 +102,8 @@ public struct Phrase: Sendable, Equatable {
 
     /// Does the phrase occur starting at word `start`?
     func occurs(in words: [ScreenedWord], at start: Int) -> Bool {
-        matches(tokens[0], words[start]) && match(from: 1, at: start + 1, in: words)
+        guard start == 0 || notAfter.isEmpty || !notAfter.contains(words[start - 1].letters) else { return false }
+        return matches(tokens[0], words[start]) && match(from: 1, at: start + 1, in: words)
     }
 
     /// The letter every match starts with, when there is one (a slip is never forgiven on the first

@@ -127,12 +127,45 @@ import Testing
         #expect(badCall.contains("bad.yaml:4") && badCall.contains("goes between words"), "\(badCall)")
     }
 
+    @Test func aWordBeforeAPhraseCanBeRuledOutJustBeforeIt() throws {
+        let list = try PhraseList.load(yaml: """
+            language: xx
+            calls: ["!not !no scared"]
+            categories:
+              threat: ["!never {he,she} ... kill* me"]
+              trafficker_seen: [x1]
+              documents_taken: [x2]
+              debt_or_work_pressure: [x3]
+              violence_at_home: [x4]
+              self_harm: [x5]
+              crisis: [x6]
+              mentor_misconduct: [x7]
+            """, file: "xx.yaml")
+        let screener = Screener(lists: ["xx": list])
+        #expect(screener.screen("im scared", language: "xx")?.isCall == true)
+        #expect(screener.screen("scared", language: "xx")?.isCall == true, "nothing before it at all")
+        #expect(screener.screen("not scared anymore", language: "xx") == nil)
+        #expect(screener.screen("no scared", language: "xx") == nil)
+        #expect(screener.screen("im not ok scared", language: "xx")?.isCall == true, "only the word just before is ruled out")
+        #expect(screener.screen("i know he will kill me", language: "xx")?.category == .threat)
+        #expect(screener.screen("i never said he would kill me", language: "xx")?.category == .threat, "never is not just before")
+        #expect(screener.screen("never he will kill me", language: "xx") == nil)
+        guard case .failure(let short) = Phrase.parse("!a scared", category: .crisis, file: "xx.yaml", line: 2) else {
+            Issue.record("a ruled-out word of one letter is refused")
+            return
+        }
+        #expect(short.reason.contains("two letters or more"), "\(short.reason)")
+    }
+
     @Test func aShortCallForHelpIsHeardOnlyInAShortMessageAndNeverOverADangerPhrase() throws {
         // Alone, in chat style: a call, in the crisis category, from the list and line it is on.
         for message in ["help me", "HELP ME!!!", "pls help 🙏", "someone help please", "im so scared", "call the police"] {
             let result = try #require(Self.screener.screen(message, language: "en"), "\(message)")
             #expect(result.isCall && result.category == .crisis && result.language == "en" && result.line > 0, "\(message): \(result)")
         }
+        // Fear said away is no call.
+        #expect(Self.screener.screen("not scared anymore", language: "en") == nil)
+        #expect(Self.screener.screen("non ho più paura", language: "it") == nil)
         // The same words in a longer message are a request, not a call.
         #expect(Self.screener.screen("can you help me with my cv on friday", language: "en") == nil)
         #expect(Self.screener.screen("my son is scared of the dentist tomorrow", language: "en") == nil)
