@@ -37,21 +37,17 @@ import Testing
         #expect(result.missed.isEmpty, "\(language): missed \(result.missed.map { "line \($0.line): \($0.sentence)" }.joined(separator: "; "))")
     }
 
+    /// A phrase list of language "xx" with these calls and threat phrases (YAML flow lists), and
+    /// one placeholder phrase in every other category.
+    static func screener(calls: String = "[help me]", threat: String) throws -> Screener {
+        let others = DangerCategory.screened.filter { $0 != .threat }.enumerated()
+            .map { "  \($0.element.rawValue): [x\($0.offset + 1)]" }.joined(separator: "\n")
+        let yaml = "language: xx\ncalls: \(calls)\ncategories:\n  threat: \(threat)\n\(others)\n"
+        return Screener(lists: ["xx": try PhraseList.load(yaml: yaml, file: "xx.yaml")])
+    }
+
     @Test func phrasesMatchWithWildcardsGapsAndSlips() throws {
-        let list = try PhraseList.load(yaml: """
-            language: xx
-            calls: [help me]
-            categories:
-              threat: [threat* me, "took ... passport", "*traffick*", "please help me !with"]
-              trafficker_seen: [x1]
-              documents_taken: [x2]
-              debt_or_work_pressure: [x3]
-              violence_at_home: [x4]
-              self_harm: [x5]
-              crisis: [x6]
-              mentor_misconduct: [x7]
-            """, file: "xx.yaml")
-        let screener = Screener(lists: ["xx": list])
+        let screener = try Self.screener(threat: #"[threat* me, "took ... passport", "*traffick*", "please help me !with"]"#)
         #expect(screener.screen("He THREATENED me!", language: "xx")?.phrase == "threat* me")
         #expect(screener.screen("they took my old passport", language: "xx")?.phrase == "took ... passport")
         #expect(screener.screen("they took my old red blue passport", language: "xx") == nil, "at most three words between")
@@ -128,20 +124,7 @@ import Testing
     }
 
     @Test func aWordBeforeAPhraseCanBeRuledOutJustBeforeIt() throws {
-        let list = try PhraseList.load(yaml: """
-            language: xx
-            calls: ["!not !no scared"]
-            categories:
-              threat: ["!never {he,she} ... kill* me"]
-              trafficker_seen: [x1]
-              documents_taken: [x2]
-              debt_or_work_pressure: [x3]
-              violence_at_home: [x4]
-              self_harm: [x5]
-              crisis: [x6]
-              mentor_misconduct: [x7]
-            """, file: "xx.yaml")
-        let screener = Screener(lists: ["xx": list])
+        let screener = try Self.screener(calls: #"["!not !no scared"]"#, threat: #"["!never {he,she} ... kill* me"]"#)
         #expect(screener.screen("im scared", language: "xx")?.isCall == true)
         #expect(screener.screen("scared", language: "xx")?.isCall == true, "nothing before it at all")
         #expect(screener.screen("not scared anymore", language: "xx") == nil)
