@@ -314,6 +314,9 @@ public struct ConfigurationLoader {
         if let pieceAsk = map.optional("piece_ask") {
             _ = problems.attempt { settings.thresholds.pieceAsk = try score(pieceAsk, within: -1...1) }
         }
+        if let short = map.optional("short") {
+            _ = problems.attempt { settings.thresholds.short = try thresholdPair(short) }
+        }
         if let worry = map.optional("worry") {
             _ = problems.attempt {
                 let entries = try worry.mapping()

@@ -50,41 +50,51 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// Placed by calibration where the joined ordinary calibration messages are asked about at most
     /// the allowed share; never below a category's ask.
     public var pieceAsk: Double
+    /// A message of at most four words (`SemanticScreener.shortWords`) is asked about and alerts
+    /// from these scores, whatever its category. Placed by calibration on the short calibration
+    /// messages alone, at the same shares of their ordinary ones: ordinary short messages that
+    /// share a word with danger ("thanks for the help", "not scared anymore") come nearer
+    /// danger than longer ones, so the longer messages' pair alerted on too many of them.
+    public var short: Pair
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0167, alert: 0.0232)
-    public static let calibratedPhraseDoubt = -0.0205
+    public static let calibratedPair = Pair(ask: -0.0166, alert: 0.0232)
+    public static let calibratedPhraseDoubt = -0.0326
     public static let calibratedPieceAlert = 0.0634
-    public static let calibratedPieceAsk = 0.0285
+    public static let calibratedPieceAsk = 0.0247
+    public static let calibratedShortPair = Pair(ask: 0.0029, alert: 0.0487)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,
-                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk) {
+                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk,
+                short: Pair = Self.calibratedShortPair) {
         var all: [DangerCategory: Pair] = [:]
         for category in DangerCategory.screened { all[category] = byCategory[category] ?? Self.calibratedPair }
         self.byCategory = all
         self.phraseDoubt = phraseDoubt
         self.pieceAlert = pieceAlert
         self.pieceAsk = pieceAsk
+        self.short = short
     }
 
     /// The same pair for every category.
     public init(everyCategory pair: Pair, phraseDoubt: Double = Self.calibratedPhraseDoubt,
-                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk) {
+                pieceAlert: Double = Self.calibratedPieceAlert, pieceAsk: Double = Self.calibratedPieceAsk,
+                short: Pair = Self.calibratedShortPair) {
         self.init(byCategory: Dictionary(uniqueKeysWithValues: DangerCategory.screened.map { ($0, pair) }),
-                  phraseDoubt: phraseDoubt, pieceAlert: pieceAlert, pieceAsk: pieceAsk)
+                  phraseDoubt: phraseDoubt, pieceAlert: pieceAlert, pieceAsk: pieceAsk, short: short)
     }
 
     public func level(of match: SemanticMatch) -> ConcernLevel {
         reading(of: match).level
     }
 
-    /// What the semantic layer makes of a match: the whole's level, or a longer message's strongest
-    /// piece's when that says more, with the category, score and nearest example of whichever
-    /// decided.
+    /// What the semantic layer makes of a match: the whole's level (by the short messages' pair
+    /// when it is short), or a longer message's strongest piece's when that says more, with the
+    /// category, score and nearest example of whichever decided.
     public func reading(of match: SemanticMatch) -> SemanticReading {
-        let pair = byCategory[match.category] ?? Self.calibratedPair
+        let pair = match.isShort ? short : byCategory[match.category] ?? Self.calibratedPair
         let whole = { (level: ConcernLevel) in
             SemanticReading(level: level, category: match.category, score: match.score, nearest: match.nearest)
         }

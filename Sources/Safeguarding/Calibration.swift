@@ -36,38 +36,22 @@ public struct Calibration: Sendable {
     /// zero: a phrase is only doubted on a message the model reads as nearer ordinary talk than any
     /// danger), ordinary messages a phrase alerts on or asks about take their places first and the
     /// semantic thresholds get the rest; the doubt that then alerts on the most danger wins (the
-    /// lowest of equals: the phrases are trusted unless doubting them pays). Then the pieces'
+    /// lowest of equals: the phrases are trusted unless doubting them pays). The pair for messages
+    /// of more than four words is placed on those, the short messages' pair on the short ones,
+    /// each at the shares (`pair(placedOn:doubt:alertShare:askShare:)`). Then the pieces'
     /// thresholds (`pieceAlert(above:alertShare:)`, then `pieceAsk(above:askShare:)`). Rounded to
     /// four decimals.
     public func thresholds(alertShare: Double, askShare: Double) -> SemanticThresholds {
-        let ordinaryCount = scored.filter { $0.item.category == nil }.count
-        let alertsAllowed = Int(alertShare * Double(ordinaryCount))
-        let askedOrAlertedAllowed = alertsAllowed + Int(askShare * Double(ordinaryCount))
+        let short = scored.filter { SemanticScreener.isShort($0.item.sentence) }
+        let longer = scored.filter { !SemanticScreener.isShort($0.item.sentence) }
         let doubts = Set(scored.compactMap { !$0.listedPhrase ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
             .union([0]).filter { $0 <= 0 }.sorted()
         var best: (thresholds: SemanticThresholds, alerts: Int)?
         for doubt in doubts {
-            var phraseAlerts = 0, phraseAsks = 0
-            var semanticOnly: [Double] = []
-            for item in scored where item.item.category == nil {
-                if item.listedPhrase {
-                    if item.match.map({ $0.strongestScore < doubt }) == true { phraseAsks += 1 } else { phraseAlerts += 1 }
-                } else {
-                    semanticOnly.append(item.match?.score ?? -1)
-                }
-            }
-            guard phraseAlerts <= alertsAllowed else { continue }
-            semanticOnly.sort(by: >)
-            func threshold(allowing allowed: Int) -> Double {
-                guard !semanticOnly.isEmpty else { return 1 }
-                // Just above the first score that must not reach it.
-                return Self.justAbove(semanticOnly[min(semanticOnly.count - 1, max(0, allowed))])
-            }
-            let alert = threshold(allowing: alertsAllowed - phraseAlerts)
-            let ask = min(threshold(allowing: askedOrAlertedAllowed - phraseAlerts - phraseAsks), alert)
-            // Pieces off while the whole's thresholds are placed: theirs are placed on top of these.
-            let thresholds = SemanticThresholds(everyCategory: .init(ask: ask, alert: alert), phraseDoubt: doubt,
-                                                pieceAlert: .infinity, pieceAsk: .infinity)
+            guard let pair = Self.pair(placedOn: longer, doubt: doubt, alertShare: alertShare, askShare: askShare) else { continue }
+            // Pieces off while the wholes' thresholds are placed: theirs are placed on top of these.
+            let thresholds = SemanticThresholds(everyCategory: pair, phraseDoubt: doubt, pieceAlert: .infinity, pieceAsk: .infinity,
+                                                short: Self.pair(placedOn: short, doubt: doubt, alertShare: alertShare, askShare: askShare) ?? pair)
             let alerts = evaluation(thresholds: thresholds).alerts
             if best == nil || alerts > best!.alerts { best = (thresholds, alerts) }
         }
@@ -75,6 +59,42 @@ public struct Calibration: Sendable {
         thresholds.pieceAlert = pieceAlert(above: thresholds, alertShare: alertShare)
         thresholds.pieceAsk = pieceAsk(above: thresholds, askShare: askShare)
         return thresholds
+    }
+
+    /// The ask and alert scores at which both layers together alert on at most `alertShare` of
+    /// these ordinary messages and ask about at most `askShare` more: messages a phrase matches
+    /// (alerting, or asking where `doubt` doubts it) and short calls for help (asking, unless the
+    /// model alerts) take their places first. Nil when the phrases alone alert on more than the
+    /// share; the longer messages' pair when there are no ordinary messages to place it on.
+    static func pair(placedOn items: [Scored], doubt: Double, alertShare: Double, askShare: Double) -> SemanticThresholds.Pair? {
+        let ordinary = items.filter { $0.item.category == nil }
+        guard !ordinary.isEmpty else { return nil }
+        let alertsAllowed = Int(alertShare * Double(ordinary.count))
+        let askedOrAlertedAllowed = alertsAllowed + Int(askShare * Double(ordinary.count))
+        var phraseAlerts = 0, fixedAsks = 0
+        var alertScores: [Double] = [], askScores: [Double] = []
+        for item in ordinary {
+            if item.listedPhrase {
+                if item.match.map({ $0.strongestScore < doubt }) == true { fixedAsks += 1 } else { phraseAlerts += 1 }
+                continue
+            }
+            let score = item.match?.score ?? -1
+            alertScores.append(score)
+            // A call is asked about whatever its score: it takes an ask's place, not a score's.
+            if item.phrase?.isCall == true { fixedAsks += 1 } else { askScores.append(score) }
+        }
+        guard phraseAlerts <= alertsAllowed else { return nil }
+        let alert = threshold(allowing: alertsAllowed - phraseAlerts, of: alertScores)
+        let ask = min(threshold(allowing: askedOrAlertedAllowed - phraseAlerts - fixedAsks, of: askScores), alert)
+        return .init(ask: ask, alert: alert)
+    }
+
+    /// Just above the score that the first message beyond the `allowed` highest has: that many
+    /// reach it.
+    private static func threshold(allowing allowed: Int, of scores: [Double]) -> Double {
+        guard !scores.isEmpty else { return 1 }
+        let sorted = scores.sorted(by: >)
+        return justAbove(sorted[min(sorted.count - 1, max(0, allowed))])
     }
 
     /// Where a piece of a longer message starts to ask: high enough that both layers ask about
@@ -132,8 +152,17 @@ public struct Calibration: Sendable {
     /// The calibration messages (or, with `joined`, the joined ones) judged by both layers with
     /// these thresholds, as `mentorbot screen --labelled` would judge them.
     public func evaluation(thresholds: SemanticThresholds, joined: Bool = false) -> LayeredEvaluation.Counts {
+        Self.evaluation(of: joined ? self.joined : scored, thresholds: thresholds)
+    }
+
+    /// The messages of a part only, such as the short ones.
+    public func evaluation(thresholds: SemanticThresholds, short: Bool) -> LayeredEvaluation.Counts {
+        Self.evaluation(of: scored.filter { SemanticScreener.isShort($0.item.sentence) == short }, thresholds: thresholds)
+    }
+
+    private static func evaluation(of items: [Scored], thresholds: SemanticThresholds) -> LayeredEvaluation.Counts {
         var counts = LayeredEvaluation.Counts()
-        for item in joined ? self.joined : scored {
+        for item in items {
             let assessment = Assessment(phrase: item.phrase, semantic: item.match, thresholds: thresholds)
             counts.add(LayeredEvaluation.Judged(item: item.item, assessment: assessment,
                                                 semanticLevel: item.match.map(thresholds.level(of:)) ?? .none))

@@ -13,6 +13,9 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     /// A longer message's strongest piece (see `SemanticScreener.pieces(of:)`), read on its own;
     /// nil for a short message.
     public let piece: Piece?
+    /// The message has at most `SemanticScreener.shortWords` words, and is read with the
+    /// thresholds for short messages (`SemanticThresholds.short`).
+    public let isShort: Bool
 
     /// One piece of a longer message, scored as the whole is.
     public struct Piece: Sendable, Equatable, Codable {
@@ -27,11 +30,12 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
         }
     }
 
-    public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil) {
+    public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil, isShort: Bool = false) {
         self.category = category
         self.score = score
         self.nearest = nearest
         self.piece = piece
+        self.isShort = isShort
     }
 
     /// The higher of the whole's score and its strongest piece's: how much any part of the
@@ -55,6 +59,10 @@ public struct SemanticScreener: Sendable {
     /// Shorter messages ("1", "yes", "tomorrow at 3") are answers, and too short for a meaning
     /// of their own: the phrase lists and the safety word still screen them.
     static let minimumWords = 3
+    /// A message of at most this many words ("i cant go out", "thanks for the help") has its own
+    /// thresholds: so short, it carries little besides its few words, and ordinary short
+    /// messages that share a word with danger come nearer danger than longer ones do.
+    public static let shortWords = 4
     /// The model reads a message in windows of about this many characters (some 60-90 tokens),
     /// at most `maximumWindows` of them: the beginning and the end of a long text are where
     /// people say what matters, and the cost stays bounded however long the text.
@@ -105,7 +113,8 @@ public struct SemanticScreener: Sendable {
         }
         guard let best else { return nil }
         return SemanticMatch(category: best.category, score: best.score, nearest: best.nearest,
-                             piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) })
+                             piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
+                             isShort: Self.isShort(text))
     }
 
     /// The pieces a longer message is also read in: `pieceWords` words at a time, overlapping by
@@ -123,7 +132,16 @@ public struct SemanticScreener: Sendable {
     }
 
     static func isLongEnough(_ text: String) -> Bool {
-        text.split(whereSeparator: { $0.isWhitespace }).count >= minimumWords
+        wordCount(text) >= minimumWords
+    }
+
+    /// Read with the thresholds for short messages (`shortWords`).
+    public static func isShort(_ text: String) -> Bool {
+        wordCount(text) <= shortWords
+    }
+
+    private static func wordCount(_ text: String) -> Int {
+        text.split(whereSeparator: { $0.isWhitespace }).count
     }
 
     /// The danger category the neighbourhood leans to most, scored against the ordinary examples

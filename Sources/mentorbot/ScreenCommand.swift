@@ -150,12 +150,18 @@ struct ScreenCommand: ParsableCommand {
                      calibrated.pieceAlert, alertShare * 100))
         print(String(format: "pieces of longer messages ask from %.4f (joined ordinary messages: at most %.1f%% asked about)",
                      calibrated.pieceAsk, askShare * 100))
+        print(String(format: "messages of at most %d words: ask %.4f, alert %.4f (placed on the %d short ones at the same shares)",
+                     SemanticScreener.shortWords, calibrated.short.ask, calibrated.short.alert,
+                     calibration.scored.filter { SemanticScreener.isShort($0.item.sentence) }.count))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
+        print("  short ones: \(calibration.evaluation(thresholds: calibrated, short: true).summary)")
+        print("  longer ones: \(calibration.evaluation(thresholds: calibrated, short: false).summary)")
         print("joined, with these: \(calibration.evaluation(thresholds: calibrated, joined: true).summary)")
         print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
         print("joined, with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), joined: true).summary)")
-        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f\n  piece_ask: %.4f",
-                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert, calibrated.pieceAsk))
+        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f\n  piece_ask: %.4f\n  short: {ask: %.4f, alert: %.4f}",
+                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert, calibrated.pieceAsk,
+                     calibrated.short.ask, calibrated.short.alert))
     }
 
     private func fail(_ message: String) -> Never {

@@ -77,7 +77,8 @@ import Testing
         let phrases = ScreeningTests.screener
         let phraseAlert = "I owe them a pizza after the move"
         #expect(phrases.screen(phraseAlert, language: "en") != nil)
-        let lines = (1...19).map { "ok | ordinary message \($0)" } + ["ok | \(phraseAlert)", "documents_taken | they took my passport and keep it"]
+        let lines = (1...19).map { "ok | an ordinary message about the week \($0)" }
+            + ["ok | \(phraseAlert)", "documents_taken | they took my passport and keep it"]
         let set = try LabelledSet(text: lines.joined(separator: "\n"))
         let calibration = Calibration(sets: [("en", set)], phrases: phrases) { sentence in
             let number = Double(sentence.split(separator: " ").last.flatMap { Int($0) } ?? 40)
@@ -103,7 +104,7 @@ import Testing
         #expect(phrases.screen(notCaught, language: "en") == nil)
         // 40 ordinary messages: the joke (a phrase matches, the model leans ordinary), one the
         // model is unsure of, 38 plainly ordinary; one alert is allowed.
-        let lines = ["ok | \(joke)", "ok | the bus was late again"] + (1...38).map { "ok | we baked bread \($0)" }
+        let lines = ["ok | \(joke)", "ok | the bus was late again"] + (1...38).map { "ok | we baked bread together this morning \($0)" }
             + ["documents_taken | \(caught)", "documents_taken | \(notCaught)"]
         let scores = [joke: -0.01, "the bus was late again": 0.01, caught: 0.05, notCaught: 0.0]
         let calibration = Calibration(sets: [("en", try LabelledSet(text: lines.joined(separator: "\n")))], phrases: phrases) {
@@ -193,6 +194,61 @@ import Testing
         #expect(calibration.pieceAsk(above: strictAlert, askShare: 0) == -0.01)
     }
 
+    @Test func aShortMessageIsReadWithTheShortMessagesPairWhateverItsCategory() {
+        let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), short: .init(ask: 0.01, alert: 0.05))
+        func level(_ score: Double, short: Bool) -> ConcernLevel {
+            thresholds.level(of: SemanticMatch(category: .selfHarm, score: score, nearest: "en.short.txt:3", isShort: short))
+        }
+        // "thanks for the help" at 0.03: a longer message would alert, a short one is asked about.
+        #expect(level(0.03, short: false) == .alert && level(0.03, short: true) == .ask)
+        #expect(level(0.0, short: false) == .ask && level(0.0, short: true) == .none)
+        #expect(level(0.06, short: true) == .alert)
+        // A short call for help still asks when the short pair does not alert, and alerts when it does.
+        let call = ScreeningResult(category: .crisis, phrase: "help me", language: "en", line: 12, isCall: true)
+        let unsure = SemanticMatch(category: .threat, score: 0.03, nearest: "en.short.txt:4", isShort: true)
+        #expect(Assessment(phrase: call, semantic: unsure, thresholds: thresholds).level == .ask)
+        let sure = SemanticMatch(category: .threat, score: 0.06, nearest: "en.short.txt:4", isShort: true)
+        #expect(Assessment(phrase: call, semantic: sure, thresholds: thresholds).level == .alert)
+    }
+
+    @Test func theShortMessagesPairIsPlacedOnTheShortCalibrationMessagesAloneWithCallsAskedFirst() throws {
+        // 40 longer ordinary messages scored below zero, and 20 short ordinary ones scored about
+        // 0.001 to 0.020, the two highest of which are calls for help; two danger messages.
+        let phrases = try ScreeningTests.screener(calls: "[help me, im scared]", threat: "[x0]")
+        let longer = (1...40).map { "ok | we baked bread together at the kitchen \($0)" }
+        let short = (1...18).map { "ok | see you at \($0)" } + ["ok | help me 19", "ok | im scared 20"]
+        let danger = ["crisis | please come im locked", "documents_taken | she keeps my passport and my papers"]
+        let set = try LabelledSet(text: (longer + short + danger).joined(separator: "\n"))
+        let calibration = Calibration(sets: [("xx", set)], phrases: phrases) { sentence in
+            let isShort = SemanticScreener.isShort(sentence)
+            let number = Double(sentence.split(separator: " ").last.flatMap { Int($0) } ?? 0)
+            let score = sentence.hasPrefix("please") || sentence.contains("passport") ? 0.05
+                : isShort ? number / 1000 + 0.00005 : -0.1 - number / 1000 + 0.00005
+            return SemanticMatch(category: .crisis, score: score, nearest: "xx.chat.txt:1", isShort: isShort)
+        }
+        #expect(calibration.scored.filter { $0.phrase?.isCall == true }.count == 2)
+        let thresholds = calibration.thresholds(alertShare: 0.1, askShare: 0.2)
+        // 10% of the 20 short ordinary ones may alert: the calls (0.020, 0.019), so the short
+        // alert sits just above the third highest (0.018).
+        #expect(abs(thresholds.short.alert - 0.0181) < 1e-9, "\(thresholds.short)")
+        // 20% more may be asked about or alert: the calls take two of those six places whatever
+        // their score, so four other scores (0.018 to 0.015) may reach the ask: just above 0.014.
+        #expect(abs(thresholds.short.ask - 0.0141) < 1e-9, "\(thresholds.short)")
+        let shortCounts = calibration.evaluation(thresholds: thresholds, short: true)
+        #expect(shortCounts.alerts == 1 && shortCounts.falseAlerts == 2 && shortCounts.falseAsks == 4, "\(shortCounts.summary)")
+        // The longer messages' pair is placed on them alone, at their own share: nothing short
+        // pulls it up.
+        let pair = try #require(thresholds.byCategory[.crisis])
+        #expect(pair.alert < 0, "\(pair)")
+        let longerCounts = calibration.evaluation(thresholds: thresholds, short: false)
+        #expect(longerCounts.alerts == 1 && longerCounts.falseAlerts == 4, "\(longerCounts.summary)")
+        // With no short calibration messages, short messages keep the longer messages' pair.
+        let noShort = Calibration(sets: [("xx", try LabelledSet(text: (longer + danger.suffix(1)).joined(separator: "\n")))],
+                                  phrases: phrases) { _ in SemanticMatch(category: .crisis, score: -0.2, nearest: "xx.chat.txt:1") }
+        let placed = noShort.thresholds(alertShare: 0.1, askShare: 0.2)
+        #expect(placed.short == placed.byCategory[.crisis])
+    }
+
     @Test func aLabelledSetJoinsEachDangerMessageBetweenTwoOrdinaryOnesAndOrdinaryOnesThreeAtATime() throws {
         let set = try LabelledSet(text: "ok | a\nthreat | X\nok | b\nok | c\n# note\nself_harm | Y\nok | d\nok | e")
         let joined = set.joined().items
@@ -254,6 +310,10 @@ import Testing
         let arabizi = "ana ta3bana ktir w ma 3am bnam mnih"
         _ = screener.match(arabizi)
         #expect(calls.withLock { $0 } == [[arabizi, Arabizi.inArabicScript(arabizi)]])
+        // A message of four words or fewer is marked short (read with the short messages' pair).
+        #expect(match.isShort == false)
+        #expect(screener.match("he will hurt me")?.isShort == true)
+        #expect(screener.match("he will hurt me again")?.isShort == false)
         // An engine that gives back too little is no match, not a crash or a made-up score.
         #expect(SemanticScreener(index: index, embed: { _ in [0, 1, 1, 0] }).match(message) == nil)
     }

@@ -19,6 +19,7 @@ import Testing
     static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
     static let shortFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh")
     static let shortCalls = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortCalls")
+    static let shortFresh2 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh2")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -153,10 +154,20 @@ import Testing
     /// Messages of one to four words ("pls help", "thanks for the help", "scared of exams lol"),
     /// written on 2026-12-03 by someone who saw none of the lists, examples or tests, and measured
     /// once (before the calls and the short examples: alert or ask 128/144, false alerts 25/216;
-    /// after: 134/144, 14/216). Calls only ask, so alerting is not the measure here.
+    /// after: 134/144, 14/216; after the short messages' own thresholds: 130/144, 10/216). Calls
+    /// only ask, so alerting is not the measure here.
     @Test func freshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh, floors: Floors(danger: 12, ordinary: 18, languageAlertOrAsk: 0.75, languageAlert: 0.40,
-                                                    alertOrAsk: 0.90, alert: 0.70, falseAlerts: 0.08, asked: 0.15))
+                                                    alertOrAsk: 0.87, alert: 0.70, falseAlerts: 0.07, asked: 0.15))
+    }
+
+    /// A second set of messages of one to four words, by another writer who saw nothing of the
+    /// bot, written before the short messages got their own thresholds and measured once before
+    /// (alert 161/192, alert or ask 181/192, false alerts 26/288, asked 37/288) and once after
+    /// (160, 178, 12, 38). Nothing was tuned on it.
+    @Test func secondFreshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh2, floors: Floors(danger: 16, ordinary: 24, languageAlertOrAsk: 0.60, languageAlert: 0.45,
+                                                     alertOrAsk: 0.88, alert: 0.75, falseAlerts: 0.06, asked: 0.18))
     }
 
     /// Short calls for help beside ordinary short messages sharing their words, written apart from
