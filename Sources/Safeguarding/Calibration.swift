@@ -64,8 +64,8 @@ public struct Calibration: Sendable {
     /// The ask and alert scores at which both layers together alert on at most `alertShare` of
     /// these ordinary messages and ask about at most `askShare` more: messages a phrase matches
     /// (alerting, or asking where `doubt` doubts it) and short calls for help (asking, unless the
-    /// model alerts) take their places first. Nil when the phrases alone alert on more than the
-    /// share; the longer messages' pair when there are no ordinary messages to place it on.
+    /// model alerts) take their places first. Nil when there are no ordinary messages, or the
+    /// phrases alone alert on more than the share (short messages then keep the longer ones' pair).
     static func pair(placedOn items: [Scored], doubt: Double, alertShare: Double, askShare: Double) -> SemanticThresholds.Pair? {
         let ordinary = items.filter { $0.item.category == nil }
         guard !ordinary.isEmpty else { return nil }
