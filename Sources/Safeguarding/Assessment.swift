@@ -59,7 +59,7 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0166, alert: 0.0232)
+    public static let calibratedPair = Pair(ask: -0.0167, alert: 0.0232)
     public static let calibratedPhraseDoubt = -0.0326
     public static let calibratedPieceAlert = 0.0634
     public static let calibratedPieceAsk = 0.0247

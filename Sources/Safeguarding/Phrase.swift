@@ -22,8 +22,10 @@ public struct Phrase: Sendable, Equatable {
         /// Between two words of a phrase, unless it starts with "=": up to `looseWords` other words
         /// may stand there ("i owe them" also catches "i still owe them").
         case looseGap
-        /// `{she,he,my mum}`-style alternatives: any one of these words (each a single word).
-        case oneOf([Letters])
+        /// `{she,he,threat*}`-style alternatives: any one of these, each a single word matched
+        /// exactly (no slip forgiven: alternatives are often short and near each other) or a
+        /// `word*`, `*word` or `*word*` (as anywhere else).
+        case oneOf([Token])
         /// `!word`: the next word is not this one (or there is none), e.g. "please help me !with",
         /// so that "please help me with my CV" stays an ordinary request.
         case notFollowedBy(Letters)
@@ -58,11 +60,18 @@ public struct Phrase: Sendable, Equatable {
             // Words follow each other loosely unless the phrase is exact.
             if !exact, let last = tokens.last, last.isWord, !raw.hasPrefix("!") { tokens.append(.looseGap) }
             if raw.hasPrefix("{") {
-                let choices = raw.dropFirst().dropLast().split(separator: ",").map { Screener.fold(String($0)) }
-                guard raw.hasSuffix("}"), choices.count >= 2, choices.allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.contains("*") }) else {
+                let choices = raw.dropFirst().dropLast().split(separator: ",").map(String.init)
+                guard raw.hasSuffix("}"), choices.count >= 2, !choices.contains(where: { $0.contains(" ") }) else {
                     return .failure(PhraseError(text: text, reason: "\"\(raw)\" should list two or more single words: {she,he,they}"))
                 }
-                tokens.append(.oneOf(choices.map { Array($0.unicodeScalars) }))
+                var alternatives: [Token] = []
+                for choice in choices {
+                    switch wordToken(choice) {
+                    case .success(let token): alternatives.append(token)
+                    case .failure(let reason): return .failure(PhraseError(text: text, reason: "in \"\(raw)\": \(reason)"))
+                    }
+                }
+                tokens.append(.oneOf(alternatives))
                 continue
             }
             if raw.hasPrefix("!") {
@@ -77,14 +86,10 @@ public struct Phrase: Sendable, Equatable {
                 }
                 continue
             }
-            let starts = raw.hasPrefix("*"), ends = raw.hasSuffix("*")
-            let core = Screener.fold(String(raw.drop { $0 == "*" }.reversed().drop { $0 == "*" }.reversed()))
-            let wildcard = starts || ends
-            guard core.count >= (wildcard ? 2 : 1), !core.contains(" "), !core.contains("*") else {
-                return .failure(PhraseError(text: text, reason: "\"\(raw)\" is not a word (a wildcard needs at least two letters, and * goes only at a word's ends)"))
+            switch wordToken(raw) {
+            case .success(let token): tokens.append(token)
+            case .failure(let reason): return .failure(PhraseError(text: text, reason: reason.description))
             }
-            let letters = Array(core.unicodeScalars)
-            tokens.append(starts && ends ? .contains(letters) : starts ? .suffix(letters) : ends ? .prefix(letters) : .word(letters))
         }
         guard tokens.contains(where: \.isWord) else { return .failure(PhraseError(text: text, reason: "a phrase needs words")) }
         guard tokens.first != .gap, tokens.last != .gap,
@@ -93,6 +98,25 @@ public struct Phrase: Sendable, Equatable {
             return .failure(PhraseError(text: text, reason: "\"...\" goes between words, not at the start or the end"))
         }
         return .success(Phrase(text: text, category: category, file: file, line: line, tokens: tokens, notAfter: notAfter))
+    }
+
+    /// One word of a phrase, or of its alternatives: `word`, `word*`, `*word` or `*word*`.
+    private static func wordToken(_ raw: String) -> Result<Token, WordProblem> {
+        let starts = raw.hasPrefix("*"), ends = raw.hasSuffix("*")
+        let core = Screener.fold(String(raw.drop { $0 == "*" }.reversed().drop { $0 == "*" }.reversed()))
+        let wildcard = starts || ends
+        // The folding drops a "*" with the other punctuation, so a "*" inside is looked for in the raw text.
+        guard core.count >= (wildcard ? 2 : 1), !core.contains(" "),
+              !raw.drop(while: { $0 == "*" }).reversed().drop(while: { $0 == "*" }).contains("*") else {
+            return .failure(WordProblem("\"\(raw)\" is not a word (a wildcard needs at least two letters, and * goes only at a word's ends)"))
+        }
+        let letters = Array(core.unicodeScalars)
+        return .success(starts && ends ? .contains(letters) : starts ? .suffix(letters) : ends ? .prefix(letters) : .word(letters))
+    }
+
+    private struct WordProblem: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// Does the phrase occur in these folded words?
@@ -115,13 +139,13 @@ public struct Phrase: Sendable, Equatable {
         }
     }
 
-    /// The writing system of the first word: a phrase in Arabic letters cannot start at a word in
-    /// Latin ones.
-    var firstScript: Script {
+    /// The writing systems the first word can be in: a phrase in Arabic letters cannot start at a
+    /// word in Latin ones. Alternatives may mix them ("{ξερω,xerw}"): the phrase is tried on a
+    /// word in any of theirs.
+    var firstScripts: Set<Script> {
         switch tokens[0] {
-        case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): Script(of: letters.first)
-        case .oneOf(let choices): Script(of: choices.first?.first)
-        default: .other
+        case .oneOf(let choices): choices.reduce(into: []) { $0.formUnion($1.scripts) }
+        case let token: token.scripts
         }
     }
 
@@ -165,7 +189,9 @@ public struct Phrase: Sendable, Equatable {
                 letters[offset] == first && letters[offset..<offset + part.count].elementsEqual(part)
             }
         case .oneOf(let choices):
-            return choices.contains(letters)
+            return choices.contains { choice in
+                if case .word(let expected) = choice { letters == expected } else { matches(choice, word) }
+            }
         case .gap, .looseGap, .notFollowedBy:
             return true
         }
@@ -206,6 +232,29 @@ public struct Phrase: Sendable, Equatable {
 }
 
 extension Phrase.Token {
+    /// The letters of a single word's token.
+    var letters: Phrase.Letters? {
+        switch self {
+        case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): letters
+        case .oneOf, .gap, .looseGap, .notFollowedBy: nil
+        }
+    }
+
+    /// The writing systems of the words this token can match. A word is placed by its first
+    /// letter, so `*9etl*` (Arabic in Latin letters, where digits stand for letters) can match a
+    /// word starting in any script ("y9etlou"), and so can any `*word` or `*word*` starting
+    /// with a digit or a sign.
+    var scripts: Set<Script> {
+        switch self {
+        case .suffix(let letters), .contains(let letters):
+            let script = Script(of: letters.first)
+            return script == .other ? Set(Script.allCases) : [script]
+        case .word(let letters), .prefix(let letters): return [Script(of: letters.first)]
+        case .oneOf(let choices): return choices.reduce(into: []) { $0.formUnion($1.scripts) }
+        case .gap, .looseGap, .notFollowedBy: return []
+        }
+    }
+
     /// A token that stands for one word of the message.
     var isWord: Bool {
         switch self {
@@ -232,7 +281,7 @@ struct ScreenedWord {
 }
 
 /// The writing system a word starts in, coarsely: enough to skip the phrases of other scripts.
-enum Script: Hashable, Sendable {
+enum Script: Hashable, Sendable, CaseIterable {
     case latin, greek, cyrillic, arabic, other
 
     init(of scalar: Unicode.Scalar?) {

@@ -152,7 +152,7 @@ public struct Screener: Sendable {
                 if let letter = phrase.firstLetter {
                     byFirstLetter[language, default: [:]][letter, default: []].append(phrase)
                 } else {
-                    anyFirstLetter[language, default: [:]][phrase.firstScript, default: []].append(phrase)
+                    for script in phrase.firstScripts { anyFirstLetter[language, default: [:]][script, default: []].append(phrase) }
                 }
             }
         }

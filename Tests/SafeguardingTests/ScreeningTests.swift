@@ -64,9 +64,9 @@ import Testing
             language: xx
             calls: [help me]
             categories:
-              threat: ["know where {i,she,he} live*", "= kill me"]
+              threat: ["know where {i,she,he} live*", "= kill me", "{ξερω,xerw,3erw} {που,pou} {μενεις,meneis}", "*9etl* me"]
               trafficker_seen: [x1]
-              documents_taken: [x2]
+              documents_taken: ["{took,keep*,*holds} {passport,papers}", x2]
               debt_or_work_pressure:
                 phrases: [i owe them]
                 unless: [finished paying, "paid ... off"]
@@ -90,6 +90,25 @@ import Testing
             return
         }
         #expect(single.reason.contains("two or more single words"), "\(single.reason)")
+        // Alternatives in several scripts: the phrase starts at a word in any of them.
+        for written in ["ξέρω πού μένεις", "xerw pou meneis", "3erw pou meneis"] {
+            #expect(screener.screen(written, language: "xx")?.category == .threat, "\(written)")
+        }
+        // A word part starting with a digit (Arabic in Latin letters) is found inside a word that
+        // starts with a letter.
+        #expect(screener.screen("ghady y9etlouni me", language: "xx")?.category == .threat)
+        #expect(screener.screen("9etlou me", language: "xx")?.category == .threat)
+        // An alternative may be a wildcard word, as anywhere in a phrase; plain ones match exactly.
+        #expect(screener.screen("she keeps passport", language: "xx")?.category == .documentsTaken)
+        #expect(screener.screen("she keeping my papers", language: "xx")?.category == .documentsTaken, "keep*")
+        #expect(screener.screen("the boss withholds my passport", language: "xx")?.category == .documentsTaken, "*holds")
+        #expect(screener.screen("she tooks my passport", language: "xx") == nil, "no slip in a plain alternative")
+        #expect(screener.screen("she kept my papers", language: "xx") == nil)
+        guard case .failure(let inside) = Phrase.parse("{ke*ep,took} passport", category: .documentsTaken, file: "b.yaml", line: 4) else {
+            Issue.record("a * inside an alternative is refused")
+            return
+        }
+        #expect(inside.reason.contains("in \"{ke*ep,took}\"") && inside.reason.contains("* goes only at a word's ends"), "\(inside.reason)")
     }
 
     @Test func screeningALongTextTakesBoundedTime() {
