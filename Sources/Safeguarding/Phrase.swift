@@ -130,12 +130,22 @@ public struct Phrase: Sendable, Equatable {
         return matches(tokens[0], words[start]) && match(from: 1, at: start + 1, in: words)
     }
 
-    /// The letter every match starts with, when there is one (a slip is never forgiven on the first
-    /// letter): lets the screener try only the phrases that can start at a given word.
-    var firstLetter: Unicode.Scalar? {
+    /// The letters every match can start with, when they are known (a slip is never forgiven on
+    /// the first letter): lets the screener try only the phrases that can start at a given word.
+    /// Nil when the first word may start with anything (`*word`, or such an alternative).
+    var firstLetters: Set<Unicode.Scalar>? {
+        func letter(_ token: Token) -> Unicode.Scalar? {
+            switch token {
+            case .word(let word), .prefix(let word): word.first
+            default: nil
+            }
+        }
         switch tokens[0] {
-        case .word(let word), .prefix(let word): word.first
-        default: nil
+        case .oneOf(let choices):
+            let letters = choices.compactMap(letter)
+            return letters.count == choices.count ? Set(letters) : nil
+        case let token:
+            return letter(token).map { [$0] }
         }
     }
 

@@ -137,8 +137,9 @@ public struct ScreeningResult: Sendable, Equatable {
 /// else, in any state, mid-dialog included.
 public struct Screener: Sendable {
     public let lists: [String: PhraseList]
-    /// Per language, the phrases by the letter they must start with, and those that can start
-    /// with any (`*word`): a message word is tried only against phrases that can start there.
+    /// Per language, the phrases by the letters they can start with, and those that can start
+    /// with any (`*word`) by script: a message word is tried only against phrases that can start
+    /// there.
     private let byFirstLetter: [String: [Unicode.Scalar: [Phrase]]]
     private let anyFirstLetter: [String: [Script: [Phrase]]]
     /// The languages in a fixed order, for looking beyond the person's own.
@@ -149,8 +150,8 @@ public struct Screener: Sendable {
         var byFirstLetter: [String: [Unicode.Scalar: [Phrase]]] = [:], anyFirstLetter: [String: [Script: [Phrase]]] = [:]
         for (language, list) in lists {
             for phrase in list.phrases {
-                if let letter = phrase.firstLetter {
-                    byFirstLetter[language, default: [:]][letter, default: []].append(phrase)
+                if let letters = phrase.firstLetters {
+                    for letter in letters { byFirstLetter[language, default: [:]][letter, default: []].append(phrase) }
                 } else {
                     for script in phrase.firstScripts { anyFirstLetter[language, default: [:]][script, default: []].append(phrase) }
                 }
