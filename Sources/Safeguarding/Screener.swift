@@ -178,7 +178,10 @@ public struct Screener: Sendable {
         for (position, code) in order.enumerated() where lists[code] != nil {
             let byLetter = byFirstLetter[code] ?? [:], anyLetter = anyFirstLetter[code] ?? [:]
             func consider(_ phrase: Phrase, at start: Int) {
-                guard phrase.occurs(in: words, at: start), !cancelled(phrase.category, in: code, words) else { return }
+                // The person's own list knows the ordinary uses of words in their language, also
+                // when another language's phrase matches them by a slip ("trafikantesh" in news).
+                guard phrase.occurs(in: words, at: start), !cancelled(phrase.category, in: code, words),
+                      code == language || !cancelled(phrase.category, in: language, words) else { return }
                 let rank = position * 1_000_000 + phrase.line
                 let better = best.map { phrase.category.severity > $0.result.category.severity
                     || (phrase.category.severity == $0.result.category.severity && rank < $0.rank) } ?? true

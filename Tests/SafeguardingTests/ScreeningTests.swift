@@ -111,6 +111,21 @@ import Testing
         #expect(inside.reason.contains("in \"{ke*ep,took}\"") && inside.reason.contains("* goes only at a word's ends"), "\(inside.reason)")
     }
 
+    @Test func thePersonsOwnListCancelsAnotherLanguagesMatchInTheirWords() throws {
+        func list(_ code: String, _ threat: String) throws -> PhraseList {
+            let others = DangerCategory.screened.filter { $0 != .threat }.enumerated()
+                .map { "  \($0.element.rawValue): [\(code)\($0.offset + 1)]" }.joined(separator: "\n")
+            return try PhraseList.load(yaml: "language: \(code)\ncalls: [help me]\ncategories:\n  threat: \(threat)\n\(others)\n", file: "\(code).yaml")
+        }
+        let screener = Screener(lists: ["aa": try list("aa", "[traficante*]"),
+                                        "bb": try list("bb", "{phrases: [bb0], unless: [lexova lajm*]}")])
+        // A news item in language bb, matched by language aa's phrase through a slip.
+        let news = "lexova lajmin per trafikantet"
+        #expect(screener.screen(news, language: "bb") == nil, "cancelled by the person's own list")
+        #expect(screener.screen(news, language: "aa")?.category == .threat, "another person's list does not cancel")
+        #expect(screener.screen("trafikantet jane ketu", language: "bb")?.category == .threat)
+    }
+
     @Test func screeningALongTextTakesBoundedTime() {
         let words = "the he she my mum passport money work house school friend today tomorrow police station".split(separator: " ")
         let long = (0..<20_000).map { words[$0 % words.count] }.joined(separator: " ") + " they took my passport"
