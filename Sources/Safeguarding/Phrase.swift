@@ -152,12 +152,7 @@ public struct Phrase: Sendable, Equatable {
     /// The writing systems the first word can be in: a phrase in Arabic letters cannot start at a
     /// word in Latin ones. Alternatives may mix them ("{ξερω,xerw}"): the phrase is tried on a
     /// word in any of theirs.
-    var firstScripts: Set<Script> {
-        switch tokens[0] {
-        case .oneOf(let choices): choices.reduce(into: []) { $0.formUnion($1.scripts) }
-        case let token: token.scripts
-        }
-    }
+    var firstScripts: Set<Script> { tokens[0].scripts }
 
     /// Tokens from `index` on match the words from `position` on.
     private func match(from index: Int, at position: Int, in words: [ScreenedWord]) -> Bool {
