@@ -76,7 +76,8 @@ public struct Phrase: Sendable, Equatable {
             }
             if raw.hasPrefix("!") {
                 let word = Screener.fold(String(raw.dropFirst()))
-                guard word.count >= 2, !word.contains(" "), !word.contains("*") else {
+                // The folding drops a "*" with the other punctuation, so it is looked for in the raw text.
+                guard word.count >= 2, !word.contains(" "), !raw.contains("*") else {
                     return .failure(PhraseError(text: text, reason: "\"\(raw)\" must name a word of two letters or more"))
                 }
                 if tokens.isEmpty {
@@ -133,21 +134,7 @@ public struct Phrase: Sendable, Equatable {
     /// The letters every match can start with, when they are known (a slip is never forgiven on
     /// the first letter): lets the screener try only the phrases that can start at a given word.
     /// Nil when the first word may start with anything (`*word`, or such an alternative).
-    var firstLetters: Set<Unicode.Scalar>? {
-        func letter(_ token: Token) -> Unicode.Scalar? {
-            switch token {
-            case .word(let word), .prefix(let word): word.first
-            default: nil
-            }
-        }
-        switch tokens[0] {
-        case .oneOf(let choices):
-            let letters = choices.compactMap(letter)
-            return letters.count == choices.count ? Set(letters) : nil
-        case let token:
-            return letter(token).map { [$0] }
-        }
-    }
+    var firstLetters: Set<Unicode.Scalar>? { tokens[0].firstLetters }
 
     /// The writing systems the first word can be in: a phrase in Arabic letters cannot start at a
     /// word in Latin ones. Alternatives may mix them ("{ξερω,xerw}"): the phrase is tried on a
@@ -242,6 +229,17 @@ extension Phrase.Token {
         switch self {
         case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): letters
         case .oneOf, .gap, .looseGap, .notFollowedBy: nil
+        }
+    }
+
+    /// The letters the words this token matches start with; nil when they may start with any.
+    var firstLetters: Set<Unicode.Scalar>? {
+        switch self {
+        case .word(let letters), .prefix(let letters): letters.first.map { [$0] }
+        case .oneOf(let choices):
+            choices.contains { $0.firstLetters == nil } ? nil
+                : choices.reduce(into: []) { $0.formUnion($1.firstLetters ?? []) }
+        case .suffix, .contains, .gap, .looseGap, .notFollowedBy: nil
         }
     }
 

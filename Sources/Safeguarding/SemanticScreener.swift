@@ -88,7 +88,8 @@ public struct SemanticScreener: Sendable {
     /// longer, or nil when the message is too short to judge. `excludingExample` leaves out an example with exactly this text (for measuring the
     /// layer on its own examples).
     public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
-        guard Self.isLongEnough(text) else { return nil }
+        let wordCount = Self.wordCount(text)
+        guard wordCount >= Self.minimumWords else { return nil }
         var best: SemanticMatch?, strongestPiece: SemanticMatch?
         // Arabic in Latin letters is also read in Arabic script, which the model knows far better;
         // the examples keep such a text in both scripts, so both are left out when measuring.
@@ -114,7 +115,7 @@ public struct SemanticScreener: Sendable {
         guard let best else { return nil }
         return SemanticMatch(category: best.category, score: best.score, nearest: best.nearest,
                              piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
-                             isShort: Self.isShort(text))
+                             isShort: wordCount <= Self.shortWords)
     }
 
     /// The pieces a longer message is also read in: `pieceWords` words at a time, overlapping by
@@ -129,10 +130,6 @@ public struct SemanticScreener: Sendable {
             starts = Array(starts.prefix(maximumPieces / 2) + starts.suffix(maximumPieces / 2))
         }
         return starts.map { words[$0..<$0 + pieceWords].joined(separator: " ") }
-    }
-
-    static func isLongEnough(_ text: String) -> Bool {
-        wordCount(text) >= minimumWords
     }
 
     /// Read with the thresholds for short messages (`shortWords`).

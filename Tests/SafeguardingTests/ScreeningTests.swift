@@ -109,6 +109,12 @@ import Testing
             return
         }
         #expect(inside.reason.contains("in \"{ke*ep,took}\"") && inside.reason.contains("* goes only at a word's ends"), "\(inside.reason)")
+        // "!" rules out one whole word: a wildcard there is refused, not silently read as a word.
+        guard case .failure(let ruledOut) = Phrase.parse("help me !wit*", category: .crisis, file: "b.yaml", line: 5) else {
+            Issue.record("a * after ! is refused")
+            return
+        }
+        #expect(ruledOut.reason.contains("\"!wit*\" must name a word"), "\(ruledOut.reason)")
     }
 
     @Test func thePersonsOwnListCancelsAnotherLanguagesMatchInTheirWords() throws {
