@@ -36,17 +36,7 @@ public enum Arabizi {
 
     /// The text with each lowercase Latin word rewritten in Arabic letters; everything else kept.
     public static func inArabicScript(_ text: String) -> String {
-        var result = ""
-        var word = ""
-        for character in text {
-            if isWordCharacter(character) {
-                word.append(character)
-            } else {
-                result += rewritten(word) + String(character)
-                word = ""
-            }
-        }
-        return result + rewritten(word)
+        NativeScript.rewritingWords(of: text, isWordCharacter: isWordCharacter, with: rewritten)
     }
 
     // MARK: - The letters
@@ -90,7 +80,7 @@ public enum Arabizi {
 
     /// One word: only all-lowercase words with a letter; "el"/"al" at the start is the article.
     static func rewritten(_ word: String) -> String {
-        guard !word.isEmpty, word.allSatisfy({ !$0.isUppercase }), word.contains(where: { $0.isLetter }) else { return word }
+        guard NativeScript.isRewritable(word) else { return word }
         var letters = Array(word)
         var article = ""
         if letters.count > 3, (letters.starts(with: ["e", "l"]) && letters[2] != "l") || letters.starts(with: ["a", "l"]) {

@@ -110,7 +110,8 @@ public struct SemanticIndex: Sendable {
         return length > 0 ? vector.map { $0 / length } : vector
     }
 
-    /// Every example file in a folder, in file order, with Arabizi examples also in Arabic script;
+    /// Every example file in a folder, in file order, with examples typed in Latin letters also in
+    /// their own script (`NativeScript`);
     /// problems name the file and line.
     public static func loadExamples(directory: URL) throws -> [Example] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
@@ -133,12 +134,13 @@ public struct SemanticIndex: Sendable {
             for item in set.items {
                 let reference = "\(name):\(item.line)"
                 examples.append(Example(category: item.category, text: item.sentence, reference: reference))
-                // Arabic typed in Latin letters is kept in Arabic script too, as such a message is
-                // read both ways: its Arabic reading then finds examples read the same way. With
-                // each writing round held out in turn, this caught 60 of 90 such messages instead
-                // of 52, and 25 more danger messages in all languages at the same false alerts.
-                if Arabizi.isArabizi(item.sentence) {
-                    examples.append(Example(category: item.category, text: Arabizi.inArabicScript(item.sentence), reference: "\(reference) in Arabic script"))
+                // Arabic, Greek or Persian typed in Latin letters is kept in its own script too, as
+                // such a message is read both ways: its rewritten reading then finds examples read
+                // the same way. For Arabic, with each writing round held out in turn, this caught
+                // 60 of 90 such messages instead of 52, and 25 more danger messages in all
+                // languages at the same false alerts.
+                if let native = NativeScript.reading(of: item.sentence) {
+                    examples.append(Example(category: item.category, text: native.text, reference: "\(reference) in \(native.script.rawValue) script"))
                 }
             }
         }

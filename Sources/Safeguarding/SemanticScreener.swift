@@ -91,11 +91,13 @@ public struct SemanticScreener: Sendable {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
         var best: SemanticMatch?, strongestPiece: SemanticMatch?
-        // Arabic in Latin letters is also read in Arabic script, which the model knows far better;
-        // the examples keep such a text in both scripts, so both are left out when measuring.
-        let readings = Arabizi.isArabizi(text)
-            ? [(text, excludingExample), (Arabizi.inArabicScript(text), excludingExample.map(Arabizi.inArabicScript))]
-            : [(text, excludingExample)]
+        // Arabic, Greek or Persian in Latin letters is also read in its own script, which the model
+        // knows far better; the examples keep such a text in both scripts, so both are left out
+        // when measuring.
+        var readings = [(text, excludingExample)]
+        if let native = NativeScript.reading(of: text) {
+            readings.append((native.text, excludingExample.flatMap { NativeScript.reading(of: $0)?.text }))
+        }
         let parts = readings.flatMap { reading, excluding in
             Self.windows(of: reading).map { (text: $0, excluding: excluding, isPiece: false) }
                 + Self.pieces(of: reading).map { (text: $0, excluding: excluding, isPiece: true) }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Arabic, Greek and Persian are often typed in Latin letters (on phones and keyboards abroad),
+/// and the model reads them far better in their own script. A message found to be one of them is
+/// also read rewritten in that script, and the stronger reading counts (`SemanticScreener`); the
+/// examples typed that way are kept in both scripts (`SemanticIndex.loadExamples`), so that a
+/// message's rewritten reading finds examples read the same way.
+public enum NativeScript: String, Sendable, CaseIterable {
+    case arabic = "Arabic"
+    case greek = "Greek"
+    case persian = "Persian"
+
+    /// The script a text typed in Latin letters belongs in, and the text rewritten in it; nil when
+    /// it is not Arabic, Greek or Persian in Latin letters.
+    public static func reading(of text: String) -> (script: NativeScript, text: String)? {
+        // Arabizi is found by its digits; Greek and Persian by their everyday words, and a message
+        // has too few of both for them to compete.
+        if Arabizi.isArabizi(text) { return (.arabic, Arabizi.inArabicScript(text)) }
+        if Greeklish.isGreeklish(text) { return (.greek, Greeklish.inGreekScript(text)) }
+        if Finglish.isFinglish(text) { return (.persian, Finglish.inPersianScript(text)) }
+        return nil
+    }
+
+    // MARK: - Shared by the rewritings
+
+    /// The text's lowercase words made of Latin letters and digits (the marker words are looked
+    /// for among them).
+    static func latinWords(of text: String) -> [String] {
+        text.lowercased().split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) })
+            .map(String.init).filter { $0.contains(where: \.isLetter) }
+    }
+
+    /// The text with each word (a run of `isWordCharacter`) passed through `rewrite`, and
+    /// everything between words kept as it is.
+    static func rewritingWords(of text: String, isWordCharacter: (Character) -> Bool = isLatinWordCharacter,
+                               with rewrite: (String) -> String) -> String {
+        var result = ""
+        var word = ""
+        for character in text {
+            if isWordCharacter(character) {
+                word.append(character)
+            } else {
+                result += rewrite(word) + String(character)
+                word = ""
+            }
+        }
+        return result + rewrite(word)
+    }
+
+    /// Latin letters, digits, and the apostrophe and hyphen people type inside words
+    /// ("3'arib", "kar-e").
+    static func isLatinWordCharacter(_ character: Character) -> Bool {
+        (character.isASCII && (character.isLetter || character.isNumber)) || character == "'" || character == "-"
+    }
+
+    /// Only all-lowercase words with a letter are rewritten: capitalised ones are names, offices
+    /// and brands ("IND", "BAföG"), and numbers stay numbers.
+    static func isRewritable(_ word: String) -> Bool {
+        !word.isEmpty && word.allSatisfy({ !$0.isUppercase }) && word.contains(where: { $0.isLetter })
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import Safeguarding
+
+/// Greek and Persian typed in Latin letters: found by their everyday words, not in the other
+/// languages' messages, and rewritten in their own script for the model (as Arabic is, by
+/// `Arabizi`, tested in `ArabiziTests`).
+@Suite struct NativeScriptTests {
+    @Test(arguments: ["fovamai na vgw apo to spiti, kapoios me akolouthaei", "o afentikos mou pire to diavatirio k den to dinei",
+                      "den thelw allo prwi, eimai poly kourasmeni", "exw 8ema me ti douleia, m eipan oti xrwstaw lefta"])
+    func greekInLatinLettersIsFound(text: String) {
+        #expect(NativeScript.reading(of: text)?.script == .greek, "\(text)")
+    }
+
+    @Test(arguments: ["kheili mitarsam az khoone biroon beram", "sahebkar pasportamo gerefte va pas nemide",
+                      "ma da khana mitarsom, goftan agar gap bezanom kar-e mara tamom mikonan", "dige nemikham sob beshe"])
+    func persianInLatinLettersIsFound(text: String) {
+        #expect(NativeScript.reading(of: text)?.script == .persian, "\(text)")
+    }
+
+    /// Sentences of the other languages the bot serves, with the words they share with Greek or
+    /// Persian as typed in Latin letters ("me", "to", "na", "den", "mano", "tu", "alla").
+    @Test(arguments: ["tell me to come to the station at 5", "ich habe den termin morgen, alla gut",
+                      "ci vediamo alla stazione, la mia mano mi fa male", "jag har inte sett den men det är ok",
+                      "na shtepi me motren, nuk kam kohe sot", "tu as vu le mentor hier soir?",
+                      "quiero dar las gracias a mi mentora", "eu vou ao centro de saúde amanhã com a minha mãe",
+                      "ik ga morgen met de trein naar de stad", "ana ta3bana ktir w ma 3am bnam mnih"])
+    func otherLanguagesAreNotTakenForGreekOrPersian(text: String) {
+        let script = NativeScript.reading(of: text)?.script
+        #expect(script == nil || (script == .arabic && text.contains("3")), "\(text): \(String(describing: script))")
+    }
+
+    @Test func aMessageAlreadyInItsScriptHasNoSecondReading() {
+        #expect(NativeScript.reading(of: "φοβαμαι να βγω απο το σπιτι") == nil)
+        #expect(NativeScript.reading(of: "خیلی میترسم از خونه بیرون برم") == nil)
+    }
+
+    @Test func greekIsRewrittenLetterByLetterWithItsPairs() {
+        #expect(Greeklish.inGreekScript("fovamai na vgw apo to spiti") == "φοβαμαι να βγω απο το σπιτι")
+        #expect(Greeklish.inGreekScript("mou pire to diavatirio") == "μου πιρε το διαβατιριο")
+        #expect(Greeklish.inGreekScript("8elw na ksereis oti einai mprosta") == "θελω να ξερεις οτι ειναι μπροστα")
+        #expect(Greeklish.inGreekScript("xthes eida ton tipo") == "χθες ειδα τον τιπο")
+        // Capitalised words (names, places) and everything that is not a word stay as written.
+        #expect(Greeklish.inGreekScript("sto Bremen, 10:30 😊") == "στο Bremen, 10:30 😊")
+    }
+
+    @Test func persianIsRewrittenWithEAndOLeftOutInsideWordsAndTheLinksDropped() {
+        #expect(Finglish.inPersianScript("kheili mitarsam") == "خیلی میتارسام")
+        #expect(Finglish.inPersianScript("inja khune") == "اینجا خونه")
+        #expect(Finglish.inPersianScript("kuche-ye oon") == "کوچه اون")
+        #expect(Finglish.inPersianScript("pasportamo gereftan") == "پاسپرتامو گرفتان")
+        #expect(Finglish.inPersianScript("Migrationsverket mige 3 rooz") == "Migrationsverket میگه 3 روز")
+    }
+}
