@@ -164,7 +164,8 @@ import Testing
     /// A second set of messages of one to four words, by another writer who saw nothing of the
     /// bot, written before the short messages got their own thresholds and measured once before
     /// (alert 161/192, alert or ask 181/192, false alerts 26/288, asked 37/288), once after
-    /// (160, 178, 12, 38) and once after the larger phrase lists (162, 180, 12, 37). Nothing was
+    /// (160, 178, 12, 38), after the larger phrase lists (162, 180, 12, 37) and after Greek and
+    /// Persian in Latin letters were also read in their own script (158, 181, 11, 37). Nothing was
     /// tuned on it, and its lines were never read.
     @Test func secondFreshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh2, floors: Floors(danger: 16, ordinary: 24, languageAlertOrAsk: 0.60, languageAlert: 0.45,
