@@ -11,13 +11,9 @@ import Foundation
 /// inside a word as Persian leaves them unwritten, a word's first vowel carried by ا, its last
 /// "e" written ه ("khune" خونه), and the "-e"/"-ye" that links words dropped.
 public enum Finglish {
-    /// Needs at least two different words that are Persian and hardly anything else ("mitarsam",
-    /// "kheili", "nemidoonam"), making at least a sixth of the text's words.
+    /// Found by words that are Persian and hardly anything else ("mitarsam", "kheili", "nemidoonam").
     public static func isFinglish(_ text: String) -> Bool {
-        let words = NativeScript.latinWords(of: text)
-        guard words.count >= 2 else { return false }
-        let found = words.filter { markers.contains($0) }
-        return Set(found).count >= 2 && found.count * 6 >= words.count
+        NativeScript.hasMarkers(markers, in: text)
     }
 
     /// The text with each lowercase Latin word rewritten in Persian letters; everything else kept.

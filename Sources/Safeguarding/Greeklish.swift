@@ -8,14 +8,9 @@ import Foundation
 /// χ, "ks" and "3" ξ, "ps" ψ, "w" ω, "ou" ου, "b" μπ, "v" β, a word's last "s" ς. Accents are
 /// left out, as most people leave them out when they type Greek in chat.
 public enum Greeklish {
-    /// Needs at least two different words that are Greek and hardly anything else ("einai",
-    /// "giati", "mou", "exw"), making at least a sixth of the text's words, so that a Greek name
-    /// or greeting inside another language's message does not count.
+    /// Found by words that are Greek and hardly anything else ("einai", "giati", "mou", "exw").
     public static func isGreeklish(_ text: String) -> Bool {
-        let words = NativeScript.latinWords(of: text)
-        guard words.count >= 2 else { return false }
-        let found = words.filter { markers.contains($0) }
-        return Set(found).count >= 2 && found.count * 6 >= words.count
+        NativeScript.hasMarkers(markers, in: text)
     }
 
     /// The text with each lowercase Latin word rewritten in Greek letters; everything else kept.

@@ -23,6 +23,15 @@ public enum NativeScript: String, Sendable, CaseIterable {
 
     // MARK: - Shared by the rewritings
 
+    /// At least two different marker words, making at least a sixth of the text's words: a name
+    /// or greeting of one language inside another's message does not count.
+    static func hasMarkers(_ markers: Set<String>, in text: String) -> Bool {
+        let words = latinWords(of: text)
+        guard words.count >= 2 else { return false }
+        let found = words.filter { markers.contains($0) }
+        return Set(found).count >= 2 && found.count * 6 >= words.count
+    }
+
     /// The text's lowercase words made of Latin letters and digits (the marker words are looked
     /// for among them).
     static func latinWords(of text: String) -> [String] {

@@ -110,9 +110,8 @@ public struct SemanticIndex: Sendable {
         return length > 0 ? vector.map { $0 / length } : vector
     }
 
-    /// Every example file in a folder, in file order, with examples typed in Latin letters also in
-    /// their own script (`NativeScript`);
-    /// problems name the file and line.
+    /// Every example file in a folder, in file order, with Arabic, Greek and Persian examples typed
+    /// in Latin letters also in their own script (`NativeScript`); problems name the file and line.
     public static func loadExamples(directory: URL) throws -> [Example] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".txt") }.sorted()
