@@ -25,7 +25,7 @@ public enum Finglish {
     /// bot serves do not use as words ("man", "to", "va", "dar", "ke", "ma" and "da" are words in
     /// English, Spanish, Albanian or Italian, so they are not here).
     static let markers: Set<String> = [
-        "hast", "hastam", "hasti", "hastan", "nist", "nistam", "nisti", "ast", "astom", "asti", "nest",
+        "hastam", "hasti", "hastan", "nist", "nistam", "nisti", "ast", "astom", "asti", "nest",
         "nemidoonam", "nemidunam", "midoonam", "midunam", "mikham", "mikhay", "mikhad", "mikhan", "mikhaam",
         "mikonam", "mikone", "mikonan", "mikonim", "mekonan", "mekonom", "mige", "migan", "mege", "goft",
         "gofte", "goftan", "goftam", "bayad", "baiad", "mitarsam", "mitarsom", "mitarsim", "mitarse",
@@ -39,15 +39,15 @@ public enum Finglish {
         "khoobi", "khubi", "beram", "berim", "berom", "biam", "miam", "miad", "raftam", "oomad", "umad",
         "dastam", "mizane", "zadan", "shab", "rooz", "ruz", "rooze", "hafte", "tamom", "tamoom", "mara",
         "bezanom", "begam", "begim", "nagoo", "nagu", "bashe", "basham", "mitarsan", "mikeshan", "bekoshan",
-        "bekoshanam", "mikoshan", "tars", "khaste", "khastam", "gharz", "bedehi", "ro", "ye", "oon", "kard",
+        "bekoshanam", "mikoshan", "khaste", "khastam", "gharz", "bedehi", "ro", "ye", "oon", "kard",
         "karde", "kada", "dadam", "dade", "didam", "didom", "miya", "miyad", "nemikham", "beshe", "sob",
         "dobare", "khasteam", "hanuz", "hanooz", "nadaram", "daram", "dari", "dare", "pish", "mega",
-        "medom", "mekoni", "bachaha", "bacheha", "awal", "qayem", "har", "payam", "nomra", "nashenas",
+        "medom", "mekoni", "bachaha", "bacheha", "awal", "qayem", "payam", "nomra", "nashenas",
         "dega", "berun", "birun", "namishom", "misham", "bidar", "chetor", "faqat", "nobat", "kuchik",
         "mikoshe", "gereft", "jash", "munde", "gofta", "konom", "hichvaqt", "emroz", "hamu", "ki", "khode",
         "hava", "sarde", "khab", "khube", "baram", "migeh", "bardashte", "nadari", "shanbe", "bebinim",
         "nanevisam", "yeki", "bud", "budam", "raftom", "hafta", "khair", "baz", "posht", "sevomin",
-        "khamush", "yekam", "dir", "miresam", "umadam", "marg", "az", "dozdide", "shenasayi", "darkhast",
+        "khamush", "yekam", "miresam", "umadam", "marg", "az", "dozdide", "shenasayi", "darkhast",
         "negahemun", "midasht", "otaq", "nafari", "dustam", "vaqt", "lazem", "hala", "khialam", "rahate",
         "siahe", "madrak", "sahebkar", "shoharam", "shohar", "bezane", "nemizare", "mikhaad", "bedehkaram",
         "bedehkar", "jan",
