@@ -22,10 +22,10 @@ public enum Finglish {
     }
 
     /// Words of everyday Persian as people type them in Latin letters that the other languages the
-    /// bot serves do not use as words ("man", "to", "va", "dar", "ke", "ma" and "da" are words in
-    /// English, Spanish, Albanian or Italian, so they are not here).
+    /// bot serves do not use as words ("man", "to", "va", "dar", "ke", "ma", "da", "har" and "nest"
+    /// are words in English, Spanish, Albanian, Italian or Swedish, so they are not here).
     static let markers: Set<String> = [
-        "hastam", "hasti", "hastan", "nist", "nistam", "nisti", "ast", "astom", "asti", "nest",
+        "hastam", "hasti", "hastan", "nist", "nistam", "nisti", "ast", "astom", "asti",
         "nemidoonam", "nemidunam", "midoonam", "midunam", "mikham", "mikhay", "mikhad", "mikhan", "mikhaam",
         "mikonam", "mikone", "mikonan", "mikonim", "mekonan", "mekonom", "mige", "migan", "mege", "goft",
         "gofte", "goftan", "goftam", "bayad", "baiad", "mitarsam", "mitarsom", "mitarsim", "mitarse",
@@ -46,7 +46,7 @@ public enum Finglish {
         "dega", "berun", "birun", "namishom", "misham", "bidar", "chetor", "faqat", "nobat", "kuchik",
         "mikoshe", "gereft", "jash", "munde", "gofta", "konom", "hichvaqt", "emroz", "hamu", "ki", "khode",
         "hava", "sarde", "khab", "khube", "baram", "migeh", "bardashte", "nadari", "shanbe", "bebinim",
-        "nanevisam", "yeki", "bud", "budam", "raftom", "hafta", "khair", "baz", "posht", "sevomin",
+        "nanevisam", "yeki", "budam", "raftom", "hafta", "khair", "baz", "posht", "sevomin",
         "khamush", "yekam", "miresam", "umadam", "marg", "az", "dozdide", "shenasayi", "darkhast",
         "negahemun", "midasht", "otaq", "nafari", "dustam", "vaqt", "lazem", "hala", "khialam", "rahate",
         "siahe", "madrak", "sahebkar", "shoharam", "shohar", "bezane", "nemizare", "mikhaad", "bedehkaram",

@@ -19,8 +19,8 @@ public enum Greeklish {
     }
 
     /// Words of everyday Greek as people type them in Latin letters that the other languages the
-    /// bot serves do not use as words ("me", "to", "na", "apo", "tha", "den", "sto", "auto" and
-    /// "mia" are words in English, Albanian, Swedish or Italian, so they are not here).
+    /// bot serves do not use as words ("me", "to", "na", "apo", "tha", "den", "sto", "auto", "ela"
+    /// and "mia" are words in English, Albanian, Swedish, Portuguese or Italian, so they are not here).
     static let markers: Set<String> = [
         "kai", "einai", "ine", "eimai", "imai", "exw", "eho", "exei", "ehei", "exeis", "dn", "giati", "gt",
         "pws", "oti", "mou", "sou", "tou", "ths", "tis", "sas", "stin", "sth", "ston", "stis", "stn", "egw",
@@ -31,12 +31,12 @@ public enum Greeklish {
         "thn", "tn", "enan", "mprosta", "prin", "akoma", "akomi", "pali", "leei", "eipe", "ipe", "eipan",
         "ipan", "mporeis", "borei", "mporei", "ksana", "xana", "douleia", "doulia", "lefta", "xrimata",
         "afentiko", "diavatirio", "xartia", "xwrio", "kourasmenos", "kourasmeni", "voithia", "voitheia",
-        "kaneis", "kanei", "kanw", "kanoun", "eida", "ida", "irthe", "erxetai", "polu", "sovaro", "efyges",
-        "edw", "ekei", "pou", "opws", "epeidh", "epeidi", "oloi", "ola", "kathe", "vrady", "prwi", "prwth",
+        "kaneis", "kanei", "kanw", "kanoun", "eida", "irthe", "erxetai", "polu", "sovaro", "efyges",
+        "edw", "ekei", "pou", "opws", "epeidh", "epeidi", "oloi", "kathe", "vrady", "prwi", "prwth",
         "wra", "mathima", "mentoras", "doulevw", "douleuei", "leme", "pempth", "kserei", "apekso",
-        "xwris", "pw", "pei", "ela", "pame", "paw", "dipla", "mexri", "meineis", "afinei", "fygw",
+        "xwris", "pw", "pei", "pame", "paw", "dipla", "mexri", "meineis", "afinei", "fygw",
         "filous", "pigame", "kopelies", "palia", "palious", "diktyo", "eleftheria", "kako", "pisw",
-        "dwsoun", "afou", "mono", "psemata", "milaw", "lene", "kainourgio", "epese", "mpalkoni", "xapia",
+        "dwsoun", "afou", "psemata", "milaw", "lene", "kainourgio", "epese", "mpalkoni", "xapia",
         "syrtari", "noiki", "vgazoume", "geia", "erwtisi", "mathei", "paidia", "vrike", "xtypisa",
         "xtipisa", "kefali", "podi", "xeri", "leoforeio", "argise", "argisa", "misi", "pethana", "gelio",
         "telia", "koimithika", "akousa", "mikros", "evale", "evgalan", "lepta", "gelousan", "skeftomai",
