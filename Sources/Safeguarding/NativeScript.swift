@@ -5,7 +5,7 @@ import Foundation
 /// also read rewritten in that script, and the stronger reading counts (`SemanticScreener`); the
 /// examples typed that way are kept in both scripts (`SemanticIndex.loadExamples`), so that a
 /// message's rewritten reading finds examples read the same way.
-public enum NativeScript: String, Sendable, CaseIterable {
+public enum NativeScript: String, Sendable {
     case arabic = "Arabic"
     case greek = "Greek"
     case persian = "Persian"
