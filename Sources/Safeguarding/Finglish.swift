@@ -13,7 +13,7 @@ import Foundation
 public enum Finglish {
     /// Found by words that are Persian and hardly anything else ("mitarsam", "kheili", "nemidoonam").
     public static func isFinglish(_ text: String) -> Bool {
-        NativeScript.hasMarkers(markers, in: text)
+        NativeScript.hasMarkers(markers, among: NativeScript.latinWords(of: text))
     }
 
     /// The text with each lowercase Latin word rewritten in Persian letters; everything else kept.

@@ -10,7 +10,7 @@ import Foundation
 public enum Greeklish {
     /// Found by words that are Greek and hardly anything else ("einai", "giati", "mou", "exw").
     public static func isGreeklish(_ text: String) -> Bool {
-        NativeScript.hasMarkers(markers, in: text)
+        NativeScript.hasMarkers(markers, among: NativeScript.latinWords(of: text))
     }
 
     /// The text with each lowercase Latin word rewritten in Greek letters; everything else kept.

@@ -16,8 +16,10 @@ public enum NativeScript: String, Sendable {
         // Arabizi is found by its digits; Greek and Persian by their everyday words, and a message
         // has too few of both for them to compete.
         if Arabizi.isArabizi(text) { return (.arabic, Arabizi.inArabicScript(text)) }
-        if Greeklish.isGreeklish(text) { return (.greek, Greeklish.inGreekScript(text)) }
-        if Finglish.isFinglish(text) { return (.persian, Finglish.inPersianScript(text)) }
+        // Every message passes here: its words are split once for both languages' markers.
+        let words = latinWords(of: text)
+        if hasMarkers(Greeklish.markers, among: words) { return (.greek, Greeklish.inGreekScript(text)) }
+        if hasMarkers(Finglish.markers, among: words) { return (.persian, Finglish.inPersianScript(text)) }
         return nil
     }
 
@@ -25,8 +27,7 @@ public enum NativeScript: String, Sendable {
 
     /// At least two different marker words, making at least a sixth of the text's words: a name
     /// or greeting of one language inside another's message does not count.
-    static func hasMarkers(_ markers: Set<String>, in text: String) -> Bool {
-        let words = latinWords(of: text)
+    static func hasMarkers(_ markers: Set<String>, among words: [String]) -> Bool {
         guard words.count >= 2 else { return false }
         let found = words.filter { markers.contains($0) }
         return Set(found).count >= 2 && found.count * 6 >= words.count

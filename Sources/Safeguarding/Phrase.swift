@@ -224,14 +224,6 @@ public struct Phrase: Sendable, Equatable {
 }
 
 extension Phrase.Token {
-    /// The letters of a single word's token.
-    var letters: Phrase.Letters? {
-        switch self {
-        case .word(let letters), .prefix(let letters), .suffix(let letters), .contains(let letters): letters
-        case .oneOf, .gap, .looseGap, .notFollowedBy: nil
-        }
-    }
-
     /// The letters the words this token matches start with; nil when they may start with any.
     var firstLetters: Set<Unicode.Scalar>? {
         switch self {
