@@ -178,47 +178,127 @@ public struct SemanticIndex: Sendable {
     /// The `k` nearest examples of each kind to a message's embedding (as the model gives it).
     /// `excluding` leaves out examples with exactly this text (to measure the layer on its own
     /// examples without finding the message itself).
-    ///
-    /// One pass over every example for every message: at nine thousand examples this is the
-    /// semantic layer's own cost beside the model's, so the loop keeps eight running sums per row
-    /// and each kind's nearest in a small sorted buffer, with no allocation per example.
     public func neighbourhood(of embedding: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
-        precondition(k > 0)
-        let vector = centred(embedding)
-        let kinds = Self.kinds.count
-        // Per kind, its k best similarities in descending order (-infinity where not yet filled),
-        // and the examples they belong to.
-        var similarities = [Float](repeating: -.infinity, count: kinds * k)
-        var nearest = [Int](repeating: -1, count: kinds * k)
-        vector.withUnsafeBufferPointer { query in
-            vectors.withUnsafeBufferPointer { all in
-                for index in examples.indices {
-                    let similarity = Self.dot(all.baseAddress! + index * dimension, query.baseAddress!, dimension)
-                    let slot = kindOfExample[index] * k
-                    guard similarity > similarities[slot + k - 1] else { continue }
-                    if let excluding, examples[index].text == excluding { continue }
-                    var place = slot + k - 1
-                    while place > slot, similarities[place - 1] < similarity {
-                        similarities[place] = similarities[place - 1]
-                        nearest[place] = nearest[place - 1]
-                        place -= 1
+        neighbourhoods(of: [(embedding, excluding)], k: k)[0]
+    }
+
+    /// The neighbourhoods of several embeddings (a message's windows, pieces and readings) in one
+    /// pass over the examples, shared out over `lanes` cores.
+    ///
+    /// The pass is the semantic layer's own cost beside the model's, and it is arithmetic, not
+    /// memory: ten thousand rows of 384 floats fit in this machine's cache, and reading each row
+    /// once for all of a message's parts took as long as one pass per part (bench/README.md).
+    /// So each lane searches its own share of the rows, and the shares are merged with earlier
+    /// rows first on a tie: the result is the same for any number of lanes. Per row, eight running
+    /// sums per dot product, and each kind's nearest in a small sorted buffer, with no allocation
+    /// per example.
+    public func neighbourhoods(of queries: [(embedding: [Float], excluding: String?)], k: Int,
+                               lanes: Int = Self.searchLanes) -> [Neighbourhood] {
+        precondition(k > 0 && lanes > 0)
+        guard !queries.isEmpty else { return [] }
+        let centredQueries = queries.map { centred($0.embedding) }
+        let flatQueries = centredQueries.flatMap { $0 }
+        let perQuery = Self.kinds.count * k, size = queries.count * perQuery
+        // A lane for fewer rows than this costs more to start than it saves.
+        let lanes = max(1, min(lanes, examples.count * queries.count / 2_000))
+        // Per lane, query and kind, its k best similarities in descending order (-infinity where
+        // not yet filled), and the examples they belong to.
+        var similarities = [Float](repeating: -.infinity, count: lanes * size)
+        var nearest = [Int](repeating: -1, count: lanes * size)
+        similarities.withUnsafeMutableBufferPointer { similarities in
+            nearest.withUnsafeMutableBufferPointer { nearest in
+                flatQueries.withUnsafeBufferPointer { query in
+                    vectors.withUnsafeBufferPointer { all in
+                        let memory = SearchMemory(rows: all.baseAddress!, queries: query.baseAddress!,
+                                                  similarities: similarities.baseAddress!, nearest: nearest.baseAddress!)
+                        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                            search(rows: (examples.count * lane / lanes)..<(examples.count * (lane + 1) / lanes), of: queries, k: k,
+                                   in: memory, intoLane: lane * size)
+                        }
                     }
-                    similarities[place] = similarity
-                    nearest[place] = index
                 }
             }
         }
-        var result = Neighbourhood()
-        result.lean = boundaryWeight * boundary.lean(vector)
-        for (kind, category) in Self.kinds.enumerated() {
-            let slot = kind * k
-            let found = (slot..<slot + k).filter { nearest[$0] >= 0 }
-            guard !found.isEmpty else { continue }
-            let mean = found.map { similarities[$0] }.reduce(0, +) / Float(found.count)
-            if let category {
-                result.danger[category] = (mean, nearest[slot])
+        // Each later lane's nearest merged into the first lane's, list by list.
+        for lane in 1..<lanes {
+            for slot in stride(from: 0, to: size, by: k) {
+                let merged = Self.merged(Array(zip(similarities[slot..<slot + k], nearest[slot..<slot + k])),
+                                         Array(zip(similarities[lane * size + slot..<lane * size + slot + k],
+                                                   nearest[lane * size + slot..<lane * size + slot + k])))
+                for (offset, (similarity, index)) in merged.enumerated() {
+                    similarities[slot + offset] = similarity
+                    nearest[slot + offset] = index
+                }
+            }
+        }
+        return centredQueries.indices.map { position in
+            var result = Neighbourhood()
+            result.lean = boundaryWeight * boundary.lean(centredQueries[position])
+            for (kind, category) in Self.kinds.enumerated() {
+                let slot = position * perQuery + kind * k
+                let found = (slot..<slot + k).filter { nearest[$0] >= 0 }
+                guard !found.isEmpty else { continue }
+                let mean = found.map { similarities[$0] }.reduce(0, +) / Float(found.count)
+                if let category {
+                    result.danger[category] = (mean, nearest[slot])
+                } else {
+                    result.ordinary = (mean, nearest[slot])
+                }
+            }
+            return result
+        }
+    }
+
+    /// Where one search reads and writes. Each lane writes only its own share of the buffers
+    /// (`intoLane`), and all lanes have finished before the buffers are read, which is what makes
+    /// handing the raw addresses to the lanes safe.
+    private struct SearchMemory: @unchecked Sendable {
+        let rows: UnsafePointer<Float>
+        let queries: UnsafePointer<Float>
+        let similarities: UnsafeMutablePointer<Float>
+        let nearest: UnsafeMutablePointer<Int>
+    }
+
+    /// One lane's part of the search: each query's k nearest of each kind among `rows`, into the
+    /// lane's share of the buffers, which starts at `offset`.
+    private func search(rows: Range<Int>, of queries: [(embedding: [Float], excluding: String?)], k: Int,
+                        in memory: SearchMemory, intoLane offset: Int) {
+        let perQuery = Self.kinds.count * k
+        let similarities = memory.similarities + offset, nearest = memory.nearest + offset
+        for index in rows {
+            let row = memory.rows + index * dimension
+            let kindSlot = kindOfExample[index] * k
+            for position in queries.indices {
+                let similarity = Self.dot(row, memory.queries + position * dimension, dimension)
+                let slot = position * perQuery + kindSlot
+                guard similarity > similarities[slot + k - 1] else { continue }
+                if let excluding = queries[position].excluding, examples[index].text == excluding { continue }
+                var place = slot + k - 1
+                while place > slot, similarities[place - 1] < similarity {
+                    similarities[place] = similarities[place - 1]
+                    nearest[place] = nearest[place - 1]
+                    place -= 1
+                }
+                similarities[place] = similarity
+                nearest[place] = index
+            }
+        }
+    }
+
+    /// The cores the search over the examples is shared out over: the machine's, up to four.
+    public static let searchLanes = min(max(ProcessInfo.processInfo.activeProcessorCount, 1), 4)
+
+    /// The best of two descending lists of the same length, the first list's entry first on a
+    /// tie (its rows come earlier, as one pass over all rows would keep them).
+    static func merged(_ first: [(Float, Int)], _ second: [(Float, Int)]) -> [(Float, Int)] {
+        var result: [(Float, Int)] = [], a = 0, b = 0
+        while result.count < first.count {
+            if b >= second.count || (a < first.count && first[a].0 >= second[b].0) {
+                result.append(first[a])
+                a += 1
             } else {
-                result.ordinary = (mean, nearest[slot])
+                result.append(second[b])
+                b += 1
             }
         }
         return result

@@ -104,9 +104,10 @@ public struct SemanticScreener: Sendable {
         }
         let embeddings = embed(parts.map(\.text))
         guard embeddings.count == parts.count * index.dimension else { return nil }
-        for (position, part) in parts.enumerated() {
-            let embedding = Array(embeddings[position * index.dimension..<(position + 1) * index.dimension])
-            let neighbourhood = index.neighbourhood(of: embedding, k: Self.neighbours, excluding: part.excluding)
+        let neighbourhoods = index.neighbourhoods(of: parts.indices.map { position in
+            (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), parts[position].excluding)
+        }, k: Self.neighbours)
+        for (part, neighbourhood) in zip(parts, neighbourhoods) {
             guard let match = Self.strongestDanger(in: neighbourhood, index: index) else { continue }
             if part.isPiece {
                 if strongestPiece == nil || match.score > strongestPiece!.score { strongestPiece = match }

@@ -59,6 +59,64 @@ import Testing
         }
     }
 
+    /// A message's parts are searched in one pass: each part must get what it would alone,
+    /// whatever the other parts are and leave out.
+    @Test func partsSearchedTogetherFindWhatEachFindsAlone() {
+        var random = SplitMix(state: 42)
+        let dimension = 24, kinds: [DangerCategory?] = [.threat, .selfHarm, nil]
+        var examples: [SemanticIndex.Example] = [], vectors: [Float] = []
+        for line in 1...200 {
+            examples.append(SemanticIndex.Example(category: kinds[line % kinds.count], text: "example \(line % 150)", reference: "xx.chat.txt:\(line)"))
+            vectors += SemanticIndex.normalised((0..<dimension).map { _ in Float.random(in: -1...1, using: &random) })
+        }
+        let index = SemanticIndex(examples: examples, vectors: vectors, dimension: dimension, languageShare: 0.5, boundaryWeight: 0.01)
+        let queries: [(embedding: [Float], excluding: String?)] = (0..<7).map { part in
+            (SemanticIndex.normalised((0..<dimension).map { _ in Float.random(in: -1...1, using: &random) }), part % 3 == 0 ? examples[part * 11].text : nil)
+        }
+        let together = index.neighbourhoods(of: queries, k: 4)
+        #expect(together.count == queries.count)
+        for (query, found) in zip(queries, together) {
+            let alone = index.neighbourhood(of: query.embedding, k: 4, excluding: query.excluding)
+            #expect(found.ordinary.similarity == alone.ordinary.similarity && found.ordinary.nearest == alone.ordinary.nearest)
+            #expect(found.lean == alone.lean)
+            #expect(found.danger.mapValues(\.similarity) == alone.danger.mapValues(\.similarity))
+            #expect(found.danger.mapValues(\.nearest) == alone.danger.mapValues(\.nearest))
+        }
+        #expect(index.neighbourhoods(of: [], k: 4).isEmpty)
+    }
+
+    /// The search shared out over several cores finds exactly what one core finds, ties included
+    /// (the earlier example first): repeated example vectors make ties at every split.
+    @Test(arguments: [2, 3, 4])
+    func sharingTheSearchOverCoresChangesNothing(lanes: Int) {
+        var random = SplitMix(state: UInt64(lanes))
+        let dimension = 16, kinds: [DangerCategory?] = [.threat, .crisis, nil]
+        var examples: [SemanticIndex.Example] = [], vectors: [Float] = [], distinct: [[Float]] = []
+        for _ in 0..<40 { distinct.append(SemanticIndex.normalised((0..<dimension).map { _ in Float.random(in: -1...1, using: &random) })) }
+        for line in 0..<3_000 {
+            examples.append(SemanticIndex.Example(category: kinds[line % kinds.count], text: "example \(line % 900)", reference: "xx.chat.txt:\(line)"))
+            vectors += distinct[line % distinct.count]
+        }
+        let index = SemanticIndex(examples: examples, vectors: vectors, dimension: dimension, languageShare: 0, boundaryWeight: 0)
+        let queries: [(embedding: [Float], excluding: String?)] = (0..<5).map { part in
+            (SemanticIndex.normalised((0..<dimension).map { _ in Float.random(in: -1...1, using: &random) }), part == 2 ? "example 17" : nil)
+        }
+        let oneCore = index.neighbourhoods(of: queries, k: 5, lanes: 1)
+        let shared = index.neighbourhoods(of: queries, k: 5, lanes: lanes)
+        for (alone, together) in zip(oneCore, shared) {
+            #expect(together.ordinary.similarity == alone.ordinary.similarity && together.ordinary.nearest == alone.ordinary.nearest)
+            #expect(together.danger.mapValues(\.similarity) == alone.danger.mapValues(\.similarity))
+            #expect(together.danger.mapValues(\.nearest) == alone.danger.mapValues(\.nearest))
+        }
+    }
+
+    @Test func mergingKeepsTheBestAndTheEarlierOnATie() {
+        let first: [(Float, Int)] = [(0.9, 1), (0.5, 2), (0.5, 3)], second: [(Float, Int)] = [(0.9, 7), (0.6, 8), (0.1, 9)]
+        #expect(SemanticIndex.merged(first, second).map(\.1) == [1, 7, 8])
+        let unfilled: [(Float, Int)] = [(0.4, 4), (-.infinity, -1), (-.infinity, -1)]
+        #expect(SemanticIndex.merged(unfilled, second).map(\.1) == [7, 8, 4])
+    }
+
     @Test func theDotProductAddsEveryLane() {
         for count in [0, 1, 7, 8, 9, 16, 17, 384] {
             let x = (0..<count).map { Float($0 + 1) }, y = (0..<count).map { _ in Float(2) }

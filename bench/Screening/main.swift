@@ -74,6 +74,30 @@ for (name, screen) in [
                  percentile(all, 0.99), all.last ?? 0, percentile(p99s.sorted(), 0.5)))
 }
 
+// The search over the examples, which all of a message's parts (windows, pieces, a second reading)
+// share in one pass: on one core (the baseline, as until 2026-12-03) and shared out over the
+// machine's cores as the daemon does, on the same queries in this run. A short message has one
+// part; a longer one up to a dozen, twice that when it is also read in its own script. Random unit
+// vectors cost the search what embeddings do.
+var generator = SystemRandomNumberGenerator()
+let lanes = SemanticIndex.searchLanes
+print("| parts of a message | one core ms | \(lanes) cores ms | ratio |")
+print("|---|---|---|---|")
+for partCount in [1, 6, 12, 22] {
+    let queries: [(embedding: [Float], excluding: String?)] = (0..<partCount).map { _ in
+        let vector = (0..<semantic.index.dimension).map { _ in Float.random(in: -1...1, using: &generator) }
+        let length = vector.map { $0 * $0 }.reduce(0, +).squareRoot()
+        return (vector.map { $0 / length }, nil)
+    }
+    var oneCore: [Double] = [], shared: [Double] = []
+    for _ in 0..<max(runs * 10, 20) {
+        oneCore.append(milliseconds { _ = semantic.index.neighbourhoods(of: queries, k: 5, lanes: 1) })
+        shared.append(milliseconds { _ = semantic.index.neighbourhoods(of: queries, k: 5, lanes: lanes) })
+    }
+    let (a, b) = (percentile(oneCore.sorted(), 0.5), percentile(shared.sorted(), 0.5))
+    print(String(format: "| %d | %.2f | %.2f | %.2f |", partCount, a, b, b / a))
+}
+
 // Longer messages, which the semantic layer also reads in pieces: the same held-out messages
 // joined as `mentorbot screen --joined` joins them (a danger message between two ordinary ones,
 // ordinary ones three at a time).
