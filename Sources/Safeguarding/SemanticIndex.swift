@@ -186,7 +186,7 @@ public struct SemanticIndex: Sendable {
     /// pass over the examples, shared out over `lanes` cores.
     ///
     /// The pass is the semantic layer's own cost beside the model's, and it is arithmetic, not
-    /// memory: ten thousand rows of 384 floats fit in this machine's cache, and reading each row
+    /// memory: 11,700 rows of 384 floats (18 MB) fit in this machine's cache, and reading each row
     /// once for all of a message's parts took as long as one pass per part (bench/README.md).
     /// So each lane searches its own share of the rows, and the shares are merged with earlier
     /// rows first on a tie: the result is the same for any number of lanes. Per row, eight running
@@ -199,7 +199,8 @@ public struct SemanticIndex: Sendable {
         let centredQueries = queries.map { centred($0.embedding) }
         let flatQueries = centredQueries.flatMap { $0 }
         let perQuery = Self.kinds.count * k, size = queries.count * perQuery
-        // A lane for fewer rows than this costs more to start than it saves.
+        // A small index (the tests') is searched on one core: a lane for fewer than some 2,000 dot
+        // products would cost more to start than it saves.
         let lanes = max(1, min(lanes, examples.count * queries.count / 2_000))
         // Per lane, query and kind, its k best similarities in descending order (-infinity where
         // not yet filled), and the examples they belong to.
