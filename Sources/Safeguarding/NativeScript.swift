@@ -14,12 +14,14 @@ public enum NativeScript: String, Sendable {
     /// it is not Arabic, Greek or Persian in Latin letters.
     public static func reading(of text: String) -> (script: NativeScript, text: String)? {
         // Arabizi is found by its digits; Greek and Persian by their everyday words, and a message
-        // has too few of both for them to compete.
+        // has too few of both for them to compete; Arabizi without digits last, by its words, as
+        // Persian shares some of them.
         if Arabizi.isArabizi(text) { return (.arabic, Arabizi.inArabicScript(text)) }
-        // Every message passes here: its words are split once for both languages' markers.
+        // Every message passes here: its words are split once for all three languages' markers.
         let words = latinWords(of: text)
         if hasMarkers(Greeklish.markers, among: words) { return (.greek, Greeklish.inGreekScript(text)) }
         if hasMarkers(Finglish.markers, among: words) { return (.persian, Finglish.inPersianScript(text)) }
+        if hasMarkers(Arabizi.markers, among: words) { return (.arabic, Arabizi.inArabicScript(text)) }
         return nil
     }
 

@@ -1,9 +1,9 @@
 import Testing
 @testable import Safeguarding
 
-/// Greek and Persian typed in Latin letters: found by their everyday words, not in the other
-/// languages' messages, and rewritten in their own script for the model (as Arabic is, by
-/// `Arabizi`, tested in `ArabiziTests`).
+/// Greek, Persian and digitless Arabic typed in Latin letters: found by their everyday words, not
+/// in the other languages' messages, and rewritten in their own script for the model (Arabic's
+/// rewriting and its finding by digits are tested in `ArabiziTests`).
 @Suite struct NativeScriptTests {
     @Test(arguments: ["fovamai na vgw apo to spiti, kapoios me akolouthaei", "o afentikos mou pire to diavatirio k den to dinei",
                       "den thelw allo prwi, eimai poly kourasmeni", "exw 8ema me ti douleia, m eipan oti xrwstaw lefta"])
@@ -17,14 +17,24 @@ import Testing
         #expect(NativeScript.reading(of: text)?.script == .persian, "\(text)")
     }
 
-    /// Sentences of the other languages the bot serves, with the words they share with Greek or
-    /// Persian as typed in Latin letters ("me", "to", "na", "den", "mano", "tu", "alla").
+    /// Arabic typed without digits, which `Arabizi.isArabizi` cannot find by them.
+    @Test(arguments: ["ana khayfa bzaf, rajli kaygoul ghadi ykhrjni mn dar", "khalas ma baddi kammel, kel shi tqil ktir",
+                      "mesh 'arfa a'mel eh, ana ta'bana awi", "shlon agdar arja, kulish khayef mnnhum"])
+    func arabicInLatinLettersWithoutDigitsIsFound(text: String) {
+        #expect(NativeScript.reading(of: text)?.script == .arabic, "\(text)")
+    }
+
+    /// Sentences of the other languages the bot serves, with the words they share with Greek,
+    /// Persian or Arabic as typed in Latin letters ("me", "to", "na", "den", "mano", "tu", "alla",
+    /// "ana", "hon", "el").
     @Test(arguments: ["tell me to come to the station at 5", "ich habe den termin morgen, alla gut",
                       "ci vediamo alla stazione, la mia mano mi fa male", "jag har inte sett den men det är ok",
                       "na shtepi me motren, nuk kam kohe sot", "tu as vu le mentor hier soir?",
                       "quiero dar las gracias a mi mentora", "eu vou ao centro de saúde amanhã com a minha mãe",
-                      "ik ga morgen met de trein naar de stad", "ana ta3bana ktir w ma 3am bnam mnih"])
-    func otherLanguagesAreNotTakenForGreekOrPersian(text: String) {
+                      "ik ga morgen met de trein naar de stad", "ana ta3bana ktir w ma 3am bnam mnih",
+                      "nga ana tjeter e rruges, mos u merzit", "hon kommer hem sent ikväll, hon har kurs",
+                      "el lunes voy con ana al centro, inshallah todo bien"])
+    func otherLanguagesAreNotTakenForGreekPersianOrArabic(text: String) {
         let script = NativeScript.reading(of: text)?.script
         #expect(script == nil || (script == .arabic && text.contains("3")), "\(text): \(String(describing: script))")
     }
