@@ -91,17 +91,7 @@ public struct SemanticScreener: Sendable {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
         var best: SemanticMatch?, strongestPiece: SemanticMatch?
-        // Arabic, Greek or Persian in Latin letters is also read in its own script, which the model
-        // knows far better; the examples keep such a text in both scripts, so both are left out
-        // when measuring.
-        var readings = [(text, excludingExample)]
-        if let native = NativeScript.reading(of: text) {
-            readings.append((native.text, excludingExample.flatMap { NativeScript.reading(of: $0)?.text }))
-        }
-        let parts = readings.flatMap { reading, excluding in
-            Self.windows(of: reading).map { (text: $0, excluding: excluding, isPiece: false) }
-                + Self.pieces(of: reading).map { (text: $0, excluding: excluding, isPiece: true) }
-        }
+        let parts = Self.parts(of: text, excludingExample: excludingExample)
         let embeddings = embed(parts.map(\.text))
         guard embeddings.count == parts.count * index.dimension else { return nil }
         let neighbourhoods = index.neighbourhoods(of: parts.indices.map { position in
@@ -119,6 +109,21 @@ public struct SemanticScreener: Sendable {
         return SemanticMatch(category: best.category, score: best.score, nearest: best.nearest,
                              piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
                              isShort: wordCount <= Self.shortWords)
+    }
+
+    /// What the model reads of a message: its windows and, when longer, its pieces; and the same
+    /// again in Arabic, Greek or Persian script when it is one of those written in Latin letters,
+    /// which the model knows far better in its own script. The examples keep such a text in both
+    /// scripts, so `excluding` names the example to leave out in each reading (when measuring).
+    public static func parts(of text: String, excludingExample: String? = nil) -> [(text: String, excluding: String?, isPiece: Bool)] {
+        var readings = [(text, excludingExample)]
+        if let native = NativeScript.reading(of: text) {
+            readings.append((native.text, excludingExample.flatMap { NativeScript.reading(of: $0)?.text }))
+        }
+        return readings.flatMap { reading, excluding in
+            windows(of: reading).map { (text: $0, excluding: excluding, isPiece: false) }
+                + pieces(of: reading).map { (text: $0, excluding: excluding, isPiece: true) }
+        }
     }
 
     /// The pieces a longer message is also read in: `pieceWords` words at a time, overlapping by

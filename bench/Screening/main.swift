@@ -58,6 +58,7 @@ print("|---|---|---|---|---|---|")
 let bothLayers = { (language: String, text: String) in
     _ = Assessment(phrase: phrases.screen(text, language: language), semantic: semantic.match(text), thresholds: thresholds)
 }
+var bothTimes: [[Double]] = []  // per run, per message, in the messages' order
 for (name, screen) in [
     ("phrase lists (baseline)", { (language: String, text: String) in _ = phrases.screen(text, language: language) }),
     ("semantic layer", { (_: String, text: String) in _ = semantic.match(text) }),
@@ -65,13 +66,33 @@ for (name, screen) in [
 ] as [(String, (String, String) -> Void)] {
     var all: [Double] = [], p99s: [Double] = []
     for _ in 0..<runs {
-        let times = messages.map { message in milliseconds { screen(message.0, message.1) } }.sorted()
-        p99s.append(percentile(times, 0.99))
+        let times = messages.map { message in milliseconds { screen(message.0, message.1) } }
+        if name.hasPrefix("both") { bothTimes.append(times) }
+        p99s.append(percentile(times.sorted(), 0.99))
         all += times
     }
     all.sort()
     print(String(format: "| %@ | %.2f | %.2f | %.2f | %.2f | %.2f |", name, percentile(all, 0.5), percentile(all, 0.9),
                  percentile(all, 0.99), all.last ?? 0, percentile(p99s.sorted(), 0.5)))
+}
+
+// What makes the slowest messages slow: the model reads each part (window, piece, second
+// reading) of a message, so the cost follows what it reads. Counts only, never the words.
+let medianTimes = messages.indices.map { index in percentile(bothTimes.map { $0[index] }.sorted(), 0.5) }
+let readings = messages.map { SemanticScreener.parts(of: $0.1) }
+func characters(_ parts: [(text: String, excluding: String?, isPiece: Bool)]) -> Int { parts.map(\.text.count).reduce(0, +) }
+let slowest = messages.indices.sorted { medianTimes[$0] > medianTimes[$1] }.prefix(max(1, messages.count / 100))
+print("slowest 1% (both layers, median of runs): ms, words, parts (pieces), characters the model reads, second reading")
+for index in slowest {
+    let parts = readings[index]
+    print(String(format: "  %.1f ms, %d words, %d parts (%d pieces), %d characters, %@", medianTimes[index],
+                 messages[index].1.split(whereSeparator: { $0.isWhitespace }).count, parts.count, parts.filter(\.isPiece).count,
+                 characters(parts), NativeScript.reading(of: messages[index].1) == nil ? "no" : "yes"))
+}
+for (label, chosen) in [("one part", readings.indices.filter { readings[$0].count == 1 }),
+                        ("several parts", readings.indices.filter { readings[$0].count > 1 })] {
+    let times = chosen.map { medianTimes[$0] }.sorted()
+    print(String(format: "messages read in %@: %d, p50 %.2f ms, p99 %.2f ms", label, chosen.count, percentile(times, 0.5), percentile(times, 0.99)))
 }
 
 // The search over the examples, which all of a message's parts (windows, pieces, a second reading)
