@@ -19,20 +19,25 @@ public enum NativeScript: String, Sendable {
         if Arabizi.isArabizi(text) { return (.arabic, Arabizi.inArabicScript(text)) }
         // Every message passes here: its words are split once for all three languages' markers.
         let words = latinWords(of: text)
-        if hasMarkers(Greeklish.markers, among: words) { return (.greek, Greeklish.inGreekScript(text)) }
-        if hasMarkers(Finglish.markers, among: words) { return (.persian, Finglish.inPersianScript(text)) }
+        if hasMarkers(Greeklish.markers, weak: Greeklish.weakMarkers, among: words) { return (.greek, Greeklish.inGreekScript(text)) }
+        if hasMarkers(Finglish.markers, weak: Finglish.weakMarkers, among: words) { return (.persian, Finglish.inPersianScript(text)) }
         if hasMarkers(Arabizi.markers, among: words) { return (.arabic, Arabizi.inArabicScript(text)) }
         return nil
     }
 
     // MARK: - Shared by the rewritings
 
-    /// At least two different marker words, making at least a sixth of the text's words: a name
-    /// or greeting of one language inside another's message does not count.
-    static func hasMarkers(_ markers: Set<String>, among words: [String]) -> Bool {
+    /// At least two different marker words, or one and two different weak ones (words the language
+    /// shares with others, which only confirm a marker); markers and weak words together making at
+    /// least a sixth of the text's words: a name or greeting of one language inside another's
+    /// message does not count.
+    static func hasMarkers(_ markers: Set<String>, weak: Set<String> = [], among words: [String]) -> Bool {
         guard words.count >= 2 else { return false }
         let found = words.filter { markers.contains($0) }
-        return Set(found).count >= 2 && found.count * 6 >= words.count
+        let confirming = words.filter { weak.contains($0) && !markers.contains($0) }
+        let distinct = Set(found).count
+        guard distinct >= 2 || (distinct == 1 && Set(confirming).count >= 2) else { return false }
+        return (found.count + confirming.count) * 6 >= words.count
     }
 
     /// The text's lowercase words made of Latin letters and digits (the marker words are looked

@@ -17,6 +17,20 @@ import Testing
         #expect(NativeScript.reading(of: text)?.script == .persian, "\(text)")
     }
 
+    /// One marker confirmed by two words the language shares with others ("sto", "gia", "den";
+    /// "tu", "ba", "man"): before, such messages needed two markers and were read only as typed.
+    @Test(arguments: [("eida ton typo sto metro", NativeScript.greek), ("o gios pige sto sxoleio gia prwti fora", .greek),
+                      ("dishab tu park bud, man ba bache-ha", .persian), ("tu istgah man ra didan", .persian)])
+    func oneMarkerConfirmedBySharedWordsIsFound(text: String, script: NativeScript) {
+        #expect(NativeScript.reading(of: text)?.script == script, "\(text)")
+    }
+
+    @Test func sharedWordsAloneAreNotEnough() {
+        // Only words Greek or Persian share with other languages: no marker, no second reading.
+        #expect(NativeScript.reading(of: "den ta alla mas oi ton") == nil)
+        #expect(NativeScript.reading(of: "man tu ba ra be in to da") == nil)
+    }
+
     /// Arabic typed without digits, which `Arabizi.isArabizi` cannot find by them.
     @Test(arguments: ["ana khayfa bzaf, rajli kaygoul ghadi ykhrjni mn dar", "khalas ma baddi kammel, kel shi tqil ktir",
                       "mesh 'arfa a'mel eh, ana ta'bana awi", "shlon agdar arja, kulish khayef mnnhum"])
@@ -33,7 +47,10 @@ import Testing
                       "quiero dar las gracias a mi mentora", "eu vou ao centro de saúde amanhã com a minha mãe",
                       "ik ga morgen met de trein naar de stad", "ana ta3bana ktir w ma 3am bnam mnih",
                       "nga ana tjeter e rruges, mos u merzit", "hon kommer hem sent ikväll, hon har kurs",
-                      "el lunes voy con ana al centro, inshallah todo bien"])
+                      "el lunes voy con ana al centro, inshallah todo bien",
+                      "se eu me for embora ele diz que sou deportada", "sto bene, ma mi manca mia mamma, ciao a tutti",
+                      "alla mina vänner var där, men inte jag", "tu es trop gentil, merci pour ton aide",
+                      "ya no tengo mas dinero para la renta, ma mi madre me ayuda"])
     func otherLanguagesAreNotTakenForGreekPersianOrArabic(text: String) {
         let script = NativeScript.reading(of: text)?.script
         #expect(script == nil || (script == .arabic && text.contains("3")), "\(text): \(String(describing: script))")
