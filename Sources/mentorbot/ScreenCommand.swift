@@ -21,7 +21,7 @@ struct ScreenCommand: ParsableCommand {
             examples) and prints them with what they do there.
             """)
 
-    @Option(help: "The person's language (its list is tried first).") var lang: String = "en"
+    @Option(help: "The person's language (its list is tried first). Default: en, or with --labelled FILE the language its name starts with (fa.chat.txt).") var lang: String?
     @Option(help: "The dialogs folder (phrase lists in safety/, examples in safety/examples/).") var dialogs: String = "Dialogs"
     @Option(help: "A labelled set or a folder of them, e.g. Tests/SafeguardingTests/HeldOut.") var labelled: String?
     @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
@@ -43,7 +43,7 @@ struct ScreenCommand: ParsableCommand {
         if calibrate {
             guard let semantic else { fail("--calibrate needs the semantic layer") }
             let folder = URL(fileURLWithPath: dialogs).appendingPathComponent("safety/calibration").path
-            printCalibration(Calibration(sets: labelledSets(folder), phrases: screener, match: { semantic.match($0) }))
+            printCalibration(Calibration(sets: labelledSets(folder, languages: Set(screener.lists.keys)), phrases: screener, match: { semantic.match($0) }))
             return
         }
         let thresholds = SemanticThresholds()
@@ -51,6 +51,7 @@ struct ScreenCommand: ParsableCommand {
             try measure(labelled, screener: screener, semantic: semantic, thresholds: thresholds)
             return
         }
+        let lang = self.lang ?? "en"
         guard screener.lists[lang] != nil else { fail("no phrase list for \"\(lang)\" in \(dialogs)/safety") }
         while let line = readLine() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
@@ -95,7 +96,7 @@ struct ScreenCommand: ParsableCommand {
     private func measure(_ path: String, screener: Screener, semantic: SemanticScreener?, thresholds: SemanticThresholds) throws {
         var all = LayeredEvaluation.Counts()
         var missedAny = false
-        let sets = labelledSets(path)
+        let sets = labelledSets(path, languages: Set(screener.lists.keys))
         for file in sets {
             if joined, !file.set.items.contains(where: { $0.category == nil }) {
                 fail("\(path) (\(file.language)): no ordinary messages to join the danger ones with")
@@ -123,14 +124,19 @@ struct ScreenCommand: ParsableCommand {
     }
 
     /// A labelled set, or every `<language>.txt` in a folder of them; a problem ends the command
-    /// with the file and line.
-    private func labelledSets(_ path: String) -> [(language: String, set: LabelledSet)] {
+    /// with the file and line. A file's language is the start of its name ("fa" of "fa.chat7.txt");
+    /// a single file's is `--lang` when given, else the start of its name if that is one of
+    /// `languages`, else English.
+    private func labelledSets(_ path: String, languages: Set<String>) -> [(language: String, set: LabelledSet)] {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { fail("\(path) does not exist") }
+        func language(ofFile name: String) -> String? {
+            name.split(separator: ".").first.map(String.init).flatMap { languages.contains($0) ? $0 : nil }
+        }
         let files: [(language: String, path: String)] = isFolder.boolValue
             ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
                 .map { (String($0.split(separator: ".")[0]), "\(path)/\($0)") }
-            : [(lang, path)]
+            : [(lang ?? language(ofFile: URL(fileURLWithPath: path).lastPathComponent) ?? "en", path)]
         return files.map { file in
             do {
                 return (file.language, try LabelledSet(text: try String(contentsOfFile: file.path, encoding: .utf8)))
