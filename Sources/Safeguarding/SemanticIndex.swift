@@ -13,6 +13,17 @@ public struct SemanticIndex: Sendable {
         public let text: String
         /// "fr.txt:12": where staff find it (shown by `mentorbot screen`, never sent to anyone).
         public let reference: String
+        /// The sentence as written in its file: `text` itself, or for a copy in its own script
+        /// (Arabic, Greek or Persian typed in Latin letters) the sentence it was rewritten from.
+        /// Measuring the layer on an example leaves out every row with this source.
+        public let source: String
+
+        public init(category: DangerCategory?, text: String, reference: String, source: String? = nil) {
+            self.category = category
+            self.text = text
+            self.reference = reference
+            self.source = source ?? text
+        }
     }
 
     public let examples: [Example]
@@ -139,7 +150,8 @@ public struct SemanticIndex: Sendable {
                 // 60 of 90 such messages instead of 52, and 25 more danger messages in all
                 // languages at the same false alerts.
                 if let native = NativeScript.reading(of: item.sentence) {
-                    examples.append(Example(category: item.category, text: native.text, reference: "\(reference) in \(native.script.rawValue) script"))
+                    examples.append(Example(category: item.category, text: native.text, reference: "\(reference) in \(native.script.rawValue) script",
+                                            source: item.sentence))
                 }
             }
         }
@@ -176,8 +188,9 @@ public struct SemanticIndex: Sendable {
     }
 
     /// The `k` nearest examples of each kind to a message's embedding (as the model gives it).
-    /// `excluding` leaves out examples with exactly this text (to measure the layer on its own
-    /// examples without finding the message itself).
+    /// `excluding` leaves out the examples written as exactly this sentence, in both scripts when
+    /// one is also kept in its own (`Example.source`), to measure the layer on its own examples
+    /// without finding the message itself.
     public func neighbourhood(of embedding: [Float], k: Int, excluding: String? = nil) -> Neighbourhood {
         neighbourhoods(of: [(embedding, excluding)], k: k)[0]
     }
@@ -273,7 +286,7 @@ public struct SemanticIndex: Sendable {
                 let similarity = Self.dot(row, memory.queries + position * dimension, dimension)
                 let slot = position * perQuery + kindSlot
                 guard similarity > similarities[slot + k - 1] else { continue }
-                if let excluding = queries[position].excluding, examples[index].text == excluding { continue }
+                if let excluding = queries[position].excluding, examples[index].source == excluding { continue }
                 var place = slot + k - 1
                 while place > slot, similarities[place - 1] < similarity {
                     similarities[place] = similarities[place - 1]

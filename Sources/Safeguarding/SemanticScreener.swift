@@ -113,16 +113,15 @@ public struct SemanticScreener: Sendable {
 
     /// What the model reads of a message: its windows and, when longer, its pieces; and the same
     /// again in Arabic, Greek or Persian script when it is one of those written in Latin letters,
-    /// which the model knows far better in its own script. The examples keep such a text in both
-    /// scripts, so `excluding` names the example to leave out in each reading (when measuring).
+    /// which the model knows far better in its own script. When measuring, every reading leaves
+    /// out the example written as `excludingExample` in both its scripts (`Example.source`): each
+    /// reading would otherwise find the example's other form.
     public static func parts(of text: String, excludingExample: String? = nil) -> [(text: String, excluding: String?, isPiece: Bool)] {
-        var readings = [(text, excludingExample)]
-        if let native = NativeScript.reading(of: text) {
-            readings.append((native.text, excludingExample.flatMap { NativeScript.reading(of: $0)?.text }))
-        }
-        return readings.flatMap { reading, excluding in
-            windows(of: reading).map { (text: $0, excluding: excluding, isPiece: false) }
-                + pieces(of: reading).map { (text: $0, excluding: excluding, isPiece: true) }
+        var readings = [text]
+        if let native = NativeScript.reading(of: text) { readings.append(native.text) }
+        return readings.flatMap { reading in
+            windows(of: reading).map { (text: $0, excluding: excludingExample, isPiece: false) }
+                + pieces(of: reading).map { (text: $0, excluding: excludingExample, isPiece: true) }
         }
     }
 

@@ -15,7 +15,8 @@ struct ScreenCommand: ParsableCommand {
             --labelled FILE (or a folder of <language>.txt files), reads "category | sentence" lines instead \
             and prints recall and false alarms per language and per category, for each layer and combined \
             (with --joined, of longer messages made of them). \
-            An example with exactly the same text as a measured sentence is left out, so that the layer is \
+            An example with exactly the same text as a measured sentence is left out (with its copy in its own \
+            script, for Arabic, Greek or Persian typed in Latin letters), so that the layer is \
             never measured on the sentence itself. With --calibrate, places the semantic thresholds on the \
             calibration messages (<dialogs>/safety/calibration: written apart from the examples, never used as \
             examples) and prints them with what they do there.
