@@ -91,11 +91,13 @@ public struct SemanticScreener: Sendable {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
         var best: SemanticMatch?, strongestPiece: SemanticMatch?
-        let parts = Self.parts(of: text, excludingExample: excludingExample)
+        let parts = Self.parts(of: text)
         let embeddings = embed(parts.map(\.text))
         guard embeddings.count == parts.count * index.dimension else { return nil }
+        // When measuring, every reading leaves out the example in both its scripts
+        // (`Example.source`): each reading would otherwise find the example's other form.
         let neighbourhoods = index.neighbourhoods(of: parts.indices.map { position in
-            (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), parts[position].excluding)
+            (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), excludingExample)
         }, k: Self.neighbours)
         for (part, neighbourhood) in zip(parts, neighbourhoods) {
             guard let match = Self.strongestDanger(in: neighbourhood, index: index) else { continue }
@@ -113,15 +115,12 @@ public struct SemanticScreener: Sendable {
 
     /// What the model reads of a message: its windows and, when longer, its pieces; and the same
     /// again in Arabic, Greek or Persian script when it is one of those written in Latin letters,
-    /// which the model knows far better in its own script. When measuring, every reading leaves
-    /// out the example written as `excludingExample` in both its scripts (`Example.source`): each
-    /// reading would otherwise find the example's other form.
-    public static func parts(of text: String, excludingExample: String? = nil) -> [(text: String, excluding: String?, isPiece: Bool)] {
+    /// which the model knows far better in its own script.
+    public static func parts(of text: String) -> [(text: String, isPiece: Bool)] {
         var readings = [text]
         if let native = NativeScript.reading(of: text) { readings.append(native.text) }
         return readings.flatMap { reading in
-            windows(of: reading).map { (text: $0, excluding: excludingExample, isPiece: false) }
-                + pieces(of: reading).map { (text: $0, excluding: excludingExample, isPiece: true) }
+            windows(of: reading).map { (text: $0, isPiece: false) } + pieces(of: reading).map { (text: $0, isPiece: true) }
         }
     }
 
