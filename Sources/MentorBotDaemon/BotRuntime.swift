@@ -228,7 +228,7 @@ actor BotRuntime {
     }
 
     /// How overdue the next job is by the runtime's clock (0 when none is).
-    func schedulerLag() -> TimeInterval {
+    private func schedulerLag() -> TimeInterval {
         guard let due = state.nextJob?.dueAt else { return 0 }
         return max(0, clock().timeIntervalSince(due))
     }
@@ -292,13 +292,16 @@ actor BotRuntime {
         var diskFull: Bool
         var openIncidents: Int
         var outboxDepth: [String: Int]
+        /// How overdue the job due first is (0 when none is).
+        var schedulerLag: TimeInterval
     }
 
     func health() -> Health {
         var depth = ["safety": 0, "routine": 0]
         for message in state.outbox { depth[message.priority.rawValue, default: 0] += 1 }
         return Health(secondsSinceSync: failure == nil ? lastSyncAt.map { Date().timeIntervalSince($0) } : nil, diskFull: diskFullSince != nil,
-                      openIncidents: state.incidents.filter { $0.status != .resolved }.count, outboxDepth: depth)
+                      openIncidents: state.incidents.filter { $0.status != .resolved }.count, outboxDepth: depth,
+                      schedulerLag: schedulerLag())
     }
 
     /// People in the coordinators' room who are not roster coordinators (nor the bot), as the

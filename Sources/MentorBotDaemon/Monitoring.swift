@@ -17,7 +17,8 @@ enum BotMetrics {
     static func outboxDepth(_ priority: String) -> Metrics.Gauge { Metrics.Gauge(label: "mentorbot_outbox_depth", dimensions: [("priority", priority)]) }
     /// From an incident being raised to a coordinator taking it on.
     static let timeToAcknowledge = Metrics.Timer(label: "mentorbot_incident_acknowledge_seconds", preferredDisplayUnit: .seconds)
-    /// How late the job due first is, at each tick (0 when none is overdue).
+    /// How late the job due first is when /metrics is read (0 when none is overdue): read then,
+    /// like the other gauges, so that it is there from the first scrape and never stale.
     static let schedulerLag = Metrics.Gauge(label: "mentorbot_scheduler_lag_seconds")
     static func reloads(succeeded: Bool) {
         Metrics.Counter(label: "mentorbot_reloads_total", dimensions: [("result", succeeded ? "applied" : "refused")]).increment()
@@ -51,6 +52,7 @@ struct MonitoringService: Service {
             let health = await runtime.health()
             BotMetrics.secondsSinceSync.record(health.secondsSinceSync ?? -1)
             BotMetrics.openIncidents.record(health.openIncidents)
+            BotMetrics.schedulerLag.record(health.schedulerLag)
             for (priority, count) in health.outboxDepth { BotMetrics.outboxDepth(priority).record(count) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

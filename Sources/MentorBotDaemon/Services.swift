@@ -32,7 +32,6 @@ struct Ticker: Service {
         try await untilShutdown {
             while true {
                 try await Task.sleep(for: Self.interval)
-                BotMetrics.schedulerLag.record(await runtime.schedulerLag())
                 try await runtime.process(.tick)
             }
         }
