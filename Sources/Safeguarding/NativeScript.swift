@@ -10,6 +10,15 @@ public enum NativeScript: String, Sendable {
     case greek = "Greek"
     case persian = "Persian"
 
+    /// The language whose phrase list is written in this script.
+    public var language: String {
+        switch self {
+        case .arabic: "ar"
+        case .greek: "el"
+        case .persian: "fa"
+        }
+    }
+
     /// The script a text typed in Latin letters belongs in, and the text rewritten in it; nil when
     /// it is not Arabic, Greek or Persian in Latin letters.
     public static func reading(of text: String) -> (script: NativeScript, text: String)? {

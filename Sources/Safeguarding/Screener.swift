@@ -131,6 +131,9 @@ public struct ScreeningResult: Sendable, Equatable {
     public let line: Int
     /// A short call for help (`PhraseList.calls`): asked about, not alerted on, by itself.
     public var isCall = false
+    /// The script the message was rewritten in when the phrase matched that reading of it, not
+    /// the message as typed (see `Screener.screen`).
+    public var reading: NativeScript?
 }
 
 /// Screens every inbound text for danger and distress. Pure and fast: it runs before anything
@@ -170,10 +173,25 @@ public struct Screener: Sendable {
     /// The most severe match, looking first in the person's language, then in every other list:
     /// people write in the language they are most at ease with when it matters, whatever their
     /// setting says. Among equally severe matches, the earliest in the list order wins.
+    ///
+    /// Arabic, Greek or Persian typed in Latin letters that no phrase catches as typed is also
+    /// screened rewritten in its own script (`NativeScript`), by that language's list alone: most
+    /// of its phrases are written in that script ("*هدد*" catches "hadadou 3ayelti").
     public func screen(_ text: String, language: String) -> ScreeningResult? {
-        let words = Self.words(text).map(ScreenedWord.init)
+        let typed = screen(Self.words(text).map(ScreenedWord.init), language: language,
+                           order: [language] + languages.filter { $0 != language })
+        if let typed, !typed.isCall { return typed }
+        guard let native = NativeScript.reading(of: text), lists[native.script.language] != nil,
+              var read = screen(Self.words(native.text).map(ScreenedWord.init), language: native.script.language,
+                                order: [native.script.language]),
+              !read.isCall || typed == nil
+        else { return typed }
+        read.reading = native.script
+        return read
+    }
+
+    private func screen(_ words: [ScreenedWord], language: String, order: [String]) -> ScreeningResult? {
         guard !words.isEmpty else { return nil }
-        let order = [language] + languages.filter { $0 != language }
         var best: (result: ScreeningResult, rank: Int)?
         for (position, code) in order.enumerated() where lists[code] != nil {
             let byLetter = byFirstLetter[code] ?? [:], anyLetter = anyFirstLetter[code] ?? [:]

@@ -59,6 +59,26 @@ import Testing
         #expect(screener.screen("", language: "xx") == nil)
     }
 
+    /// Arabic typed in Latin letters that no phrase knows as typed is screened again in Arabic
+    /// script, by the Arabic list alone; a message that is not Arabic is not.
+    @Test func arabicInLatinLettersIsAlsoScreenedInArabicScriptByTheArabicList() throws {
+        func list(_ code: String, threat: String) throws -> PhraseList {
+            let others = DangerCategory.screened.filter { $0 != .threat }.enumerated()
+                .map { "  \($0.element.rawValue): [x\($0.offset + 1)]" }.joined(separator: "\n")
+            return try PhraseList.load(yaml: "language: \(code)\ncalls: [help me]\ncategories:\n  threat: \(threat)\n\(others)\n", file: "\(code).yaml")
+        }
+        let arabic = try list("ar", threat: #"["*هدد*"]"#), english = try list("en", threat: "[threatened me]")
+        let screener = Screener(lists: ["ar": arabic, "en": english])
+        let read = try #require(screener.screen("hadadou 3ayelti, ana 5ayfe", language: "en"))
+        #expect(read.category == .threat && read.language == "ar" && read.reading == .arabic, "\(read)")
+        let typed = try #require(screener.screen("they threatened me, hadadou 3ayelti", language: "en"))
+        #expect(typed.reading == nil, "a phrase that matches as typed comes first: \(typed)")
+        #expect(screener.screen("my mum says hello from home", language: "en") == nil)
+        // Only the script's own list reads the rewriting: without an Arabic list, nothing.
+        let withoutArabic = Screener(lists: ["en": english, "xx": try list("xx", threat: #"["*هدد*"]"#)])
+        #expect(withoutArabic.screen("hadadou 3ayelti, ana 5ayfe", language: "en") == nil)
+    }
+
     @Test func phrasesBendLikeLanguageUnlessTheySayOtherwise() throws {
         let list = try PhraseList.load(yaml: """
             language: xx
