@@ -53,7 +53,7 @@ extension IntegrationSuite {
             // The page in a real browser at a phone's width: each chart's colour is on the screen.
             let page = out.appendingPathComponent("mentorbot-report-\(month).html")
             let shot = out.appendingPathComponent("report.png")
-            try Self.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=412,2400",
+            try ProgramRun.succeeding(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=412,2400",
                                     "--screenshot=\(shot.path)", page.absoluteString])
             let pixels = try Self.colourPixels(in: shot, python: programme.homeserver.repoRoot.appendingPathComponent(".venv/bin/python").path, colours: ["meetings": "#1f6feb", "mentees": "#2f9e44", "acknowledge": "#9c36b5"])
             print("report page in chromium, pixels per chart colour: \(pixels)")
@@ -100,25 +100,6 @@ extension IntegrationSuite {
         }
 
         @discardableResult
-        static func run(_ executable: String, _ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let output = Pipe(), errors = FileManager.default.temporaryDirectory.appendingPathComponent("report-test-\(UUID()).err")
-            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: errors) }
-            process.standardOutput = output
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-                throw Missing(description: "\(executable) exited \(process.terminationStatus): \(text.suffix(1000)) \(said.suffix(1000))")
-            }
-            return text
-        }
-
         /// How many pixels of the screenshot are (nearly) each colour, read by Pillow from the test
         /// homeserver's own virtual environment (Synapse depends on it).
         static func colourPixels(in png: URL, python: String, colours: [String: String]) throws -> [String: Int] {
@@ -136,14 +117,14 @@ extension IntegrationSuite {
             print(json.dumps(counts))
             """
             let colourJSON = String(decoding: try JSONEncoder().encode(colours), as: UTF8.self)
-            let output = try run(python, ["-c", script, png.path, colourJSON])
+            let output = try ProgramRun.succeeding(python, ["-c", script, png.path, colourJSON])
             return try JSONDecoder().decode([String: Int].self, from: Data(output.utf8))
         }
 
         /// A file from the media repository, as the coordinator's client would fetch it.
         static func download(_ mxc: String, homeserver: String, token: String) throws -> String {
             let path = mxc.replacingOccurrences(of: "mxc://", with: "")
-            return try run("/usr/bin/curl", ["-sf", "-H", "Authorization: Bearer \(token)", "\(homeserver)/_matrix/client/v1/media/download/\(path)"])
+            return try ProgramRun.succeeding("/usr/bin/curl", ["-sf", "-H", "Authorization: Bearer \(token)", "\(homeserver)/_matrix/client/v1/media/download/\(path)"])
         }
     }
 }

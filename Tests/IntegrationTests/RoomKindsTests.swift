@@ -227,16 +227,9 @@ extension IntegrationSuite {
             elementWeb.roomAliasName = String(alias.dropFirst().prefix { $0 != ":" })
             _ = try await programme.coordinator.client.createRoom(elementWeb)
 
-            let check = Process()
-            check.executableURL = URL(fileURLWithPath: programme.process.binary)
-            check.arguments = ["check", "--config", programme.process.configPath]
-            let errors = Pipe()
-            check.standardError = errors
-            check.standardOutput = FileHandle.nullDevice
-            try check.run()
-            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            check.waitUntilExit()
-            #expect(check.terminationStatus == 2)
+            let check = try ProgramRun(programme.process.binary, ["check", "--config", programme.process.configPath])
+            let said = check.errors
+            #expect(check.status == 2)
             #expect(said.contains("PROBLEM: the coordinators' room \(alias) is encrypted") && said.contains("Fix:"), "\(said)")
         }
     }

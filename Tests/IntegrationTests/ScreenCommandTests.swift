@@ -17,16 +17,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent(fileName)
         try "ok | we meet on thursday at the library\n".write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["screen", "--labelled", file.path, "--phrases-only", "--dialogs", Self.root.appendingPathComponent("Dialogs").path] + extra
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let screen = try ProgramRun(binary, ["screen", "--labelled", file.path, "--phrases-only", "--dialogs", Self.root.appendingPathComponent("Dialogs").path] + extra)
+        let text = screen.output
+        #expect(screen.status == 0, "\(text) \(screen.errors)")
         return text.split(separator: "\n").map(String.init).filter { $0.contains(": danger") || $0.contains(": ordinary") }
     }
 

@@ -125,19 +125,11 @@ final class BotProcess: @unchecked Sendable {
 
     struct TimedOut: Error { var what: String }
 
-    /// Runs another `mentorbot` command on this bot's configuration; its status and output.
+    /// Runs another `mentorbot` command on this bot's configuration; its status, and its output
+    /// followed by what it said on standard error.
     func command(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments + ["--config", configPath]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let run = try ProgramRun(binary, arguments + ["--config", configPath])
+        return (run.status, run.output + run.errors)
     }
     var isRunning: Bool { process?.isRunning == true }
 

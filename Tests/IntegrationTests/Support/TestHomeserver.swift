@@ -34,7 +34,7 @@ struct TestHomeserver: Sendable {
         let password = "pw-\(UUID().uuidString)"
         var arguments = [url, sharedSecret, localpart, password]
         if admin { arguments.append("--admin") }
-        let output = try run(repoRoot.appendingPathComponent("scripts/register-user").path, arguments)
+        let output = try ProgramRun.succeeding(repoRoot.appendingPathComponent("scripts/register-user").path, arguments)
         let json = try JSONDecoder().decode([String: String].self, from: Data(output.utf8))
         return Account(userID: json["user_id"]!, accessToken: json["access_token"]!, password: password)
     }
@@ -42,7 +42,7 @@ struct TestHomeserver: Sendable {
     /// Lifts the per-user message limit for a bot, as an operator would.
     func exemptFromRateLimits(_ userID: String) throws {
         let admin = try register("admin", admin: true)
-        _ = try run(repoRoot.appendingPathComponent("scripts/ratelimit-override").path, [url, admin.accessToken, userID])
+        _ = try ProgramRun.succeeding(repoRoot.appendingPathComponent("scripts/ratelimit-override").path, [url, admin.accessToken, userID])
     }
 
     func client(_ account: Account) -> MatrixClient {
@@ -57,22 +57,5 @@ struct TestHomeserver: Sendable {
             }
             return path
         }
-    }
-
-    private func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Missing(description: "\(executable) failed: \(String(decoding: errorData, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self)
     }
 }
