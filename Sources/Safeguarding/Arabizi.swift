@@ -15,6 +15,12 @@ public enum Arabizi {
     /// on the examples this found 239 of 265 Arabic messages in Latin letters and none of 7,500
     /// in the other languages.
     public static func isArabizi(_ text: String) -> Bool {
+        signs(in: text, upTo: 2) >= 2
+    }
+
+    /// The text's signs of Arabizi, counted up to `limit`: a word with a digit among its letters,
+    /// twice when the digit stands between two letters ("ra7et"); not a number with its unit.
+    static func signs(in text: String, upTo limit: Int = 2) -> Int {
         var signs = 0
         for word in words(of: text.lowercased()) {
             let characters = Array(word)
@@ -29,9 +35,9 @@ public enum Arabizi {
                 signs += 1
                 break
             }
-            if signs >= 2 { return true }
+            if signs >= limit { return signs }
         }
-        return false
+        return signs
     }
 
     /// Arabizi typed without digits ("ana khayfa bzaf", "bade mout khalas"), found the way Greek and
@@ -105,7 +111,7 @@ public enum Arabizi {
         return units.contains(String(word.dropFirst(digits.count)))
     }
     static let units: Set<String> = [
-        "am", "pm", "st", "nd", "rd", "th", "h", "x", "k", "min", "e", "er", "eme", "ieme", "ste", "de", "o", "a",
+        "am", "pm", "st", "nd", "rd", "th", "h", "u", "uur", "x", "k", "min", "e", "er", "eme", "ieme", "ste", "de", "o", "a",
         "kg", "km", "eur", "euro", "euros", "ans", "jahre", "anni", "años", "anos", "yo", "y", "j", "m", "s",
     ]
 

@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0168, alert: 0.0202)
-    public static let calibratedPhraseDoubt = -0.0264
-    public static let calibratedPieceAlert = 0.0615
-    public static let calibratedPieceAsk = 0.0243
-    public static let calibratedShortPair = Pair(ask: 0.0038, alert: 0.0503)
+    public static let calibratedPair = Pair(ask: -0.0171, alert: 0.0203)
+    public static let calibratedPhraseDoubt = -0.0189
+    public static let calibratedPieceAlert = 0.0612
+    public static let calibratedPieceAsk = 0.0244
+    public static let calibratedShortPair = Pair(ask: 0.0047, alert: 0.0505)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

@@ -56,6 +56,28 @@ import Testing
         #expect(script == nil || (script == .arabic && text.contains("3")), "\(text): \(String(describing: script))")
     }
 
+    /// Two to four words have room for one sign only: one Arabizi digit word or one marker is
+    /// enough there, and not in a longer message.
+    @Test(arguments: [("bghit nmout safi", NativeScript.arabic), ("msakkrin 3alay el bab", .arabic),
+                      ("fovamai poly", .greek), ("kheili mitarsam", .persian)])
+    func aShortMessageNeedsOneSignOrMarker(text: String, script: NativeScript) {
+        #expect(NativeScript.reading(of: text)?.script == script, "\(text)")
+        let longer = text + " but i will tell you more tomorrow at the office ok"
+        #expect(NativeScript.reading(of: longer) == nil, "one sign in a longer message is not enough: \(longer)")
+    }
+
+    /// Short messages of the other languages, among them words Arabizi shares ("ana" inside
+    /// "mañana" is not a word of its own).
+    @Test(arguments: ["mañana te veo", "hasta mañana", "see you at 3pm", "ok merci beaucoup", "alla gut danke",
+                      "tu es où", "ci vediamo domani", "tot morgen 9u"])
+    func shortMessagesOfOtherLanguagesAreNotTakenForArabicGreekOrPersian(text: String) {
+        #expect(NativeScript.reading(of: text) == nil, "\(text): \(String(describing: NativeScript.reading(of: text)?.script))")
+    }
+
+    @Test func aWordWithLettersOutsideLatinIsLeftOutWhole() {
+        #expect(NativeScript.latinWords(of: "Mañana, ana y José: 3ayez?") == ["ana", "y", "3ayez"])
+    }
+
     @Test func aMessageAlreadyInItsScriptHasNoSecondReading() {
         #expect(NativeScript.reading(of: "φοβαμαι να βγω απο το σπιτι") == nil)
         #expect(NativeScript.reading(of: "خیلی میترسم از خونه بیرون برم") == nil)
