@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0171, alert: 0.0203)
-    public static let calibratedPhraseDoubt = -0.0189
-    public static let calibratedPieceAlert = 0.0612
-    public static let calibratedPieceAsk = 0.0244
-    public static let calibratedShortPair = Pair(ask: 0.0047, alert: 0.0505)
+    public static let calibratedPair = Pair(ask: -0.0192, alert: 0.0160)
+    public static let calibratedPhraseDoubt = -0.0206
+    public static let calibratedPieceAlert = 0.0482
+    public static let calibratedPieceAsk = 0.0174
+    public static let calibratedShortPair = Pair(ask: -0.0009, alert: 0.0414)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

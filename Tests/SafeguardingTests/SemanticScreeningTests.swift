@@ -20,6 +20,8 @@ import Testing
     static let shortFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh")
     static let shortCalls = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortCalls")
     static let shortFresh2 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh2")
+    static let heldOutFresh2 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOutFresh2")
+    static let shortFresh3 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh3")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -164,6 +166,24 @@ import Testing
     @Test func freshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh, floors: Floors(danger: 12, ordinary: 18, languageAlertOrAsk: 0.75, languageAlert: 0.40,
                                                     alertOrAsk: 0.87, alert: 0.70, falseAlerts: 0.07, asked: 0.15))
+    }
+
+    /// The third held-out part, written on 2026-12-04 by writers who saw none of the bot's lists,
+    /// examples or tests, and measured when it arrived (alert 264/288, alert or ask 282/288, false
+    /// alerts 6/288, asked 20/288) and after the two changes of that session (short messages read
+    /// in their own script: 263, 282, 5, 21; the ninth round of examples: 267, 283, 7, 24). Its
+    /// lines were never read. The floors sit under that, with margin.
+    @Test func thirdHeldOutMessagesAreCaughtByBothLayersTogether() throws {
+        try measure(Self.heldOutFresh2, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.70,
+                                                       alertOrAsk: 0.95, alert: 0.88, falseAlerts: 0.05, asked: 0.12))
+    }
+
+    /// A third set of messages of two to four words, from the same writers and measured the same
+    /// way (alert 150/192, alert or ask 168/192, false alerts 5/288, asked 25/288; then 154, 172,
+    /// 6, 27; then 163, 180, 9, 24).
+    @Test func thirdShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh3, floors: Floors(danger: 16, ordinary: 24, languageAlertOrAsk: 0.65, languageAlert: 0.55,
+                                                     alertOrAsk: 0.88, alert: 0.78, falseAlerts: 0.06, asked: 0.14))
     }
 
     /// A second set of messages of one to four words, by another writer who saw nothing of the
