@@ -6,9 +6,13 @@ extension IntegrationSuite {
     /// The semantic layer in the running daemon, over the homeserver, with real clients: messages
     /// that no phrase list knows, written as people chat. The model runs inside the bot process.
     @Suite struct SemanticSafetyTests {
-        /// Unsure: the semantic layer places them between its ask and alert thresholds.
-        static let unsure = ["a man at the bus stop kept looking at me today", "my boss shouted at me today, i don't know why",
-                             "the new landlord asks a lot of questions about me"]
+        /// Unsure: the semantic layer places them between its ask and alert thresholds, each at
+        /// least 0.008 from both (`mentorbot screen --lang en` prints the scores: +0.000, -0.008,
+        /// -0.004 against ask -0.0192, alert 0.0160). Recalibrating moves the thresholds; pick
+        /// messages in the middle again if it moves them past one of these.
+        static let unsure = ["my boss shouted at me today, i don't know why",
+                             "the people at work talk about me in a language i don't understand",
+                             "the new landlord asks many questions about my family"]
         /// Sure, in French, as people chat (whichever layer catches it, it must page).
         static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
 
@@ -33,7 +37,7 @@ extension IntegrationSuite {
             // The inbox has the worry, at low priority, without the words.
             let inbox = try await programme.exchange(programme.coordinator, in: coordinatorsRoom, "inbox", replies: 1, timeout: 20)
             #expect(inbox[0].contains("W-001") && inbox[0].contains("P-001"), "\(inbox)")
-            #expect(!inbox[0].contains("bus stop"), "never the person's words")
+            #expect(!inbox[0].contains("shouted"), "never the person's words")
             let roomAfterInbox = roomBefore + 2  // the command is not the bot's; its reply is
 
             // Two more unsure messages: the second is not asked about again the same day; the third
