@@ -20,7 +20,7 @@ public enum Arabizi {
 
     /// The text's signs of Arabizi, counted up to `limit`: a word with a digit among its letters,
     /// twice when the digit stands between two letters ("ra7et"); not a number with its unit.
-    static func signs(in text: String, upTo limit: Int = 2) -> Int {
+    static func signs(in text: String, upTo limit: Int) -> Int {
         var signs = 0
         for word in words(of: text.lowercased()) {
             let characters = Array(word)

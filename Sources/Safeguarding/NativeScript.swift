@@ -41,9 +41,8 @@ public enum NativeScript: String, Sendable {
     /// in Latin letters (before: 13, 13, 23), and none of the 929 short ones in the other
     /// languages; on a later writing round, 15 and 14 of 16 Arabic and Persian ones (before: 8, 10).
     static func shortReading(of text: String, words: [String]) -> (script: NativeScript, text: String)? {
-        let count = text.split(whereSeparator: { $0.isWhitespace }).count
-        guard words.count >= 2, count <= SemanticScreener.shortWords else { return nil }
-        if Arabizi.signs(in: text) >= 1 { return (.arabic, Arabizi.inArabicScript(text)) }
+        guard words.count >= 2, SemanticScreener.isShort(text) else { return nil }
+        if Arabizi.signs(in: text, upTo: 1) >= 1 { return (.arabic, Arabizi.inArabicScript(text)) }
         if words.contains(where: Greeklish.markers.contains) { return (.greek, Greeklish.inGreekScript(text)) }
         if words.contains(where: Finglish.markers.contains) { return (.persian, Finglish.inPersianScript(text)) }
         if words.contains(where: Arabizi.markers.contains) { return (.arabic, Arabizi.inArabicScript(text)) }

@@ -12,11 +12,10 @@ struct ProgramRun {
         let description: String
     }
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    init(_ executable: String, _ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment { process.environment = environment }
         let output = Pipe()
         let errorsFile = FileManager.default.temporaryDirectory.appendingPathComponent("program-run-\(UUID()).err")
         _ = FileManager.default.createFile(atPath: errorsFile.path, contents: nil)
