@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(name: "DialogsTests", dependencies: ["Dialogs"]),
         // The folders hold the held-out screening messages, read from disk by the tests (never tuned on).
         .testTarget(name: "SafeguardingTests", dependencies: ["Safeguarding", "SentenceEmbedding", "MentorBotDaemon"],
-                    exclude: ["HeldOut", "HeldOutFresh", "HeldOutFresh2", "ShortFresh", "ShortFresh2", "ShortFresh3", "ShortCalls"]),
+                    exclude: ["HeldOut", "HeldOutFresh", "HeldOutFresh2", "ShortFresh", "ShortFresh2", "ShortFresh3", "ShortCalls", "Fresh4"]),
         .testTarget(name: "MentorBotCoreTests", dependencies: ["MentorBotCore", "BotModel", "ConfigurationLoading", "Safeguarding", "DurableStore", "Rehearsal", "MentorBotDaemon", "ProgrammeReport"]),
         // The runtime and the workers, against the real store on disk, without a homeserver.
         .testTarget(

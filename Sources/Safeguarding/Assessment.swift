@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0192, alert: 0.0160)
-    public static let calibratedPhraseDoubt = -0.0206
-    public static let calibratedPieceAlert = 0.0482
-    public static let calibratedPieceAsk = 0.0174
-    public static let calibratedShortPair = Pair(ask: -0.0009, alert: 0.0414)
+    public static let calibratedPair = Pair(ask: -0.0212, alert: 0.0190)
+    public static let calibratedPhraseDoubt = -0.0543
+    public static let calibratedPieceAlert = 0.0499
+    public static let calibratedPieceAsk = 0.0161
+    public static let calibratedShortPair = Pair(ask: -0.0051, alert: 0.0393)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,
