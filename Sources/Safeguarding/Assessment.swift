@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0212, alert: 0.0190)
-    public static let calibratedPhraseDoubt = -0.0543
+    public static let calibratedPair = Pair(ask: -0.0241, alert: 0.0182)
+    public static let calibratedPhraseDoubt = -0.0564
     public static let calibratedPieceAlert = 0.0499
-    public static let calibratedPieceAsk = 0.0161
-    public static let calibratedShortPair = Pair(ask: -0.0051, alert: 0.0393)
+    public static let calibratedPieceAsk = 0.0149
+    public static let calibratedShortPair = Pair(ask: -0.0018, alert: 0.0328)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

@@ -8,7 +8,7 @@ extension IntegrationSuite {
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds, each at
         /// least 0.008 from both (`mentorbot screen --lang en` prints the scores: -0.011, -0.007,
-        /// -0.004 against ask -0.0212, alert 0.0190). Recalibrating moves the thresholds; pick
+        /// -0.005 against ask -0.0241, alert 0.0182). Recalibrating moves the thresholds; pick
         /// messages in the middle again if it moves them past one of these.
         static let unsure = ["my boss shouted at me today, i don't know why",
                              "the people at work talk about me in a language i don't understand",
