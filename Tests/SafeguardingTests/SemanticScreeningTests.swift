@@ -170,8 +170,8 @@ import Testing
     /// once (before the calls and the short examples: alert or ask 128/144, false alerts 25/216;
     /// after: 134/144, 14/216; after the short messages' own thresholds: 130/144, 10/216). Calls
     /// only ask, so alerting is not the measure here. The example rounds of 2026-12-04 brought
-    /// it to 133/144 and 9/216 (then 134/144, 9/216), but Arabic from 9 of 12 to 8 (one message no longer asked about),
-    /// hence its floor per language of 8 of 12.
+    /// it to 133/144 and 9/216 (then 134/144, 9/216), but Arabic from 9 of 12 to 8 (one message
+    /// no longer asked about), hence its floor per language of 8 of 12.
     @Test func freshShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh, floors: Floors(danger: 12, ordinary: 18, languageAlertOrAsk: 0.66, languageAlert: 0.40,
                                                     alertOrAsk: 0.87, alert: 0.70, falseAlerts: 0.07, asked: 0.15))
