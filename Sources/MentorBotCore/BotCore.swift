@@ -282,8 +282,8 @@ public struct BotCore: Sendable {
         // the message is then handled as usual. Coordinators discuss cases in their own rooms,
         // not screened.
         if person.role != .coordinator {
-            let assessment = Assessment(phrase: screener.screen(text.body, language: language), semantic: text.semantic,
-                                        thresholds: safety.semantic.thresholds)
+            let assessment = screener.assess(text.body, language: language, semantic: text.semantic,
+                                             thresholds: safety.semantic.thresholds)
             switch (assessment.level, assessment.category) {
             case (.alert, let category?):
                 let why = assessment.phrase?.phrase ?? assessment.nearest.map { "≈ \($0)" }

@@ -17,7 +17,7 @@ public enum ConcernLevel: String, Sendable, Codable, Comparable {
 /// `mentorbot screen --calibrate`, which screens the calibration messages
 /// (Dialogs/safety/calibration: written apart from the examples, never used as examples) and puts
 /// the thresholds where both layers together alert on 3% of their ordinary messages and ask about
-/// 10% more (the targets). They are measured on held-out messages (Tests/SafeguardingTests/HeldOut).
+/// 10% more (the targets). They are measured on held-out messages (Tests/SafeguardingTests/TestParts/HeldOut).
 public struct SemanticThresholds: Sendable, Equatable {
     public struct Pair: Sendable, Equatable {
         public var ask: Double
@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0241, alert: 0.0182)
-    public static let calibratedPhraseDoubt = -0.0564
-    public static let calibratedPieceAlert = 0.0499
-    public static let calibratedPieceAsk = 0.0149
-    public static let calibratedShortPair = Pair(ask: -0.0018, alert: 0.0328)
+    public static let calibratedPair = Pair(ask: -0.0231, alert: 0.0162)
+    public static let calibratedPhraseDoubt = -0.0490
+    public static let calibratedPieceAlert = 0.0366
+    public static let calibratedPieceAsk = 0.0107
+    public static let calibratedShortPair = Pair(ask: -0.0098, alert: 0.0288)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,
@@ -156,5 +156,14 @@ public struct Assessment: Sendable, Equatable {
             level = .none
             category = nil
         }
+    }
+}
+
+extension Screener {
+    /// Both layers on one message, as the bot judges it: the phrase lists read `text` (the
+    /// person's `language` first) beside the semantic layer's match for it (nil when the model is
+    /// off or the message too short to read).
+    public func assess(_ text: String, language: String, semantic: SemanticMatch?, thresholds: SemanticThresholds) -> Assessment {
+        Assessment(phrase: screen(text, language: language), semantic: semantic, thresholds: thresholds)
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// nor the phrase lists, and never used as examples. Each is screened as the running bot screens a
 /// message (every example is a neighbour, the phrases of the message's language), so the
 /// thresholds sit where a new writer's ordinary messages fall, not where the examples' own
-/// writers' do. The held-out sets (Tests/SafeguardingTests/HeldOut) only ever measure the result.
+/// writers' do. The held-out sets (Tests/SafeguardingTests/TestParts/HeldOut) only ever measure the result.
 public struct Calibration: Sendable {
     /// One calibration message: its label and what each layer makes of it.
     public struct Scored: Sendable {

@@ -65,7 +65,7 @@ public struct LayeredEvaluation: Sendable {
                 semantic: (String) -> SemanticMatch?) {
         judged = set.items.map { item in
             let match = semantic(item.sentence)
-            let assessment = Assessment(phrase: phrases.screen(item.sentence, language: language), semantic: match, thresholds: thresholds)
+            let assessment = phrases.assess(item.sentence, language: language, semantic: match, thresholds: thresholds)
             return Judged(item: item, assessment: assessment, semanticLevel: match.map(thresholds.level(of:)) ?? .none)
         }
     }

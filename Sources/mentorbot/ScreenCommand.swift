@@ -24,7 +24,7 @@ struct ScreenCommand: ParsableCommand {
 
     @Option(help: "The person's language (its list is tried first). Default: en, or with --labelled FILE the language its name starts with (fa.chat.txt).") var lang: String?
     @Option(help: "The dialogs folder (phrase lists in safety/, examples in safety/examples/).") var dialogs: String = "Dialogs"
-    @Option(help: "A labelled set or a folder of them, e.g. Tests/SafeguardingTests/HeldOut.") var labelled: String?
+    @Option(help: "A labelled set or a folder of them, e.g. Tests/SafeguardingTests/TestParts/HeldOut.") var labelled: String?
     @Option(help: "The folder holding the sentence-embedding model (default: .venv beside the dialogs folder).") var model: String?
     @Flag(help: "Phrase lists only, without the semantic layer.") var phrasesOnly = false
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
@@ -57,7 +57,7 @@ struct ScreenCommand: ParsableCommand {
         while let line = readLine() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             let match = semantic?.match(line)
-            let assessment = Assessment(phrase: screener.screen(line, language: lang), semantic: match, thresholds: thresholds)
+            let assessment = screener.assess(line, language: lang, semantic: match, thresholds: thresholds)
             print(describe(assessment, thresholds: thresholds) + "  " + line)
         }
     }

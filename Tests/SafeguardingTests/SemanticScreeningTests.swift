@@ -15,14 +15,17 @@ import Testing
                                examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
                                cache: SemanticLayer.scratchCache(dialogs: dialogs))
     }
-    static let heldOutFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOutFresh")
-    static let heldOut = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOut")
-    static let shortFresh = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh")
-    static let shortCalls = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortCalls")
-    static let shortFresh2 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh2")
-    static let heldOutFresh2 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/HeldOutFresh2")
-    static let shortFresh3 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/ShortFresh3")
-    static let fresh4 = repoRoot.appendingPathComponent("Tests/SafeguardingTests/Fresh4")
+    /// One folder per test part: messages never used for tuning, whose lines are never read.
+    static let testParts = repoRoot.appendingPathComponent("Tests/SafeguardingTests/TestParts")
+    static let heldOutFresh = testParts.appendingPathComponent("HeldOutFresh")
+    static let heldOut = testParts.appendingPathComponent("HeldOut")
+    static let shortFresh = testParts.appendingPathComponent("ShortFresh")
+    static let shortCalls = testParts.appendingPathComponent("ShortCalls")
+    static let shortFresh2 = testParts.appendingPathComponent("ShortFresh2")
+    static let heldOutFresh2 = testParts.appendingPathComponent("HeldOutFresh2")
+    static let shortFresh3 = testParts.appendingPathComponent("ShortFresh3")
+    static let fresh4 = testParts.appendingPathComponent("Fresh4")
+    static let fresh5 = testParts.appendingPathComponent("Fresh5")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -50,9 +53,9 @@ import Testing
         #expect(match.category == .documentsTaken, "\(match)")
         // On its own the model asked about it until the example rounds of 2026-12-04 brought
         // ordinary Arabizi about passports ("the charity keeps a copy of my passport, normal?")
-        // nearer than any danger example: -0.027 against ask -0.0241. The phrase list names it.
-        let assessment = Assessment(phrase: ScreeningTests.screener.screen(typed, language: "ar"), semantic: match,
-                                    thresholds: SemanticThresholds())
+        // nearer than any danger example (-0.027 against ask -0.0241); the next rounds brought it
+        // back to -0.018 against ask -0.0231. Whatever the model makes of it, the phrase list names it.
+        let assessment = ScreeningTests.screener.assess(typed, language: "ar", semantic: match, thresholds: SemanticThresholds())
         #expect(assessment.level == .alert && assessment.category == .documentsTaken, "\(assessment)")
     }
 
@@ -152,7 +155,7 @@ import Testing
     /// Both layers on the first held-out part, printed per language. The floors are what this
     /// version reaches with margin, so that a change that loses ground fails here; the issue's
     /// targets (95% alert-or-ask, 85% alert, 3% false alerts, 10% questions) are reported by
-    /// `mentorbot screen --labelled Tests/SafeguardingTests/HeldOut`.
+    /// `mentorbot screen --labelled Tests/SafeguardingTests/TestParts/HeldOut`.
     @Test func heldOutMessagesAreCaughtByBothLayersTogether() throws {
         try measure(Self.heldOut, floors: Floors(danger: 30, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.65, alertOrAsk: 0.95, alert: 0.85))
     }
@@ -206,6 +209,17 @@ import Testing
     @Test func fourthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh4, floors: Floors(danger: 16, ordinary: 20, languageAlertOrAsk: 0.75, languageAlert: 0.65,
                                                 alertOrAsk: 0.92, alert: 0.83, falseAlerts: 0.06, asked: 0.12))
+    }
+
+    /// A fifth part of mixed length, twice Fresh4's size (per language, one short and two longer
+    /// danger messages per category, twelve short and twelve longer ordinary ones), written on
+    /// 2026-12-04 by three writers who saw none of the bot's lists, examples or tests, its lines
+    /// never read. Measured when it arrived (alert 267/288, alert or ask 282/288, false alerts
+    /// 11/288, asked 29/288) and after each of the three example rounds written after it (274,
+    /// 285, 9, 30; 276, 284, 10, 29; 276, 284, 8, 33: every language alerting on 21 or more of 24).
+    @Test func fifthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.fresh5, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
     }
 
     /// A second set of messages of one to four words, by another writer who saw nothing of the

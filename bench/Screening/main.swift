@@ -40,7 +40,7 @@ let rssModel = residentMegabytes("VmRSS:")
 let anonymousModel = residentMegabytes("RssAnon:"), fileModel = residentMegabytes("RssFile:")
 
 var messages: [(String, String)] = [], joinedMessages: [(String, String)] = []
-for folder in ["Tests/SafeguardingTests/HeldOut"] {
+for folder in ["Tests/SafeguardingTests/TestParts/HeldOut"] {
     let url = root.appendingPathComponent(folder)
     for file in ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted() where file.hasSuffix(".txt") {
         let set = try LabelledSet(text: String(contentsOf: url.appendingPathComponent(file), encoding: .utf8))
