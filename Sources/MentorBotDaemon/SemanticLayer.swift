@@ -51,19 +51,34 @@ public enum SemanticLayer {
     /// The model with its examples embedded (from the cache when it is current).
     public static func load(modelFolder: URL, examples: URL, cache: URL?) throws -> SemanticScreener {
         let embedder = try embedder(in: modelFolder)
-        let items: [SemanticIndex.Example]
-        do {
-            items = try SemanticIndex.loadExamples(directory: examples)
-        } catch {
-            throw Unavailable(description: "the semantic examples cannot be read: \(error)")
-        }
-        guard items.contains(where: { $0.category != nil }), items.contains(where: { $0.category == nil }) else {
-            throw Unavailable(description: "\(examples.path) needs danger and ordinary examples (\"category | message\", \"ok | message\")")
-        }
+        let items = try loadExamples(examples)
         let index = SemanticIndex.build(examples: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
                                         cache: cache, embed: { embedder.embed(batch: $0) })
         releaseFreedMemory()
         return SemanticScreener(index: index, embed: { embedder.embed(batch: $0) })
+    }
+
+    /// The examples measured with each writing round held out in turn (`RoundHoldout`), their
+    /// embeddings from the cache when it is current.
+    public static func roundHoldout(modelFolder: URL, examples: URL, cache: URL?) throws -> RoundHoldout {
+        let embedder = try embedder(in: modelFolder)
+        let items = try loadExamples(examples)
+        let vectors = SemanticIndex.embeddings(of: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
+                                               cache: cache, embed: { embedder.embed(batch: $0) })
+        return RoundHoldout(examples: items, vectors: vectors, dimension: embedder.dimension)
+    }
+
+    private static func loadExamples(_ folder: URL) throws -> [SemanticIndex.Example] {
+        let items: [SemanticIndex.Example]
+        do {
+            items = try SemanticIndex.loadExamples(directory: folder)
+        } catch {
+            throw Unavailable(description: "the semantic examples cannot be read: \(error)")
+        }
+        guard items.contains(where: { $0.category != nil }), items.contains(where: { $0.category == nil }) else {
+            throw Unavailable(description: "\(folder.path) needs danger and ordinary examples (\"category | message\", \"ok | message\")")
+        }
+        return items
     }
 
     /// Hands back to the system the memory the allocator kept after embedding every example (a

@@ -163,18 +163,37 @@ public struct SemanticIndex: Sendable {
     /// takes half a minute, reading them a few milliseconds.
     public static func build(examples: [Example], fingerprint: String, dimension: Int, cache: URL?,
                              embed: ([String]) -> [Float]) -> SemanticIndex {
-        let key = cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension)
-        let vectorCount = examples.count * dimension
-        // The boundary is kept after the vectors: fitting it takes a second, and much longer in a
-        // debug build, at every start.
-        if let cache, let stored = readCache(cache, key: key, count: vectorCount + dimension + 1) {
-            let boundary = DangerBoundary(weights: Array(stored[vectorCount..<(vectorCount + dimension)]), bias: stored[vectorCount + dimension])
-            return SemanticIndex(examples: examples, vectors: Array(stored[..<vectorCount]), dimension: dimension, boundary: boundary)
+        if let cache, let stored = cached(examples, fingerprint: fingerprint, dimension: dimension, in: cache) {
+            return SemanticIndex(examples: examples, vectors: stored.vectors, dimension: dimension, boundary: stored.boundary)
         }
         let vectors = embed(examples.map(\.text))
         let index = SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
-        if let cache { writeCache(cache, key: key, vectors: vectors + index.boundary.weights + [index.boundary.bias]) }
+        if let cache {
+            writeCache(cache, key: cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension),
+                       vectors: vectors + index.boundary.weights + [index.boundary.bias])
+        }
         return index
+    }
+
+    /// The examples' embeddings as the model gives them (one row per example), from `cache` when
+    /// it is current, else embedded: for measuring the layer on indexes of part of the examples
+    /// (`RoundHoldout`).
+    public static func embeddings(of examples: [Example], fingerprint: String, dimension: Int, cache: URL?,
+                                  embed: ([String]) -> [Float]) -> [Float] {
+        if let cache, let stored = cached(examples, fingerprint: fingerprint, dimension: dimension, in: cache) { return stored.vectors }
+        return embed(examples.map(\.text))
+    }
+
+    /// The embeddings and the boundary kept in `cache` for exactly these examples and this model.
+    /// The boundary is kept after the vectors: fitting it takes a second, and much longer in a
+    /// debug build, at every start.
+    private static func cached(_ examples: [Example], fingerprint: String, dimension: Int, in cache: URL) -> (vectors: [Float], boundary: DangerBoundary)? {
+        let vectorCount = examples.count * dimension
+        guard let stored = readCache(cache, key: cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension),
+                                     count: vectorCount + dimension + 1)
+        else { return nil }
+        return (Array(stored[..<vectorCount]),
+                DangerBoundary(weights: Array(stored[vectorCount..<(vectorCount + dimension)]), bias: stored[vectorCount + dimension]))
     }
 
     /// How close a message is to each kind of example.

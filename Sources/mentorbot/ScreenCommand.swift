@@ -19,7 +19,9 @@ struct ScreenCommand: ParsableCommand {
             script, for Arabic, Greek or Persian typed in Latin letters), so that the layer is \
             never measured on the sentence itself. With --calibrate, places the semantic thresholds on the \
             calibration messages (<dialogs>/safety/calibration: written apart from the examples, never used as \
-            examples) and prints them with what they do there.
+            examples) and prints them with what they do there. With --hold-out-rounds, measures the semantic \
+            layer alone with each writing round of the examples held out in turn: the yardstick for a change \
+            of method, before any test part is looked at.
             """)
 
     @Option(help: "The person's language (its list is tried first). Default: en, or with --labelled FILE the language its name starts with (fa.chat.txt).") var lang: String?
@@ -30,10 +32,15 @@ struct ScreenCommand: ParsableCommand {
     @Flag(help: "With --labelled: also list every sentence not handled as labelled.") var verbose = false
     @Flag(help: "With --labelled: measure longer messages made of the labelled ones (each danger message between two ordinary ones, ordinary ones three at a time).") var joined = false
     @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
-    @Option(help: "With --calibrate: the share of ordinary messages allowed to alert.") var alertShare = 0.03
-    @Option(help: "With --calibrate: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
+    @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to alert.") var alertShare = 0.03
+    @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
+    @Flag(help: "Measure the semantic layer alone with each writing round of the examples held out in turn (files named alike after the language: chat13 of ar.chat13.txt), at --alert-share of ordinary messages above one threshold, and at that plus --ask-share.") var holdOutRounds = false
 
     func run() throws {
+        if holdOutRounds {
+            measureHeldOutRounds()
+            return
+        }
         let screener: Screener
         do {
             screener = try Screener.load(directory: URL(fileURLWithPath: dialogs).appendingPathComponent("safety"))
@@ -70,6 +77,30 @@ struct ScreenCommand: ParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("mentorbot screen: WARNING: semantic layer off, phrase lists only: \(error)\n".utf8))
             return nil
+        }
+    }
+
+    private func measureHeldOutRounds() {
+        let holdout: RoundHoldout
+        do {
+            holdout = try SemanticLayer.roundHoldout(modelFolder: SemanticLayer.modelFolder(configured: model, dialogs: dialogs),
+                                                     examples: SemanticLayer.examplesDirectory(dialogs: dialogs),
+                                                     cache: SemanticLayer.scratchCache(dialogs: dialogs))
+        } catch {
+            fail("\(error)")
+        }
+        func line(_ counts: RoundHoldout.Counts) -> String {
+            String(format: "danger caught %d/%d (%.1f%%), ordinary above %d/%d (%.1f%%)", counts.caught, counts.danger,
+                   100 * Double(counts.caught) / Double(max(counts.danger, 1)), counts.falseAlerts, counts.ordinary,
+                   100 * Double(counts.falseAlerts) / Double(max(counts.ordinary, 1)))
+        }
+        print("\(holdout.rounds.count) writing rounds held out in turn, \(holdout.scored.count) messages: the semantic layer alone, "
+              + "each message as typed and in its own script, one threshold for all languages")
+        for share in [alertShare, alertShare + askShare] {
+            let report = holdout.report(ordinaryShare: share)
+            print(String(format: "at %.1f%% of ordinary messages above (score above %.4f): ", share * 100, report.threshold) + line(report.all))
+            for (language, counts) in report.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language): \(line(counts))") }
+            for (round, counts) in report.byRound.sorted(by: { $0.key < $1.key }) { print("  round \(round): \(line(counts))") }
         }
     }
 
