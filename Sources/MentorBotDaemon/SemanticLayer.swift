@@ -51,34 +51,42 @@ public enum SemanticLayer {
     /// The model with its examples embedded (from the cache when it is current).
     public static func load(modelFolder: URL, examples: URL, cache: URL?) throws -> SemanticScreener {
         let embedder = try embedder(in: modelFolder)
-        let items = try loadExamples(examples)
+        let (items, formal) = try readExamples(examples)
         let index = SemanticIndex.build(examples: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
                                         cache: cache, embed: { embedder.embed(batch: $0) })
         releaseFreedMemory()
-        return SemanticScreener(index: index, embed: { embedder.embed(batch: $0) })
+        return SemanticScreener(index: index, formal: formal, embed: { embedder.embed(batch: $0) })
     }
 
     /// The examples measured with each writing round held out in turn (`RoundHoldout`), their
     /// embeddings from the cache when it is current.
     public static func roundHoldout(modelFolder: URL, examples: URL, cache: URL?) throws -> RoundHoldout {
         let embedder = try embedder(in: modelFolder)
-        let items = try loadExamples(examples)
+        let items = try readExamples(examples).examples
         let vectors = SemanticIndex.embeddings(of: items, fingerprint: embedder.fingerprint, dimension: embedder.dimension,
                                                cache: cache, embed: { embedder.embed(batch: $0) })
         return RoundHoldout(examples: items, vectors: vectors, dimension: embedder.dimension)
     }
 
-    private static func loadExamples(_ folder: URL) throws -> [SemanticIndex.Example] {
+    /// The examples in `folder`, as the model reads them, with colloquial Persian's formal words
+    /// (`formal/fa.txt` beside the examples' folder), or why they cannot be read.
+    public static func readExamples(_ folder: URL) throws -> (examples: [SemanticIndex.Example], formal: FormalReading) {
+        let formal: FormalReading
+        do {
+            formal = try FormalReading.load(folder: folder.deletingLastPathComponent().appendingPathComponent("formal"))
+        } catch {
+            throw Unavailable(description: "the formal Persian words cannot be read: \(error)")
+        }
         let items: [SemanticIndex.Example]
         do {
-            items = try SemanticIndex.loadExamples(directory: folder)
+            items = try SemanticIndex.loadExamples(directory: folder, formal: formal)
         } catch {
             throw Unavailable(description: "the semantic examples cannot be read: \(error)")
         }
         guard items.contains(where: { $0.category != nil }), items.contains(where: { $0.category == nil }) else {
             throw Unavailable(description: "\(folder.path) needs danger and ordinary examples (\"category | message\", \"ok | message\")")
         }
-        return items
+        return (items, formal)
     }
 
     /// Hands back to the system the memory the allocator kept after embedding every example (a

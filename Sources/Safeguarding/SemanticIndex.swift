@@ -123,7 +123,8 @@ public struct SemanticIndex: Sendable {
 
     /// Every example file in a folder, in file order, with Arabic, Greek and Persian examples typed
     /// in Latin letters also in their own script (`NativeScript`); problems name the file and line.
-    public static func loadExamples(directory: URL) throws -> [Example] {
+    /// Colloquial Persian is kept as `formal` reads it, as messages are read (`SemanticScreener`).
+    public static func loadExamples(directory: URL, formal: FormalReading = .none) throws -> [Example] {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? [])
             .filter { $0.hasSuffix(".txt") }.sorted()
         var examples: [Example] = []
@@ -143,14 +144,16 @@ public struct SemanticIndex: Sendable {
             }
             for item in set.items {
                 let reference = "\(name):\(item.line)"
-                examples.append(Example(category: item.category, text: item.sentence, reference: reference))
+                examples.append(Example(category: item.category, text: formal.reading(of: item.sentence) ?? item.sentence, reference: reference,
+                                        source: item.sentence))
                 // Arabic, Greek or Persian typed in Latin letters is kept in its own script too, as
                 // such a message is read both ways: its rewritten reading then finds examples read
                 // the same way. For Arabic, with each writing round held out in turn, this caught
                 // 60 of 90 such messages instead of 52, and 25 more danger messages in all
                 // languages at the same false alerts.
                 if let native = NativeScript.reading(of: item.sentence) {
-                    examples.append(Example(category: item.category, text: native.text, reference: "\(reference) in \(native.script.rawValue) script",
+                    examples.append(Example(category: item.category, text: formal.reading(of: native.text) ?? native.text,
+                                            reference: "\(reference) in \(native.script.rawValue) script",
                                             source: item.sentence))
                 }
             }

@@ -52,6 +52,8 @@ public struct SemanticScreener: Sendable {
     /// The model: texts in, their embeddings out, row after row. A message's windows and pieces
     /// go in one call, which the engine runs as one batch (each weight read once for all).
     private let embed: @Sendable ([String]) -> [Float]
+    /// How colloquial Persian is read; the examples were read the same way.
+    public let formal: FormalReading
 
     /// Nearest examples averaged per kind: one example alone is too easily near by accident. Five
     /// caught more than three or ten when each writing round of the examples was held out in turn.
@@ -79,8 +81,9 @@ public struct SemanticScreener: Sendable {
     /// At most this many pieces, the first and the last halves (the cost stays bounded).
     static let maximumPieces = 8
 
-    public init(index: SemanticIndex, embed: @escaping @Sendable ([String]) -> [Float]) {
+    public init(index: SemanticIndex, formal: FormalReading = .none, embed: @escaping @Sendable ([String]) -> [Float]) {
         self.index = index
+        self.formal = formal
         self.embed = embed
     }
 
@@ -91,7 +94,7 @@ public struct SemanticScreener: Sendable {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
         var best: SemanticMatch?, strongestPiece: SemanticMatch?
-        let parts = Self.parts(of: text)
+        let parts = Self.parts(of: text, formal: formal)
         let embeddings = embed(parts.map(\.text))
         guard embeddings.count == parts.count * index.dimension else { return nil }
         // When measuring, every reading leaves out the example in both its scripts
@@ -115,10 +118,12 @@ public struct SemanticScreener: Sendable {
 
     /// What the model reads of a message: its windows and, when longer, its pieces; and the same
     /// again in Arabic, Greek or Persian script when it is one of those written in Latin letters,
-    /// which the model knows far better in its own script.
-    public static func parts(of text: String) -> [(text: String, isPiece: Bool)] {
+    /// which the model knows far better in its own script. Colloquial Persian is read in its
+    /// formal words (`FormalReading`).
+    public static func parts(of text: String, formal: FormalReading) -> [(text: String, isPiece: Bool)] {
         var readings = [text]
         if let native = NativeScript.reading(of: text) { readings.append(native.text) }
+        readings = readings.map { formal.reading(of: $0) ?? $0 }
         return readings.flatMap { reading in
             windows(of: reading).map { (text: $0, isPiece: false) } + pieces(of: reading).map { (text: $0, isPiece: true) }
         }

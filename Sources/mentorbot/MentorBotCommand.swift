@@ -45,8 +45,9 @@ struct CheckCommand: AsyncParsableCommand {
         let folder = SemanticLayer.modelFolder(configured: settings.model, dialogs: configuration.dialogsDirectory)
         do {
             let embedder = try SemanticLayer.embedder(in: folder)
-            let examples = try SemanticIndex.loadExamples(directory: SemanticLayer.examplesDirectory(dialogs: configuration.dialogsDirectory))
-            print("OK: semantic screening: model \(embedder.location.weights.path), \(examples.count) examples")
+            let (examples, formal) = try SemanticLayer.readExamples(SemanticLayer.examplesDirectory(dialogs: configuration.dialogsDirectory))
+            print("OK: semantic screening: model \(embedder.location.weights.path), \(examples.count) examples, "
+                + "\(formal.count) colloquial Persian words read in their formal form")
         } catch {
             FileHandle.standardError.write(Data("WARNING: SEMANTIC SCREENING WILL BE OFF, phrase lists only: \(error)\n".utf8))
         }

@@ -79,7 +79,7 @@ for (name, screen) in [
 // What makes the slowest messages slow: the model reads each part (window, piece, second
 // reading) of a message, so the cost follows what it reads. Counts only, never the words.
 let medianTimes = messages.indices.map { index in percentile(bothTimes.map { $0[index] }.sorted(), 0.5) }
-let readings = messages.map { SemanticScreener.parts(of: $0.1) }
+let readings = messages.map { SemanticScreener.parts(of: $0.1, formal: semantic.formal) }
 func characters(_ parts: [(text: String, isPiece: Bool)]) -> Int { parts.map(\.text.count).reduce(0, +) }
 let slowest = messages.indices.sorted { medianTimes[$0] > medianTimes[$1] }.prefix(max(1, messages.count / 100))
 print("slowest 1% (both layers, median of runs): ms, words, parts (pieces), characters the model reads, second reading")
