@@ -54,17 +54,7 @@ public struct FormalReading: Sendable {
     public static func load(folder: URL) throws -> FormalReading {
         let path = folder.appendingPathComponent("fa.txt").path
         guard FileManager.default.fileExists(atPath: path) else { return .none }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw LabelledSet.Problem(line: 0, message: "\(path): cannot be read")
-        }
-        do {
-            return try FormalReading(text: text)
-        } catch let problem as LabelledSet.Problem {
-            throw LabelledSet.Problem(line: problem.line, message: "\(path):\(problem.line): \(problem.message)")
-        }
+        return try LabelledSet.Problem.parsing(fileAt: path) { try FormalReading(text: $0) }
     }
 
     /// The text with each listed word in its formal form and Arabic ي ك written ی ک (punctuation

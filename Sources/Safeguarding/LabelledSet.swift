@@ -95,3 +95,20 @@ public struct LabelledSet: Sendable {
                           missed: missed, otherCategory: other, falseAlarms: alarms)
     }
 }
+
+extension LabelledSet.Problem {
+    /// The file at `path` parsed by `parse`; a problem names the file, and the line `parse` gave.
+    static func parsing<T>(fileAt path: String, _ parse: (String) throws -> T) throws -> T {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw LabelledSet.Problem(line: 0, message: "\(path): cannot be read")
+        }
+        do {
+            return try parse(text)
+        } catch let problem as LabelledSet.Problem {
+            throw LabelledSet.Problem(line: problem.line, message: "\(path):\(problem.line): \(problem.message)")
+        }
+    }
+}

@@ -46,13 +46,12 @@ public struct RoundHoldout: Sendable {
         for round in rounds {
             let kept = examples.indices.filter { roundOfExample[$0] != round }
             let held = examples.indices.filter { roundOfExample[$0] == round }
-            func rows(_ positions: [Int]) -> [Float] {
-                positions.flatMap { vectors[($0 * dimension)..<(($0 + 1) * dimension)] }
+            func row(_ position: Int) -> ArraySlice<Float> {
+                vectors[(position * dimension)..<((position + 1) * dimension)]
             }
-            let index = SemanticIndex(examples: kept.map { examples[$0] }, vectors: rows(kept), dimension: dimension,
+            let index = SemanticIndex(examples: kept.map { examples[$0] }, vectors: kept.flatMap(row), dimension: dimension,
                                       languageShare: languageShare, boundaryWeight: boundaryWeight)
-            let neighbourhoods = index.neighbourhoods(of: held.map { (Array(vectors[($0 * dimension)..<(($0 + 1) * dimension)]), nil) },
-                                                      k: SemanticScreener.neighbours)
+            let neighbourhoods = index.neighbourhoods(of: held.map { (Array(row($0)), nil) }, k: SemanticScreener.neighbours)
             // A message and its copy in its own script share their file and source: one message,
             // scored by its stronger reading, as the bot reads it.
             var messages: [String: Scored] = [:], order: [String] = []

@@ -130,18 +130,7 @@ public struct SemanticIndex: Sendable {
         var examples: [Example] = []
         for name in names {
             let path = directory.appendingPathComponent(name).path
-            let text: String
-            do {
-                text = try String(contentsOfFile: path, encoding: .utf8)
-            } catch {
-                throw LabelledSet.Problem(line: 0, message: "\(path): cannot be read")
-            }
-            let set: LabelledSet
-            do {
-                set = try LabelledSet(text: text)
-            } catch let problem as LabelledSet.Problem {
-                throw LabelledSet.Problem(line: problem.line, message: "\(path):\(problem.line): \(problem.message)")
-            }
+            let set = try LabelledSet.Problem.parsing(fileAt: path) { try LabelledSet(text: $0) }
             for item in set.items {
                 let reference = "\(name):\(item.line)"
                 examples.append(Example(category: item.category, text: formal.reading(of: item.sentence) ?? item.sentence, reference: reference,
