@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0233, alert: 0.0146)
-    public static let calibratedPhraseDoubt = -0.0378
-    public static let calibratedPieceAlert = 0.0376
-    public static let calibratedPieceAsk = 0.0111
-    public static let calibratedShortPair = Pair(ask: -0.0120, alert: 0.0252)
+    public static let calibratedPair = Pair(ask: -0.0318, alert: 0.0232)
+    public static let calibratedPhraseDoubt = -0.0947
+    public static let calibratedPieceAlert = 0.0529
+    public static let calibratedPieceAsk = -0.0009
+    public static let calibratedShortPair = Pair(ask: -0.0353, alert: 0.0212)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

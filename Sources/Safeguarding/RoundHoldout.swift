@@ -38,7 +38,8 @@ public struct RoundHoldout: Sendable {
 
     /// `vectors`: the examples' embeddings as the model gives them, row by row.
     public init(examples: [SemanticIndex.Example], vectors: [Float], dimension: Int,
-                languageShare: Float = SemanticIndex.languageShare, boundaryWeight: Float = SemanticIndex.boundaryWeight) {
+                languageShare: Float = SemanticIndex.languageShare, boundaryWeight: Float = SemanticIndex.boundaryWeight,
+                characterWeight: Float = SemanticIndex.characterWeight) {
         precondition(vectors.count == examples.count * dimension, "one vector per example")
         let roundOfExample = examples.map { Self.round(ofReference: $0.reference) }
         rounds = Array(Set(roundOfExample)).sorted()
@@ -50,7 +51,7 @@ public struct RoundHoldout: Sendable {
                 vectors[(position * dimension)..<((position + 1) * dimension)]
             }
             let index = SemanticIndex(examples: kept.map { examples[$0] }, vectors: kept.flatMap(row), dimension: dimension,
-                                      languageShare: languageShare, boundaryWeight: boundaryWeight)
+                                      languageShare: languageShare, boundaryWeight: boundaryWeight, characterWeight: characterWeight)
             let neighbourhoods = index.neighbourhoods(of: held.map { (Array(row($0)), nil) }, k: SemanticScreener.neighbours)
             // A message and its copy in its own script share their file and source: one message,
             // scored by its stronger reading, as the bot reads it.
@@ -59,7 +60,7 @@ public struct RoundHoldout: Sendable {
                 let example = examples[position]
                 let file = String(example.reference.prefix(while: { $0 != ":" }))
                 let key = file + "\u{0}" + example.source
-                let score = SemanticScreener.strongestDanger(in: neighbourhood, index: index)?.score ?? -.infinity
+                let score = SemanticScreener.strongestDanger(in: neighbourhood, of: example.text, index: index)?.score ?? -.infinity
                 if let known = messages[key], known.score >= score { continue }
                 if messages[key] == nil { order.append(key) }
                 messages[key] = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,

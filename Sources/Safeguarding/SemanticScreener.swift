@@ -103,7 +103,7 @@ public struct SemanticScreener: Sendable {
             (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), excludingExample)
         }, k: Self.neighbours)
         for (part, neighbourhood) in zip(parts, neighbourhoods) {
-            guard let match = Self.strongestDanger(in: neighbourhood, index: index) else { continue }
+            guard let match = Self.strongestDanger(in: neighbourhood, of: part.text, index: index) else { continue }
             if part.isPiece {
                 if strongestPiece == nil || match.score > strongestPiece!.score { strongestPiece = match }
             } else if best == nil || match.score > best!.score {
@@ -152,12 +152,13 @@ public struct SemanticScreener: Sendable {
         text.split(whereSeparator: { $0.isWhitespace }).count
     }
 
-    /// The danger category the neighbourhood leans to most, scored against the ordinary examples
-    /// and tipped by the boundary's lean.
-    static func strongestDanger(in neighbourhood: SemanticIndex.Neighbourhood, index: SemanticIndex) -> SemanticMatch? {
+    /// The danger category the neighbourhood of `text` leans to most, scored against the ordinary
+    /// examples and tipped by the boundary's lean and the letters' (none without a text).
+    static func strongestDanger(in neighbourhood: SemanticIndex.Neighbourhood, of text: String? = nil, index: SemanticIndex) -> SemanticMatch? {
         var best: SemanticMatch?
+        let lean = neighbourhood.lean + (text.map(index.characterLean(of:)) ?? 0)
         for (category, near) in neighbourhood.danger {
-            let score = Double(near.similarity - neighbourhood.ordinary.similarity + neighbourhood.lean)
+            let score = Double(near.similarity - neighbourhood.ordinary.similarity + lean)
             if best == nil || score > best!.score {
                 best = SemanticMatch(category: category, score: score, nearest: index.examples[near.nearest].reference)
             }

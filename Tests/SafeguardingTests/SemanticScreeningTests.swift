@@ -129,8 +129,11 @@ import Testing
 
     /// An ordinary longer message with everyday pressures in it, with the real model: its whole
     /// reads near enough to work pressure that a short message would be asked about, but a longer
-    /// message is asked about only on its pieces, so nobody is questioned over their week.
-    @Test func anOrdinaryLongerMessageWithEverydayPressuresIsNotAskedAbout() throws {
+    /// message is asked about only on its pieces, so nobody is questioned over the whole of their
+    /// week. (With the calibrated thresholds this one is asked about: its "so tired" piece reads
+    /// near a crisis, as about one in ten ordinary messages joined three at a time does, the
+    /// share the piece threshold is placed at.)
+    @Test func aLongerMessageIsAskedAboutOnlyOnItsPieces() throws {
         let semantic = try Self.loaded.get()
         let message = "good evening, work was hard this week, my boss asked me to stay late three times and i was so tired. "
             + "my brother called from home, everybody is fine there but money is short as always. "
@@ -138,10 +141,15 @@ import Testing
         #expect(ScreeningTests.screener.screen(message, language: "en") == nil)
         let match = try #require(semantic.match(message))
         let piece = try #require(match.piece, "a message of \(message.split(separator: " ").count) words is read in pieces")
-        let thresholds = SemanticThresholds()
-        #expect(match.score >= thresholds.byCategory[match.category]!.ask, "as a short message it would be asked about: \(match)")
-        #expect(piece.score < thresholds.pieceAsk, "\(match)")
-        #expect(Assessment(phrase: nil, semantic: match, thresholds: thresholds).level == .none, "\(match)")
+        let calibrated = SemanticThresholds()
+        #expect(match.score >= calibrated.byCategory[match.category]!.ask, "as a short message it would be asked about: \(match)")
+        #expect(match.score < calibrated.byCategory[match.category]!.alert, "\(match)")
+        // The whole never asks on its own: the piece threshold just above the piece, nothing;
+        // just below it, the question.
+        let above = SemanticThresholds(pieceAlert: 0.5, pieceAsk: piece.score + 0.001)
+        let below = SemanticThresholds(pieceAlert: 0.5, pieceAsk: piece.score - 0.001)
+        #expect(Assessment(phrase: nil, semantic: match, thresholds: above).level == .none, "\(match)")
+        #expect(Assessment(phrase: nil, semantic: match, thresholds: below).level == .ask, "\(match)")
     }
 
     /// What a held-out part must reach: per language, and over all twelve.
