@@ -41,6 +41,22 @@ public struct CharacterLean: Sendable, Equatable {
     /// Leans nowhere.
     public static let neutral = CharacterLean(weights: [], rarity: [], bias: 0)
 
+    /// As kept in the examples' cache: the weights, the rarities and the bias, `storedCount`
+    /// floats (zeros for a lean that leans nowhere).
+    var stored: [Float] {
+        weights.isEmpty ? [Float](repeating: 0, count: Self.storedCount) : weights + rarity + [bias]
+    }
+
+    static let storedCount = 2 * buckets + 1
+
+    /// Read back from `stored`.
+    init(stored: ArraySlice<Float>) {
+        precondition(stored.count == Self.storedCount, "a stored lean has \(Self.storedCount) floats")
+        let start = stored.startIndex
+        self.init(weights: Array(stored[start..<start + Self.buckets]),
+                  rarity: Array(stored[(start + Self.buckets)..<(start + 2 * Self.buckets)]), bias: stored[start + 2 * Self.buckets])
+    }
+
     /// Above zero the text's letters lean to danger, below to ordinary talk (log-odds, from about
     /// -5 to 5).
     public func lean(of text: String) -> Float {

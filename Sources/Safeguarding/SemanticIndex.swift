@@ -181,11 +181,8 @@ public struct SemanticIndex: Sendable {
         let vectors = embed(examples.map(\.text))
         let index = SemanticIndex(examples: examples, vectors: vectors, dimension: dimension)
         if let cache {
-            let characters = index.characters.weights.isEmpty
-                ? CharacterLean(weights: .init(repeating: 0, count: CharacterLean.buckets), rarity: .init(repeating: 0, count: CharacterLean.buckets), bias: 0)
-                : index.characters
             writeCache(cache, key: cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension),
-                       vectors: vectors + index.boundary.weights + [index.boundary.bias] + characters.weights + characters.rarity + [characters.bias])
+                       vectors: vectors + index.boundary.weights + [index.boundary.bias] + index.characters.stored)
         }
         return index
     }
@@ -204,15 +201,13 @@ public struct SemanticIndex: Sendable {
     /// four seconds, and much longer in a debug build, at every start.
     private static func cached(_ examples: [Example], fingerprint: String, dimension: Int, in cache: URL)
         -> (vectors: [Float], boundary: DangerBoundary, characters: CharacterLean)? {
-        let vectorCount = examples.count * dimension, buckets = CharacterLean.buckets
+        let vectorCount = examples.count * dimension
         guard let stored = readCache(cache, key: cacheKey(examples: examples, fingerprint: fingerprint, dimension: dimension),
-                                     count: vectorCount + dimension + 1 + 2 * buckets + 1)
+                                     count: vectorCount + dimension + 1 + CharacterLean.storedCount)
         else { return nil }
-        let boundaryEnd = vectorCount + dimension + 1
         return (Array(stored[..<vectorCount]),
                 DangerBoundary(weights: Array(stored[vectorCount..<(vectorCount + dimension)]), bias: stored[vectorCount + dimension]),
-                CharacterLean(weights: Array(stored[boundaryEnd..<(boundaryEnd + buckets)]),
-                              rarity: Array(stored[(boundaryEnd + buckets)..<(boundaryEnd + 2 * buckets)]), bias: stored[boundaryEnd + 2 * buckets]))
+                CharacterLean(stored: stored[(vectorCount + dimension + 1)...]))
     }
 
     /// How close a message is to each kind of example.
@@ -390,7 +385,7 @@ public struct SemanticIndex: Sendable {
 
     // MARK: - Cache
 
-    /// Names the cache's layout and what the stored boundary was fitted with.
+    /// Names the cache's layout and what the stored boundary and letters' lean were fitted with.
     private static let cacheMagic = "mentorbot-semantic-index-3 share \(languageShare) shrinkage \(DangerBoundary.shrinkage)"
         + " letters \(CharacterLean.shortestPiece)-\(CharacterLean.longestPiece) buckets \(CharacterLean.buckets) penalty \(CharacterLean.inversePenalty)"
 
