@@ -62,7 +62,7 @@ public struct CharacterLean: Sendable, Equatable {
     public func lean(of text: String) -> Float {
         guard !weights.isEmpty else { return 0 }
         var sum = bias
-        for (bucket, value) in features(of: Self.counts(of: text)) { sum += weights[bucket] * value }
+        for (bucket, value) in Self.features(of: Self.counts(of: text), rarity: rarity) { sum += weights[bucket] * value }
         return sum
     }
 
@@ -94,11 +94,8 @@ public struct CharacterLean: Sendable, Equatable {
         return Int(hash % UInt64(buckets))
     }
 
-    /// Counts damped and weighted by rarity, scaled to length one, in bucket order.
-    func features(of counts: [Int: Int]) -> [(bucket: Int, value: Float)] {
-        Self.features(of: counts, rarity: rarity)
-    }
-
+    /// Counts damped and weighted by rarity, scaled to length one, in bucket order (a dictionary's
+    /// order changes from process to process, and sums in another order round differently).
     static func features(of counts: [Int: Int], rarity: [Float]) -> [(bucket: Int, value: Float)] {
         var features = counts.keys.sorted().compactMap { bucket -> (bucket: Int, value: Float)? in
             let value = (1 + log(Float(counts[bucket]!))) * rarity[bucket]
