@@ -35,8 +35,8 @@ public struct Calibration: Sendable {
     /// phrase doubt worth trying (just below the score of a message a phrase catches, never above
     /// zero: a phrase is only doubted on a message the model reads as nearer ordinary talk than any
     /// danger), ordinary messages a phrase alerts on or asks about take their places first and the
-    /// semantic thresholds get the rest; the doubt that then alerts on the most danger wins (the
-    /// lowest of equals: the phrases are trusted unless doubting them pays). The pair for messages
+    /// semantic thresholds get the rest; of the doubts that then alert on the most danger, the
+    /// middle one wins (`middleOfBest`). The pair for messages
     /// of more than four words is placed on those, the short messages' pair on the short ones,
     /// each at the shares (`pair(placedOn:doubt:alertShare:askShare:)`). Then the pieces'
     /// thresholds (`pieceAlert(above:alertShare:)`, then `pieceAsk(above:askShare:)`). Rounded to
@@ -46,19 +46,27 @@ public struct Calibration: Sendable {
         let longer = scored.filter { !SemanticScreener.isShort($0.item.sentence) }
         let doubts = Set(scored.compactMap { !$0.listedPhrase ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
             .union([0]).filter { $0 <= 0 }.sorted()
-        var best: (thresholds: SemanticThresholds, alerts: Int)?
-        for doubt in doubts {
-            guard let pair = Self.pair(placedOn: longer, doubt: doubt, alertShare: alertShare, askShare: askShare) else { continue }
+        let tried = doubts.compactMap { doubt -> (thresholds: SemanticThresholds, alerts: Int)? in
+            guard let pair = Self.pair(placedOn: longer, doubt: doubt, alertShare: alertShare, askShare: askShare) else { return nil }
             // Pieces off while the wholes' thresholds are placed: theirs are placed on top of these.
             let thresholds = SemanticThresholds(everyCategory: pair, phraseDoubt: doubt, pieceAlert: .infinity, pieceAsk: .infinity,
                                                 short: Self.pair(placedOn: short, doubt: doubt, alertShare: alertShare, askShare: askShare) ?? pair)
-            let alerts = evaluation(thresholds: thresholds).alerts
-            if best == nil || alerts > best!.alerts { best = (thresholds, alerts) }
+            return (thresholds, evaluation(thresholds: thresholds).alerts)
         }
-        guard var thresholds = best?.thresholds else { return SemanticThresholds() }
+        guard var thresholds = Self.middleOfBest(tried)?.thresholds else { return SemanticThresholds() }
         thresholds.pieceAlert = pieceAlert(above: thresholds, alertShare: alertShare)
         thresholds.pieceAsk = pieceAsk(above: thresholds, askShare: askShare)
         return thresholds
+    }
+
+    /// Of the doubts (in rising order) that alert on the most danger, the middle one. Many doubts
+    /// in a row catch as much, one message more than their neighbours on either side: a difference
+    /// the next messages will not repeat. The ends of that run sit beside doubts that catch less,
+    /// so its middle is the one least likely to lose on messages not seen (the lower of two).
+    static func middleOfBest<Setting>(_ tried: [(thresholds: Setting, alerts: Int)]) -> (thresholds: Setting, alerts: Int)? {
+        guard let most = tried.map(\.alerts).max() else { return nil }
+        let best = tried.filter { $0.alerts == most }
+        return best[(best.count - 1) / 2]
     }
 
     /// The ask and alert scores at which both layers together alert on at most `alertShare` of

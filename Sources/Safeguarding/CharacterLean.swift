@@ -69,8 +69,8 @@ public struct CharacterLean: Sendable, Equatable {
     /// The text's pieces of words, bucket by bucket, with how often each occurs.
     static func counts(of text: String) -> [Int: Int] {
         var counts: [Int: Int] = [:]
-        for word in text.lowercased().split(whereSeparator: { $0.isWhitespace }) {
-            let letters = [UInt32(32)] + word.unicodeScalars.map(\.value) + [32]
+        for word in plainWords(of: text) {
+            let letters = [UInt32(32)] + word + [32]
             for length in shortestPiece...longestPiece where length <= letters.count {
                 for start in 0...(letters.count - length) {
                     counts[bucket(of: letters[start..<start + length]), default: 0] += 1
@@ -78,6 +78,56 @@ public struct CharacterLean: Sendable, Equatable {
             }
         }
         return counts
+    }
+
+    /// The text's words, each in one plain spelling of it. Chat writes a word many ways: with or
+    /// without accents, Arabic vowel and hamza marks or Persian half-spaces; with Arabic or Persian
+    /// forms of yeh and kaf, ة for ه, ς for σ, Arabic, Persian or Latin digits; stretched
+    /// ("sooo", "كتيييير"). Read as typed, each way would be pieces of its own, learnt only if
+    /// the examples happen to spell it so.
+    static func plainWords(of text: String) -> [[UInt32]] {
+        var words: [[UInt32]] = [], word: [UInt32] = []
+        func endWord() {
+            guard !word.isEmpty else { return }
+            words.append(unstretched(word))
+            word = []
+        }
+        for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.isWhitespace { endWord(); continue }
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: continue  // accents, harakat, hamza above, ZWNJ
+            default: break
+            }
+            let value = scalar.value
+            if value == 0x0640 { continue }  // tatweel, the stretching line
+            if (0x0660...0x0669).contains(value) { word.append(value - 0x0660 + 0x30); continue }
+            if (0x06F0...0x06F9).contains(value) { word.append(value - 0x06F0 + 0x30); continue }
+            word.append(plainLetters[value] ?? value)
+        }
+        endWord()
+        return words
+    }
+
+    /// One letter for the several that chat uses alike.
+    private static let plainLetters: [UInt32: UInt32] = [
+        0x0649: 0x064A, 0x06CC: 0x064A,  // ى and Persian ی: ي
+        0x06A9: 0x0643,  // Persian ک: ك
+        0x0629: 0x0647, 0x06D5: 0x0647,  // ة and ە (of ۀ): ه
+        0x0671: 0x0627,  // ٱ: ا (أ إ آ lose their marks above)
+        0x03C2: 0x03C3,  // ς: σ
+    ]
+
+    /// A letter written three times or more in a row counts once: "pleeease", "yaaani".
+    private static func unstretched(_ word: [UInt32]) -> [UInt32] {
+        var result: [UInt32] = []
+        var index = 0
+        while index < word.count {
+            var end = index + 1
+            while end < word.count, word[end] == word[index] { end += 1 }
+            result.append(contentsOf: repeatElement(word[index], count: end - index >= 3 ? 1 : end - index))
+            index = end
+        }
+        return result
     }
 
     /// FNV-1a over the letters: the same bucket on every run and machine (Swift's own hashing is

@@ -125,6 +125,19 @@ import Testing
         #expect(calibration.thresholds(alertShare: 0.5, askShare: 0.1).phraseDoubt <= 0)
     }
 
+
+    @Test func ofTheDoubtsThatCatchTheMostTheMiddleOneIsChosen() {
+        // Doubts in rising order and the danger each alerts on: the run catching 424 spans four.
+        let tried: [(thresholds: Double, alerts: Int)] = [(-0.33, 410), (-0.16, 423), (-0.14, 424), (-0.12, 424),
+                                                          (-0.09, 424), (-0.06, 424), (-0.03, 423), (0, 419)]
+        // Neither end of the run (-0.14 sits beside a doubt that catches less) but its middle,
+        // the lower of the two middle ones.
+        #expect(Calibration.middleOfBest(tried)?.thresholds == -0.12)
+        #expect(Calibration.middleOfBest([(thresholds: 0.0, alerts: 3)])?.thresholds == 0)
+        #expect(Calibration.middleOfBest([(thresholds: Double, alerts: Int)]()) == nil)
+        // Three that catch the most: the middle one.
+        #expect(Calibration.middleOfBest([(-0.2, 5), (-0.1, 5), (0, 5)])?.thresholds == -0.1)
+    }
     @Test func aLongerMessageIsAskedAboutOnItsPiecesAndItsWholeOnlyAlerts() {
         let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), phraseDoubt: -0.02, pieceAlert: 0.08,
                                             pieceAsk: 0.03)

@@ -24,6 +24,30 @@ import Testing
         #expect(arabic == 15)
     }
 
+    @Test func theWaysChatSpellsOneWordGiveTheSamePieces() {
+        func same(_ one: String, _ other: String) {
+            #expect(CharacterLean.counts(of: one) == CharacterLean.counts(of: other), "\(one) / \(other)")
+        }
+        same("déjà payé", "deja paye")  // accents
+        same("Φοβάμαι πολύ", "φοβαμαι πολυ")  // Greek accents
+        same("παιδιά μας", "παιδια μασ")  // final sigma
+        same("أخذوا جوازي", "اخذوا جوازي")  // hamza on alef
+        same("خَايْفَة", "خايفه")  // vowel marks, ة written ه
+        same("عليّ", "علي")  // shadda
+        same("مشى", "مشي")  // alef maqsura
+        same("می‌ترسم", "میترسم")  // the Persian half-space
+        same("کمک کنید", "كمك كنيد")  // Persian kaf and yeh against the Arabic ones
+        same("كتييييير", "كتير")  // stretched
+        same("كـتـير", "كتير")  // the stretching line
+        same("pleeeease", "please")
+        same("٣ ايام", "3 ايام")  // Arabic digits
+        same("۳ روز", "3 روز")  // Persian digits
+        // Two letters in a row are a spelling of their own ("good" is not "god").
+        #expect(CharacterLean.counts(of: "good") != CharacterLean.counts(of: "god"))
+        // An invisible character does not split a word, nor make one.
+        same("kha\u{200B}yfa", "khayfa")
+    }
+
     @Test func itLearnsTheSpellingsDangerSharesAcrossMessages() {
         let lean = CharacterLean.fitted(texts: Self.danger + Self.ordinary,
                                         isDanger: Self.danger.map { _ in true } + Self.ordinary.map { _ in false })

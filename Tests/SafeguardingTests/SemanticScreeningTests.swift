@@ -26,6 +26,7 @@ import Testing
     static let shortFresh3 = testParts.appendingPathComponent("ShortFresh3")
     static let fresh4 = testParts.appendingPathComponent("Fresh4")
     static let fresh5 = testParts.appendingPathComponent("Fresh5")
+    static let fresh6 = testParts.appendingPathComponent("Fresh6")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -227,6 +228,17 @@ import Testing
     /// 285, 9, 30; 276, 284, 10, 29; 276, 284, 8, 33: every language alerting on 21 or more of 24).
     @Test func fifthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh5, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
+    }
+
+    /// A sixth part like the fifth (per language three danger messages of each category, one short
+    /// and two longer, and 24 ordinary ones, half short), by three other writers who saw nothing of
+    /// the bot, written 2026-12-04 in the sixth session; its lines were never read. Measured when
+    /// it arrived (alert 276/288, alert or ask 286/288, false alerts 10/288, asked 24/288; every
+    /// language alerting on 21 or more of 24) and after that session's example rounds and
+    /// recalibration (276, 286, 10, 23).
+    @Test func sixthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.fresh6, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
     }
 
