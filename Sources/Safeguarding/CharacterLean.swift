@@ -1,7 +1,8 @@
 import Foundation
 
 /// A second lean between danger and ordinary talk, read from the letters instead of the meaning:
-/// a logistic regression on the examples' character n-grams (two to four letters within a word).
+/// a logistic regression on the examples' character n-grams (two to four letters within a word),
+/// and on their words and pairs of neighbouring words, each in one plain spelling.
 ///
 /// The sentence model learnt its languages from written text; the way people chat (a dialect
 /// word, "bzaf", "mitarsam", "ma3a", a slip, a word run together) it reads poorly, Arabic and
@@ -14,7 +15,9 @@ import Foundation
 ///
 /// Pieces of words are hashed into `buckets` slots, so that no vocabulary is kept; each message's
 /// counts are damped (1 + log), weighted by how rare the piece is among the examples, and scaled
-/// to length one, so that a long message does not lean further for being long. Fitted at start
+/// to length one, so that a long message does not lean further for being long. Words and pairs
+/// ("still owe", "ma 3andi") are read the same way, beside the pieces: with the rounds held out
+/// they caught 77.1 -> 77.8% at 3%, where the pieces alone miss what words say together. Fitted at start
 /// from the examples by L-BFGS: deterministic, the same weights for the same examples every time.
 public struct CharacterLean: Sendable, Equatable {
     /// Per bucket: the weight of its pieces towards danger, and how rare they are (0 for a piece
@@ -66,18 +69,41 @@ public struct CharacterLean: Sendable, Equatable {
         return sum
     }
 
-    /// The text's pieces of words, bucket by bucket, with how often each occurs.
-    static func counts(of text: String) -> [Int: Int] {
-        var counts: [Int: Int] = [:]
-        for word in plainWords(of: text) {
+    /// The text's pieces of words, and its words and pairs of words, bucket by bucket, with how
+    /// often each occurs.
+    struct Counts: Equatable {
+        var pieces: [Int: Int] = [:]
+        var words: [Int: Int] = [:]
+    }
+
+    static func counts(of text: String) -> Counts {
+        var counts = Counts()
+        let words = plainWords(of: text)
+        for word in words {
             let letters = [UInt32(32)] + word + [32]
             for length in shortestPiece...longestPiece where length <= letters.count {
                 for start in 0...(letters.count - length) {
-                    counts[bucket(of: letters[start..<start + length]), default: 0] += 1
+                    counts.pieces[bucket(of: letters[start..<start + length]), default: 0] += 1
                 }
             }
         }
+        // Whole words and neighbouring pairs ("still owe", "ma 3andi"), read without the marks
+        // around them; the mark in front keeps them from sharing buckets with pieces of words.
+        let tokens = words.flatMap { $0.split(whereSeparator: { !isLetterOrDigit($0) }).map(Array.init) }
+        for (index, token) in tokens.enumerated() {
+            counts.words[bucket(of: ([wordMark] + token)[...]), default: 0] += 1
+            if index + 1 < tokens.count {
+                counts.words[bucket(of: ([wordMark] + token + [32] + tokens[index + 1])[...]), default: 0] += 1
+            }
+        }
         return counts
+    }
+
+    private static let wordMark: UInt32 = 1
+
+    private static func isLetterOrDigit(_ value: UInt32) -> Bool {
+        guard let scalar = Unicode.Scalar(value) else { return false }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     /// The text's words, each in one plain spelling of it. Chat writes a word many ways: with or
@@ -144,16 +170,19 @@ public struct CharacterLean: Sendable, Equatable {
         return Int(hash % UInt64(buckets))
     }
 
-    /// Counts damped and weighted by rarity, scaled to length one, in bucket order (a dictionary's
-    /// order changes from process to process, and sums in another order round differently).
-    static func features(of counts: [Int: Int], rarity: [Float]) -> [(bucket: Int, value: Float)] {
-        var features = counts.keys.sorted().compactMap { bucket -> (bucket: Int, value: Float)? in
-            let value = (1 + log(Float(counts[bucket]!))) * rarity[bucket]
-            return value > 0 ? (bucket, value) : nil
+    /// Counts damped and weighted by rarity, the pieces and the words each scaled to length one
+    /// (so that the many pieces do not drown the few words), in bucket order (a dictionary's order
+    /// changes from process to process, and sums in another order round differently).
+    static func features(of counts: Counts, rarity: [Float]) -> [(bucket: Int, value: Float)] {
+        var merged: [Int: Float] = [:]
+        for part in [counts.pieces, counts.words] {
+            let buckets = part.keys.sorted()
+            let values = buckets.map { (1 + log(Float(part[$0]!))) * rarity[$0] }
+            let length = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            guard length > 0 else { continue }
+            for (bucket, value) in zip(buckets, values) where value > 0 { merged[bucket, default: 0] += value / length }
         }
-        let length = features.reduce(0) { $0 + $1.value * $1.value }.squareRoot()
-        if length > 0 { features = features.map { ($0.bucket, $0.value / length) } }
-        return features
+        return merged.keys.sorted().map { ($0, merged[$0]!) }
     }
 
     /// Fitted on texts labelled danger or not; each kind weighs as much in all as the other, so
@@ -164,7 +193,7 @@ public struct CharacterLean: Sendable, Equatable {
         guard dangerCount > 0, dangerCount < texts.count else { return .neutral }
         let allCounts = texts.map(counts(of:))
         var documents = [Int](repeating: 0, count: buckets)
-        for counts in allCounts { for bucket in counts.keys { documents[bucket] += 1 } }
+        for counts in allCounts { for bucket in Set(counts.pieces.keys).union(counts.words.keys) { documents[bucket] += 1 } }
         let total = Float(texts.count)
         let rarity = documents.map { $0 >= 2 ? log((1 + total) / (1 + Float($0))) + 1 : 0 }
         let rows = allCounts.map { features(of: $0, rarity: rarity) }

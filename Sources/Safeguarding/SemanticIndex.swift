@@ -387,7 +387,7 @@ public struct SemanticIndex: Sendable {
 
     /// Names the cache's layout and what the stored boundary and letters' lean were fitted with.
     private static let cacheMagic = "mentorbot-semantic-index-3 share \(languageShare) shrinkage \(DangerBoundary.shrinkage)"
-        + " letters \(CharacterLean.shortestPiece)-\(CharacterLean.longestPiece) buckets \(CharacterLean.buckets) plain spelling 1 penalty \(CharacterLean.inversePenalty)"
+        + " letters \(CharacterLean.shortestPiece)-\(CharacterLean.longestPiece) buckets \(CharacterLean.buckets) plain spelling 1 words 1-2 penalty \(CharacterLean.inversePenalty)"
 
     static func cacheKey(examples: [Example], fingerprint: String, dimension: Int) -> String {
         var hash = SHA256()

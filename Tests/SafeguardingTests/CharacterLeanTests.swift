@@ -13,15 +13,28 @@ import Testing
 
     @Test func aWordIsReadInPiecesOfTwoToFourLettersWithTheSpacesAroundIt() {
         // " bzaf " gives 5 pieces of two letters, 4 of three and 3 of four.
-        #expect(CharacterLean.counts(of: "bzaf").values.reduce(0, +) == 12)
+        #expect(CharacterLean.counts(of: "bzaf").pieces.values.reduce(0, +) == 12)
         // Letter case does not matter, and two words give the pieces of each.
         #expect(CharacterLean.counts(of: "BZAF") == CharacterLean.counts(of: "bzaf"))
-        #expect(CharacterLean.counts(of: "bzaf bzaf").values.reduce(0, +) == 24)
+        #expect(CharacterLean.counts(of: "bzaf bzaf").pieces.values.reduce(0, +) == 24)
         // A one-letter word is too short for a piece of four: " a " gives two and one.
-        #expect(CharacterLean.counts(of: "a").values.reduce(0, +) == 3)
+        #expect(CharacterLean.counts(of: "a").pieces.values.reduce(0, +) == 3)
         // Arabic script is read by its letters too: " خايفة " has 7, so 6 + 5 + 4 pieces.
-        let arabic: Int = CharacterLean.counts(of: "خايفة").values.reduce(0, +)
+        let arabic: Int = CharacterLean.counts(of: "خايفة").pieces.values.reduce(0, +)
         #expect(arabic == 15)
+    }
+
+    @Test func wordsAndPairsOfNeighbouringWordsAreReadBesideThePieces() {
+        // Four words and three pairs.
+        #expect(CharacterLean.counts(of: "i still owe them").words.count == 7)
+        #expect(CharacterLean.counts(of: "owe owe").words.values.reduce(0, +) == 3)
+        // Read without the marks around them, which still count among the pieces.
+        #expect(CharacterLean.counts(of: "owe, them!").words == CharacterLean.counts(of: "owe them").words)
+        #expect(CharacterLean.counts(of: "owe, them!").pieces != CharacterLean.counts(of: "owe them").pieces)
+        // Digits belong to a word, as Arabic in Latin letters writes them.
+        #expect(CharacterLean.counts(of: "ma 3andi").words.count == 3)
+        // A word is not one of its own pieces: " ab " and the word "ab" fall apart.
+        #expect(Set(CharacterLean.counts(of: "ab").words.keys).isDisjoint(with: CharacterLean.counts(of: "ab").pieces.keys))
     }
 
     @Test func theWaysChatSpellsOneWordGiveTheSamePieces() {

@@ -236,7 +236,8 @@ import Testing
     /// the bot, written 2026-12-04 in the sixth session; its lines were never read. Measured when
     /// it arrived (alert 276/288, alert or ask 286/288, false alerts 10/288, asked 24/288; every
     /// language alerting on 21 or more of 24) and after that session's example rounds and
-    /// recalibration (276, 286, 10, 23).
+    /// recalibration (276, 286, 10, 23), and after the letters' lean also read words and pairs
+    /// of words (278, 288, 10, 24).
     @Test func sixthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh6, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
