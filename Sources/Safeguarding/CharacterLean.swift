@@ -88,7 +88,7 @@ public struct CharacterLean: Sendable, Equatable {
             }
         }
         // Whole words and neighbouring pairs ("still owe", "ma 3andi"), read without the marks
-        // around them; the mark in front keeps them from sharing buckets with pieces of words.
+        // around them; hashed behind a mark, so that the word "ab" is not the piece "ab".
         let tokens = words.flatMap { $0.split(whereSeparator: { !isLetterOrDigit($0) }).map(Array.init) }
         for (index, token) in tokens.enumerated() {
             counts.words[bucket(of: ([wordMark] + token)[...]), default: 0] += 1
