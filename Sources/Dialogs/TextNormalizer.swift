@@ -16,7 +16,7 @@ public enum TextNormalizer {
 
     /// Arabic-Indic and Persian digits become ASCII; Persian yeh and keheh, alef variants and
     /// teh marbuta are unified, because keyboards and habits differ for the same word.
-    static func unifiedLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    public static func unifiedLetter(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         switch scalar.value {
         case 0x0660...0x0669: Unicode.Scalar(scalar.value - 0x0660 + 0x30)!
         case 0x06F0...0x06F9: Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!

@@ -1,3 +1,4 @@
+import Dialogs
 import Foundation
 
 /// A second lean between danger and ordinary talk, read from the letters instead of the meaning:
@@ -120,26 +121,24 @@ public struct CharacterLean: Sendable, Equatable {
         }
         for scalar in text.lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
             if scalar.properties.isWhitespace { endWord(); continue }
+            // Arabic marks, the stretching line, half-spaces and invisible characters, as the
+            // phrase lists' matching drops them; then the accents and hamzas decomposition left.
+            if TextNormalizer.isIgnorable(scalar) { continue }
             switch scalar.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: continue  // accents, harakat, hamza above, ZWNJ
+            case .nonspacingMark, .enclosingMark, .format: continue
             default: break
             }
-            let value = scalar.value
-            if value == 0x0640 { continue }  // tatweel, the stretching line
-            if (0x0660...0x0669).contains(value) { word.append(value - 0x0660 + 0x30); continue }
-            if (0x06F0...0x06F9).contains(value) { word.append(value - 0x06F0 + 0x30); continue }
-            word.append(plainLetters[value] ?? value)
+            let value = TextNormalizer.unifiedLetter(scalar).value  // Arabic and Persian letter forms, digits
+            word.append(otherPlainLetters[value] ?? value)
         }
         endWord()
         return words
     }
 
-    /// One letter for the several that chat uses alike.
-    private static let plainLetters: [UInt32: UInt32] = [
-        0x0649: 0x064A, 0x06CC: 0x064A,  // ى and Persian ی: ي
-        0x06A9: 0x0643,  // Persian ک: ك
-        0x0629: 0x0647, 0x06D5: 0x0647,  // ة and ە (of ۀ): ه
-        0x0671: 0x0627,  // ٱ: ا (أ إ آ lose their marks above)
+    /// Letters chat uses alike that `TextNormalizer.unifiedLetter` leaves as they are.
+    private static let otherPlainLetters: [UInt32: UInt32] = [
+        0x06D5: 0x0647,  // ە (of ۀ, once its hamza is gone): ه
+        0x0671: 0x0627,  // ٱ: ا
         0x03C2: 0x03C3,  // ς: σ
     ]
 
