@@ -27,6 +27,7 @@ import Testing
     static let fresh4 = testParts.appendingPathComponent("Fresh4")
     static let fresh5 = testParts.appendingPathComponent("Fresh5")
     static let fresh6 = testParts.appendingPathComponent("Fresh6")
+    static let fresh7 = testParts.appendingPathComponent("Fresh7")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -240,6 +241,16 @@ import Testing
     /// of words (278, 288, 10, 24).
     @Test func sixthMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh6, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
+    }
+
+    /// A seventh set of the same shape as `Fresh5`, by three more writers who saw nothing of the
+    /// bot, written 2026-12-04 in the seventh session; its lines were never read. Measured when
+    /// it arrived, before anything of that session was tuned (alert 278/288, alert or ask
+    /// 285/288, false alerts 6/288, asked 17/288; Persian alerting on 21 and alert or ask on 22
+    /// of 24, every other language 22 or more and 23 or more).
+    @Test func seventhMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.fresh7, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
     }
 
