@@ -59,11 +59,11 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0353, alert: 0.0211)
-    public static let calibratedPhraseDoubt = -0.0981
-    public static let calibratedPieceAlert = 0.0491
-    public static let calibratedPieceAsk = 0.0046
-    public static let calibratedShortPair = Pair(ask: -0.0419, alert: 0.0143)
+    public static let calibratedPair = Pair(ask: -0.0349, alert: 0.0210)
+    public static let calibratedPhraseDoubt = -0.0972
+    public static let calibratedPieceAlert = 0.0481
+    public static let calibratedPieceAsk = 0.0072
+    public static let calibratedShortPair = Pair(ask: -0.0417, alert: 0.0137)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

@@ -7,8 +7,8 @@ extension IntegrationSuite {
     /// that no phrase list knows, written as people chat. The model runs inside the bot process.
     @Suite struct SemanticSafetyTests {
         /// Unsure: the semantic layer places them between its ask and alert thresholds, each at
-        /// least 0.010 from both (`mentorbot screen --lang en` prints the scores: +0.004, +0.010,
-        /// -0.014 against ask -0.0353, alert 0.0211). Recalibrating moves the thresholds; pick
+        /// least 0.010 from both (`mentorbot screen --lang en` prints the scores: +0.003, +0.010,
+        /// -0.015 against ask -0.0349, alert 0.0210). Recalibrating moves the thresholds; pick
         /// messages in the middle again if it moves them past one of these.
         static let unsure = ["my boss shouted at me today, i don't know why",
                              "the people at work talk about me in a language i don't understand",
