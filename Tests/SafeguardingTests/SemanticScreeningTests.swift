@@ -248,7 +248,8 @@ import Testing
     /// bot, written 2026-12-04 in the seventh session; its lines were never read. Measured when
     /// it arrived, before anything of that session was tuned (alert 278/288, alert or ask
     /// 285/288, false alerts 6/288, asked 17/288; Persian alerting on 21 and alert or ask on 22
-    /// of 24, every other language 22 or more and 23 or more).
+    /// of 24, every other language 22 or more and 23 or more), and after that session's two
+    /// example rounds and recalibration (282, 286, 6, 17).
     @Test func seventhMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh7, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
