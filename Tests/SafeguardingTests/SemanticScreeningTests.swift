@@ -28,6 +28,7 @@ import Testing
     static let fresh5 = testParts.appendingPathComponent("Fresh5")
     static let fresh6 = testParts.appendingPathComponent("Fresh6")
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
+    static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -253,6 +254,17 @@ import Testing
     @Test func seventhMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh7, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
+    }
+
+    /// A fourth set of short messages (two to five words; per language two danger messages of each
+    /// category and 24 ordinary ones, half of them sharing words with danger), by three writers who
+    /// saw nothing of the bot, written 2026-12-05 in the eighth session; its lines were never read.
+    /// Measured when it arrived, before anything of that session was tuned: alert 185/192, alert
+    /// or ask 192/192 (every language alerting on 14 or more of 16), false alerts 12/288 (Greek 3
+    /// of 24), asked 14/288.
+    @Test func fourthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh4, floors: Floors(danger: 16, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                     alertOrAsk: 0.95, alert: 0.88, falseAlerts: 0.06, asked: 0.12))
     }
 
     /// A second set of messages of one to four words, by another writer who saw nothing of the
