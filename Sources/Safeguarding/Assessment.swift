@@ -63,7 +63,7 @@ public struct SemanticThresholds: Sendable, Equatable {
     public static let calibratedPhraseDoubt = -0.0972
     public static let calibratedPieceAlert = 0.0481
     public static let calibratedPieceAsk = 0.0072
-    public static let calibratedShortPair = Pair(ask: -0.0417, alert: 0.0137)
+    public static let calibratedShortPair = Pair(ask: -0.0384, alert: 0.0141)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

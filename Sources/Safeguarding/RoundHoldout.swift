@@ -18,6 +18,8 @@ public struct RoundHoldout: Sendable {
         public let round: String
         public let isDanger: Bool
         public let score: Double
+        /// Of at most `SemanticScreener.shortWords` words as written: judged by the short ones' threshold.
+        public let isShort: Bool
     }
 
     /// Danger messages caught and ordinary messages above the threshold, for one slice.
@@ -52,11 +54,19 @@ public struct RoundHoldout: Sendable {
             }
             let index = SemanticIndex(examples: kept.map { examples[$0] }, vectors: kept.flatMap(row), dimension: dimension,
                                       languageShare: languageShare, boundaryWeight: boundaryWeight, characterWeight: characterWeight)
-            let neighbourhoods = index.neighbourhoods(of: held.map { (Array(row($0)), nil) }, k: SemanticScreener.neighbours)
+            // Short messages and longer ones are judged by as many neighbours as the bot judges them by.
+            var neighbourhoods = [SemanticIndex.Neighbourhood?](repeating: nil, count: held.count)
+            let wordsOfHeld = held.map { SemanticScreener.wordCount(examples[$0].source) }
+            for k in Set(wordsOfHeld.map(SemanticScreener.neighbours(forWords:))) {
+                let positions = held.indices.filter { SemanticScreener.neighbours(forWords: wordsOfHeld[$0]) == k }
+                for (position, found) in zip(positions, index.neighbourhoods(of: positions.map { (Array(row(held[$0])), nil) }, k: k)) {
+                    neighbourhoods[position] = found
+                }
+            }
             // A message and its copy in its own script share their file and source: one message,
             // scored by its stronger reading, as the bot reads it.
             var messages: [String: Scored] = [:], order: [String] = []
-            for (position, neighbourhood) in zip(held, neighbourhoods) {
+            for (position, neighbourhood) in zip(held, neighbourhoods.map { $0! }) {
                 let example = examples[position]
                 let file = String(example.reference.prefix(while: { $0 != ":" }))
                 let key = file + "\u{0}" + example.source
@@ -64,7 +74,8 @@ public struct RoundHoldout: Sendable {
                 if let known = messages[key], known.score >= score { continue }
                 if messages[key] == nil { order.append(key) }
                 messages[key] = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,
-                                       isDanger: example.category != nil, score: score)
+                                       isDanger: example.category != nil, score: score,
+                                       isShort: SemanticScreener.isShort(example.source))
             }
             scored += order.map { messages[$0]! }
         }
@@ -80,8 +91,10 @@ public struct RoundHoldout: Sendable {
     }
 
     /// What a threshold catches when it lets at most `ordinaryShare` of the ordinary messages
-    /// score above it.
-    public func report(ordinaryShare: Double) -> Report {
+    /// score above it: of all messages, or with `short` of the short ones or the longer ones
+    /// alone, each at a threshold of its own as the bot places them.
+    public func report(ordinaryShare: Double, short: Bool? = nil) -> Report {
+        let scored = short.map { short in self.scored.filter { $0.isShort == short } } ?? self.scored
         let ordinary = scored.filter { !$0.isDanger }.map(\.score).sorted(by: >)
         let allowed = Int(ordinaryShare * Double(ordinary.count))
         let threshold = allowed < ordinary.count ? ordinary[allowed] : -.infinity

@@ -102,6 +102,13 @@ struct ScreenCommand: ParsableCommand {
             for (language, counts) in report.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language): \(line(counts))") }
             for (round, counts) in report.byRound.sorted(by: { $0.key < $1.key }) { print("  round \(round): \(line(counts))") }
         }
+        for short in [true, false] {
+            for share in [alertShare, alertShare + askShare] {
+                let report = holdout.report(ordinaryShare: share, short: short)
+                print(String(format: "%@ ones, their own threshold at %.1f%% (%.4f): ", short ? "short" : "longer", share * 100, report.threshold) + line(report.all))
+                for (language, counts) in report.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language): \(line(counts))") }
+            }
+        }
     }
 
     private func describe(_ assessment: Assessment, thresholds: SemanticThresholds) -> String {

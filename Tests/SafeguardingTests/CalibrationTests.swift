@@ -300,6 +300,24 @@ import Testing
         #expect(abs(loose.pieceAlert - 0.0501) < 1e-9, "\(loose.pieceAlert)")
     }
 
+    @Test func aShortMessageIsJudgedByItsThreeNearestExamplesOfEachKindALongerOneByFive() throws {
+        // Three threats say exactly what the message says; two more only share a word with it.
+        // The ordinary examples are all equally near (0.5), so only the danger side moves.
+        let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 0, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0, 0, 0]),
+                    Self.example(.threat, "a.chat.txt:3", [1, 0, 0, 0]), Self.example(.threat, "a.chat.txt:4", [0, 0, 1, 0]),
+                    Self.example(.threat, "a.chat.txt:5", [0, 0, 1, 0])]
+            + (6...10).map { Self.example(nil, "a.chat.txt:\($0)", [0.5, Float(0.75).squareRoot(), 0, 0]) }
+        let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4, languageShare: 0,
+                                  boundaryWeight: 0, characterWeight: 0)
+        let screener = SemanticScreener(index: index, embed: { texts in texts.flatMap { _ in [Float(1), 0, 0, 0] } })
+        let short = try #require(screener.match("they know my street"))
+        let longer = try #require(screener.match("they know my street and my house"))
+        #expect(abs(short.score - (1 - 0.5)) < 1e-5, "three nearest threats at 1: \(short)")
+        #expect(abs(longer.score - (0.6 - 0.5)) < 1e-5, "five nearest threats, three at 1 and two at 0: \(longer)")
+        #expect(SemanticScreener.neighbours(forWords: SemanticScreener.shortWords) == 3)
+        #expect(SemanticScreener.neighbours(forWords: SemanticScreener.shortWords + 1) == 5)
+    }
+
     @Test func aMessagesWindowsPiecesAndReadingsGoToTheModelInOneCallAndEachKindKeepsItsStrongest() throws {
         let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 1, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 1, 0]),
                     Self.example(nil, "a.chat.txt:3", [0, 1, 1, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 1, 0])]

@@ -15,7 +15,8 @@ import Testing
         var rows: [(SemanticIndex.Example, [Float])] = []
         func add(_ category: DangerCategory?, _ file: String, _ line: Int, _ axis: Int, source: String? = nil, script: Bool = false) {
             let reference = "xx.\(file).txt:\(line)" + (script ? " in Arabic script" : "")
-            let text = script ? "copy of \(source!)" : "\(file) line \(line)"
+            // Longer than a short message: judged by five neighbours of each kind.
+            let text = script ? "copy of \(source!)" : "\(file) example message on line \(line)"
             rows.append((SemanticIndex.Example(category: category, text: text, reference: reference, source: source), direction(axis)))
         }
         add(.threat, "chat", 1, 0); add(.threat, "chat", 2, 0)
@@ -24,7 +25,7 @@ import Testing
         add(.threat, "chat2", 1, 0); add(.threat, "chat2", 2, 0)
         add(nil, "chat2", 3, 1); add(nil, "chat2", 4, 1)
         add(.crisis, "chat3", 1, 2); add(.crisis, "chat3", 2, 2)
-        add(.crisis, "chat3", 3, 2); add(.crisis, "chat3", 3, 0, source: "chat3 line 3", script: true)
+        add(.crisis, "chat3", 3, 2); add(.crisis, "chat3", 3, 0, source: "chat3 example message on line 3", script: true)
         add(nil, "chat3", 4, 1); add(nil, "chat3", 5, 1)
         return (rows.map(\.0), rows.flatMap(\.1))
     }
@@ -46,6 +47,9 @@ import Testing
         // own script is caught.
         #expect(report.byRound["chat3"] == RoundHoldout.Counts(caught: 1, danger: 3, falseAlerts: 0, ordinary: 2))
         #expect(report.byLanguage["xx"] == report.all)
+        // Every message here is longer than a short one: the longer ones alone are all of them.
+        #expect(holdout.report(ordinaryShare: 0.5, short: false).all == report.all)
+        #expect(holdout.report(ordinaryShare: 0.5, short: true).all == RoundHoldout.Counts())
         // No ordinary message may score above: nothing at or below the highest ordinary score counts.
         let strict = holdout.report(ordinaryShare: 0)
         #expect(strict.all.falseAlerts == 0)

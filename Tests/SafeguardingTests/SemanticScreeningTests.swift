@@ -29,6 +29,7 @@ import Testing
     static let fresh6 = testParts.appendingPathComponent("Fresh6")
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
+    static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -261,9 +262,23 @@ import Testing
     /// saw nothing of the bot, written 2026-12-05 in the eighth session; its lines were never read.
     /// Measured when it arrived, before anything of that session was tuned: alert 185/192, alert
     /// or ask 192/192 (every language alerting on 14 or more of 16), false alerts 12/288 (Greek 3
-    /// of 24), asked 14/288.
+    /// of 24), asked 14/288. After short messages were judged by three neighbours and the short
+    /// pair recalibrated: 185, 192, 13, 15.
     @Test func fourthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh4, floors: Floors(danger: 16, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                     alertOrAsk: 0.95, alert: 0.88, falseAlerts: 0.06, asked: 0.12))
+    }
+
+    /// A fifth set of short messages (two to four words; per language two danger messages of each
+    /// category and 40 ordinary ones, half of them sharing words with danger), by three more
+    /// writers who saw nothing of the bot, written 2026-12-05 to calibrate the short messages'
+    /// thresholds. Measured on arrival (alert 180/192, alert or ask 189/192, false alerts 16/480,
+    /// asked 38/480); added to the calibration messages, it moved every threshold along the same
+    /// curve and the test parts' false alerts up (91 → 108 of 3,283), so it became a test part
+    /// instead. Its lines were never read. After short messages were judged by three neighbours
+    /// and the short pair recalibrated: 180, 191, 14, 35.
+    @Test func fifthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh5, floors: Floors(danger: 16, ordinary: 40, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                      alertOrAsk: 0.95, alert: 0.88, falseAlerts: 0.06, asked: 0.12))
     }
 
