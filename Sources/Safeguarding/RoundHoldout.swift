@@ -55,7 +55,7 @@ public struct RoundHoldout: Sendable {
             let index = SemanticIndex(examples: kept.map { examples[$0] }, vectors: kept.flatMap(row), dimension: dimension,
                                       languageShare: languageShare, boundaryWeight: boundaryWeight, characterWeight: characterWeight)
             // Short messages and longer ones are judged by as many neighbours as the bot judges them by.
-            var neighbourhoods = [SemanticIndex.Neighbourhood?](repeating: nil, count: held.count)
+            var neighbourhoods = [SemanticIndex.Neighbourhood](repeating: .init(), count: held.count)
             let wordsOfHeld = held.map { SemanticScreener.wordCount(examples[$0].source) }
             for k in Set(wordsOfHeld.map(SemanticScreener.neighbours(forWords:))) {
                 let positions = held.indices.filter { SemanticScreener.neighbours(forWords: wordsOfHeld[$0]) == k }
@@ -66,7 +66,7 @@ public struct RoundHoldout: Sendable {
             // A message and its copy in its own script share their file and source: one message,
             // scored by its stronger reading, as the bot reads it.
             var messages: [String: Scored] = [:], order: [String] = []
-            for (position, neighbourhood) in zip(held, neighbourhoods.map { $0! }) {
+            for (position, neighbourhood) in zip(held, neighbourhoods) {
                 let example = examples[position]
                 let file = String(example.reference.prefix(while: { $0 != ":" }))
                 let key = file + "\u{0}" + example.source

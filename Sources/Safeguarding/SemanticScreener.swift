@@ -70,6 +70,7 @@ public struct SemanticScreener: Sendable {
     static func neighbours(forWords words: Int) -> Int {
         words <= shortWords ? shortNeighbours : neighbours
     }
+
     /// Shorter messages ("1", "yes", "tomorrow at 3") are answers, and too short for a meaning
     /// of their own: the phrase lists and the safety word still screen them.
     static let minimumWords = 3

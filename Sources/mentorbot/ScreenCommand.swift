@@ -34,7 +34,7 @@ struct ScreenCommand: ParsableCommand {
     @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
     @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to alert.") var alertShare = 0.03
     @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
-    @Flag(help: "Measure the semantic layer alone with each writing round of the examples held out in turn (files named alike after the language: chat13 of ar.chat13.txt), at --alert-share of ordinary messages above one threshold, and at that plus --ask-share.") var holdOutRounds = false
+    @Flag(help: "Measure the semantic layer alone with each writing round of the examples held out in turn (files named alike after the language: chat13 of ar.chat13.txt), at --alert-share of ordinary messages above one threshold, and at that plus --ask-share; then the short messages and the longer ones, each at a threshold of its own as the bot places them.") var holdOutRounds = false
 
     func run() throws {
         if holdOutRounds {
