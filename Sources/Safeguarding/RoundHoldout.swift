@@ -56,9 +56,9 @@ public struct RoundHoldout: Sendable {
                                       languageShare: languageShare, boundaryWeight: boundaryWeight, characterWeight: characterWeight)
             // Short messages and longer ones are judged by as many neighbours as the bot judges them by.
             var neighbourhoods = [SemanticIndex.Neighbourhood](repeating: .init(), count: held.count)
-            let wordsOfHeld = held.map { SemanticScreener.wordCount(examples[$0].source) }
-            for k in Set(wordsOfHeld.map(SemanticScreener.neighbours(forWords:))) {
-                let positions = held.indices.filter { SemanticScreener.neighbours(forWords: wordsOfHeld[$0]) == k }
+            let kOfHeld = held.map { SemanticScreener.neighbours(forWords: SemanticScreener.wordCount(examples[$0].source)) }
+            for k in Set(kOfHeld) {
+                let positions = held.indices.filter { kOfHeld[$0] == k }
                 for (position, found) in zip(positions, index.neighbourhoods(of: positions.map { (Array(row(held[$0])), nil) }, k: k)) {
                     neighbourhoods[position] = found
                 }

@@ -96,17 +96,22 @@ struct ScreenCommand: ParsableCommand {
         }
         print("\(holdout.rounds.count) writing rounds held out in turn, \(holdout.scored.count) messages: the semantic layer alone, "
               + "each message as typed and in its own script, one threshold for all languages")
-        for share in [alertShare, alertShare + askShare] {
-            let report = holdout.report(ordinaryShare: share)
-            print(String(format: "at %.1f%% of ordinary messages above (score above %.4f): ", share * 100, report.threshold) + line(report.all))
+        func printSlices(_ title: String, _ report: RoundHoldout.Report, rounds: Bool) {
+            print(title + line(report.all))
             for (language, counts) in report.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language): \(line(counts))") }
+            guard rounds else { return }
             for (round, counts) in report.byRound.sorted(by: { $0.key < $1.key }) { print("  round \(round): \(line(counts))") }
         }
+        let shares = [alertShare, alertShare + askShare]
+        for share in shares {
+            let report = holdout.report(ordinaryShare: share)
+            printSlices(String(format: "at %.1f%% of ordinary messages above (score above %.4f): ", share * 100, report.threshold), report, rounds: true)
+        }
         for short in [true, false] {
-            for share in [alertShare, alertShare + askShare] {
+            for share in shares {
                 let report = holdout.report(ordinaryShare: share, short: short)
-                print(String(format: "%@ ones, their own threshold at %.1f%% (%.4f): ", short ? "short" : "longer", share * 100, report.threshold) + line(report.all))
-                for (language, counts) in report.byLanguage.sorted(by: { $0.key < $1.key }) { print("  \(language): \(line(counts))") }
+                printSlices(String(format: "%@ ones, their own threshold at %.1f%% (%.4f): ", short ? "short" : "longer", share * 100,
+                                   report.threshold), report, rounds: false)
             }
         }
     }
