@@ -30,6 +30,7 @@ import Testing
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
+    static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -255,6 +256,17 @@ import Testing
     @Test func seventhMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh7, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
+    }
+
+    /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
+    /// them back: 16 danger replies (two of each category, often told in passing inside ordinary
+    /// news) and 32 ordinary ones per language, half of them sharing words with danger. Written
+    /// 2026-12-05 by three writers who saw nothing of the bot; its lines were never read. Measured
+    /// on arrival, before anything of that session was changed: alert 188/192, alert or ask
+    /// 192/192, false alerts 9/384, asked 21/384; every language alerting on 14 or more of 16.
+    @Test func checkInRepliesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.checkInReplies, floors: Floors(danger: 16, ordinary: 32, languageAlertOrAsk: 0.85, languageAlert: 0.75,
+                                                        alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.12))
     }
 
     /// A fourth set of short messages (two to five words; per language two danger messages of each
