@@ -31,6 +31,7 @@ import Testing
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
+    static let shortFresh6 = testParts.appendingPathComponent("ShortFresh6")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -267,6 +268,20 @@ import Testing
     @Test func checkInRepliesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.checkInReplies, floors: Floors(danger: 16, ordinary: 32, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                         alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.12))
+    }
+
+    /// A sixth set of short messages (one to five words; per language 48 danger, six of each
+    /// category, and 48 ordinary, two thirds of them sharing words with danger: "paid my phone
+    /// debt", "this exam kills me"), by three writers who saw nothing of the bot, written
+    /// 2026-12-05 as a round of short examples. Added to the examples and recalibrated, it moved
+    /// the short messages' alert from 0.0141 to 0.0006 and the phrase doubt along its flat run,
+    /// and the joined calibration messages lost alerts (352 → 338), so it became a test part.
+    /// Measured on arrival: alert 522/576, alert or ask 560/576, false alerts 38/576 (French
+    /// 7 of 48, English and Spanish 5), asked 43/576. Short ordinary messages that borrow the
+    /// words of danger are where false alerts are left. Its lines were never read.
+    @Test func sixthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh6, floors: Floors(danger: 48, ordinary: 48, languageAlertOrAsk: 0.85, languageAlert: 0.70,
+                                                     alertOrAsk: 0.95, alert: 0.85, falseAlerts: 0.09, asked: 0.12))
     }
 
     /// A fourth set of short messages (two to five words; per language two danger messages of each
