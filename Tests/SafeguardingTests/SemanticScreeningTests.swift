@@ -278,7 +278,8 @@ import Testing
     /// and the joined calibration messages lost alerts (352 → 338), so it became a test part.
     /// Measured on arrival: alert 522/576, alert or ask 560/576, false alerts 38/576 (French
     /// 7 of 48, English and Spanish 5), asked 43/576. Short ordinary messages that borrow the
-    /// words of danger are where false alerts are left. Its lines were never read.
+    /// words of danger are where false alerts are left. Its lines were never read (but for the
+    /// first French one, shown by a check of the file's header).
     @Test func sixthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh6, floors: Floors(danger: 48, ordinary: 48, languageAlertOrAsk: 0.85, languageAlert: 0.70,
                                                      alertOrAsk: 0.95, alert: 0.85, falseAlerts: 0.09, asked: 0.12))
