@@ -83,7 +83,7 @@ public struct Calibration: Sendable {
         var alertScores: [Double] = [], askScores: [Double] = []
         for item in ordinary {
             if item.listedPhrase {
-                if item.match.map({ $0.strongestScore < doubt }) == true { fixedAsks += 1 } else { phraseAlerts += 1 }
+                if let phrase = item.phrase, Assessment.doubts(phrase, read: item.match, doubt: doubt) { fixedAsks += 1 } else { phraseAlerts += 1 }
                 continue
             }
             let score = item.match?.score ?? -1

@@ -134,6 +134,8 @@ public struct ScreeningResult: Sendable, Equatable {
     /// The script the message was rewritten in when the phrase matched that reading of it, not
     /// the message as typed (see `Screener.screen`).
     public var reading: NativeScript?
+    /// The message is short and laughs (`Laughter`): the phrase is likelier a figure of speech.
+    public var laughs = false
 }
 
 /// Screens every inbound text for danger and distress. Pure and fast: it runs before anything
@@ -178,6 +180,12 @@ public struct Screener: Sendable {
     /// screened rewritten in its own script (`NativeScript`), by that language's list alone: most
     /// of its phrases are written in that script ("*هدد*" catches "hadadou 3ayelti").
     public func screen(_ text: String, language: String) -> ScreeningResult? {
+        guard var result = match(text, language: language) else { return nil }
+        result.laughs = !result.isCall && Laughter.isIn(text)
+        return result
+    }
+
+    private func match(_ text: String, language: String) -> ScreeningResult? {
         let typed = screen(Self.words(text).map(ScreenedWord.init), language: language,
                            order: [language] + languages.filter { $0 != language })
         if let typed, !typed.isCall { return typed }

@@ -126,7 +126,7 @@ struct ScreenCommand: ParsableCommand {
         if let category = assessment.category { parts.append("\(category.rawValue) (\(category.severity.rawValue))") }
         if let phrase = assessment.phrase {
             parts.append("\(phrase.isCall ? "call" : "phrases"): «\(phrase.phrase)» [\(phrase.language) line \(phrase.line)]"
-                         + (phrase.reading.map { " in \($0.rawValue) script" } ?? ""))
+                         + (phrase.reading.map { " in \($0.rawValue) script" } ?? "") + (phrase.laughs ? ", laughing" : ""))
         }
         if let semantic = assessment.semantic {
             parts.append(String(format: "semantic: %@ %+.3f (%@) nearest %@", semantic.category.rawValue, semantic.score,
