@@ -1,5 +1,3 @@
-import Foundation
-
 /// Whether a message laughs: "haha", "jajaja", "kkkk", "lol", "mdr", "ههههه", "χαχα", "😂".
 /// People who laugh while using danger's words are mostly speaking in figures ("the teacher will
 /// kill me 😅", "locked myself out lol"), so a phrase match in a message short enough to be one
@@ -16,9 +14,10 @@ public enum Laughter {
 
     /// Whether a message of at most `longestJoke` words laughs.
     public static func isIn(_ text: String) -> Bool {
-        let words = Screener.words(String(Screener.bounded(text)))
+        let screened = Screener.bounded(text)
+        let words = Screener.words(String(screened))
         guard words.count <= longestJoke else { return false }
-        return text.unicodeScalars.contains(where: emoji.contains) || words.contains(where: isLaughing)
+        return screened.unicodeScalars.contains(where: emoji.contains) || words.contains(where: isLaughing)
     }
 
     /// Laughing faces, and the monkey hiding its eyes that people send after a joke at their own

@@ -179,6 +179,7 @@ public struct Screener: Sendable {
     /// Arabic, Greek or Persian typed in Latin letters that no phrase catches as typed is also
     /// screened rewritten in its own script (`NativeScript`), by that language's list alone: most
     /// of its phrases are written in that script ("*هدد*" catches "hadadou 3ayelti").
+    /// The result also says whether the message laughs (`ScreeningResult.laughs`).
     public func screen(_ text: String, language: String) -> ScreeningResult? {
         guard var result = match(text, language: language) else { return nil }
         result.laughs = !result.isCall && Laughter.isIn(text)
