@@ -2,14 +2,15 @@
 /// People who laugh while using danger's words are mostly speaking in figures ("the teacher will
 /// kill me 😅", "locked myself out lol"), so a phrase match in a message short enough to be one
 /// joke, and laughing, is doubted more readily (`SemanticThresholds.laughingPhraseDoubt`): it asks
-/// instead of alerting unless the model reads the message as nearer danger than ordinary talk. Laughter never silences anything: a
-/// doubted phrase still asks the person and leaves a worry note, and nervous laughter around real
-/// danger ("he said he'll kill me lol") reads as danger to the model, which then alerts.
+/// instead of alerting unless the model reads the message as nearer danger than ordinary talk.
+/// Laughter never silences anything: a doubted phrase still asks the person and leaves a worry
+/// note, and nervous laughter around real danger ("he said he'll kill me lol") reads as danger to
+/// the model, which then alerts.
 public enum Laughter {
     /// The longest message whose laugh is taken to be about all of it. A longer one can laugh
-    /// about one thing and tell of another; on the calibration messages joined three at a time,
-    /// a laugh anywhere in them, or within eight words of the phrase, doubted 27-34 phrases
-    /// that caught danger for 10 false alerts fewer.
+    /// about one thing and tell of another: on the calibration messages joined three at a time,
+    /// a laugh counted anywhere in them, or within eight words of the phrase, cost 27-34 of
+    /// their alerts.
     static let longestJoke = 12
 
     /// Whether a message of at most `longestJoke` words laughs.
@@ -33,13 +34,13 @@ public enum Laughter {
     /// "hehe", "hihi", "xaxa", "kkkk", "ههههه", "خخخ", "χαχα".
     private static func isLaughing(_ word: String) -> Bool {
         if laughingWords.contains(word) { return true }
-        let letters = Array(word)
+        let letters = Array(word), kinds = Set(letters)
         guard letters.count >= 3 else { return false }
-        if Set(letters).count == 1 { return ["k", "ه", "خ"].contains(letters[0]) }
+        if kinds.count == 1 { return ["k", "ه", "خ"].contains(letters[0]) }
         // "jaja" alone is also German and Dutch for "yes, yes": Spanish laughs longer.
         let shortest = letters.contains("j") ? 6 : 4
-        return letters.count >= shortest && laughingPairs.contains(Set(letters))
-            && Set(letters).allSatisfy { letter in letters.filter { $0 == letter }.count >= 2 }
+        return letters.count >= shortest && laughingPairs.contains(kinds)
+            && kinds.allSatisfy { letter in letters.filter { $0 == letter }.count >= 2 }
     }
 
     /// The two letters a laughing syllable alternates (in any order, so "haha" and "ahah").
