@@ -38,10 +38,10 @@ public struct Calibration: Sendable {
     /// semantic thresholds get the rest; of the doubts that then alert on the most danger, the
     /// middle one wins (`middleOfBest`). The pair for messages
     /// of more than four words is placed on those, the short messages' pair on the short ones,
-    /// each at the shares (`pair(placedOn:doubt:alertShare:askShare:)`). Then the pieces'
-    /// thresholds (`pieceAlert(above:alertShare:)`, then `pieceAsk(above:askShare:)`). Rounded to
-    /// four decimals.
-    public func thresholds(alertShare: Double, askShare: Double) -> SemanticThresholds {
+    /// each at the shares (`pair(placedOn:doubt:alertShare:askShare:)`; the short ones at
+    /// `shortAlertShare` when given). Then the pieces' thresholds (`pieceAlert(above:alertShare:)`,
+    /// then `pieceAsk(above:askShare:)`). Rounded to four decimals.
+    public func thresholds(alertShare: Double, askShare: Double, shortAlertShare: Double? = nil) -> SemanticThresholds {
         let short = scored.filter { SemanticScreener.isShort($0.item.sentence) }
         let longer = scored.filter { !SemanticScreener.isShort($0.item.sentence) }
         let doubts = Set(scored.compactMap { !$0.listedPhrase ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
@@ -50,7 +50,7 @@ public struct Calibration: Sendable {
             guard let pair = Self.pair(placedOn: longer, doubt: doubt, alertShare: alertShare, askShare: askShare) else { return nil }
             // Pieces off while the wholes' thresholds are placed: theirs are placed on top of these.
             let thresholds = SemanticThresholds(everyCategory: pair, phraseDoubt: doubt, pieceAlert: .infinity, pieceAsk: .infinity,
-                                                short: Self.pair(placedOn: short, doubt: doubt, alertShare: alertShare, askShare: askShare) ?? pair)
+                                                short: Self.pair(placedOn: short, doubt: doubt, alertShare: shortAlertShare ?? alertShare, askShare: askShare) ?? pair)
             return (thresholds, evaluation(thresholds: thresholds).alerts)
         }
         guard var thresholds = Self.middleOfBest(tried)?.thresholds else { return SemanticThresholds() }

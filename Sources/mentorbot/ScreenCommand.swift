@@ -33,6 +33,7 @@ struct ScreenCommand: ParsableCommand {
     @Flag(help: "With --labelled: measure longer messages made of the labelled ones (each danger message between two ordinary ones, ordinary ones three at a time).") var joined = false
     @Flag(help: "Calibrate the semantic thresholds on the messages in <dialogs>/safety/calibration.") var calibrate = false
     @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to alert.") var alertShare = 0.03
+    @Option(help: "With --calibrate: the share of ordinary messages of at most four words allowed to alert (looser than --alert-share: these borrow danger's words more often, and the model reads them less surely).") var shortAlertShare = 0.06
     @Option(help: "With --calibrate or --hold-out-rounds: the share of ordinary messages allowed to be asked about (besides those alerting).") var askShare = 0.10
     @Flag(help: "Measure the semantic layer alone with each writing round of the examples held out in turn (files named alike after the language: chat13 of ar.chat13.txt), at --alert-share of ordinary messages above one threshold, and at that plus --ask-share; then the short messages and the longer ones, each at a threshold of its own as the bot places them.") var holdOutRounds = false
 
@@ -192,7 +193,7 @@ struct ScreenCommand: ParsableCommand {
     }
 
     private func printCalibration(_ calibration: Calibration) {
-        let calibrated = calibration.thresholds(alertShare: alertShare, askShare: askShare)
+        let calibrated = calibration.thresholds(alertShare: alertShare, askShare: askShare, shortAlertShare: shortAlertShare)
         let pair = calibrated.byCategory.values.first ?? SemanticThresholds.calibratedPair
         print("screened \(calibration.scored.count) calibration messages")
         print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% more asked about)",
@@ -201,9 +202,10 @@ struct ScreenCommand: ParsableCommand {
                      calibrated.pieceAlert, alertShare * 100))
         print(String(format: "pieces of longer messages ask from %.4f (joined ordinary messages: at most %.1f%% asked about)",
                      calibrated.pieceAsk, askShare * 100))
-        print(String(format: "messages of at most %d words: ask %.4f, alert %.4f (placed on the %d short ones at the same shares)",
+        print(String(format: "messages of at most %d words: ask %.4f, alert %.4f (placed on the %d short ones: at most %.1f%% alert, %.1f%% more asked about)",
                      SemanticScreener.shortWords, calibrated.short.ask, calibrated.short.alert,
-                     calibration.scored.filter { SemanticScreener.isShort($0.item.sentence) }.count))
+                     calibration.scored.filter { SemanticScreener.isShort($0.item.sentence) }.count,
+                     shortAlertShare * 100, askShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
         print("  short ones: \(calibration.evaluation(thresholds: calibrated, short: true).summary)")
         print("  longer ones: \(calibration.evaluation(thresholds: calibrated, short: false).summary)")

@@ -260,6 +260,12 @@ import Testing
                                   phrases: phrases) { _ in SemanticMatch(category: .crisis, score: -0.2, nearest: "xx.chat.txt:1") }
         let placed = noShort.thresholds(alertShare: 0.1, askShare: 0.2)
         #expect(placed.short == placed.byCategory[.crisis])
+        // A share of their own for the short messages moves their alert alone: at 20%, four of
+        // the 20 may alert (the calls, 0.018 and 0.017), so it sits just above the fifth (0.016).
+        let looser = calibration.thresholds(alertShare: 0.1, askShare: 0.2, shortAlertShare: 0.2)
+        #expect(abs(looser.short.alert - 0.0161) < 1e-9, "\(looser.short)")
+        #expect(calibration.evaluation(thresholds: looser, short: true).falseAlerts == 4)
+        #expect(looser.byCategory[.crisis] == pair && looser.phraseDoubt == thresholds.phraseDoubt)
     }
 
     @Test func aLabelledSetJoinsEachDangerMessageBetweenTwoOrdinaryOnesAndOrdinaryOnesThreeAtATime() throws {

@@ -32,6 +32,7 @@ import Testing
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
     static let shortFresh6 = testParts.appendingPathComponent("ShortFresh6")
+    static let shortFresh7 = testParts.appendingPathComponent("ShortFresh7")
 
     @Test func theModelReadsMeaningAcrossLanguagesAndScripts() throws {
         let semantic = try Self.loaded.get()
@@ -283,6 +284,21 @@ import Testing
     @Test func sixthShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.shortFresh6, floors: Floors(danger: 48, ordinary: 48, languageAlertOrAsk: 0.85, languageAlert: 0.70,
                                                      alertOrAsk: 0.95, alert: 0.85, falseAlerts: 0.09, asked: 0.12))
+    }
+
+    /// A seventh set of short messages (one to five words; per language six danger messages of
+    /// each category, direct, indirect and soft, and 48 ordinary ones, half of them borrowing
+    /// danger's words: "paid the last bit", "this heat kills me"), by three writers who saw
+    /// nothing of the bot, written 2026-12-05 in the eleventh session to judge that session's
+    /// change on messages it never saw; its lines were never read. On arrival (the build before
+    /// that change): alert 515/576, alert or ask 553/576, false alerts 30/576 (phrases alone 19),
+    /// asked 65/576. With the second round of short calibration messages, the short alert placed
+    /// at 6% and five list slips mended: 508, 553, 29, 67 (French alerting on 39 of 48, Spanish
+    /// and Albanian with 4 false alerts of 48). Short look-alikes keep about 5% false alerts
+    /// whatever the short alert (the phrases alone make 19): the floors say so rather than hide it.
+    @Test func seventhShortMessagesAreHeardAndOrdinaryOnesMostlyLeftAlone() throws {
+        try measure(Self.shortFresh7, floors: Floors(danger: 48, ordinary: 48, languageAlertOrAsk: 0.85, languageAlert: 0.72,
+                                                     alertOrAsk: 0.93, alert: 0.84, falseAlerts: 0.08, asked: 0.15))
     }
 
     /// A fourth set of short messages (two to five words; per language two danger messages of each
