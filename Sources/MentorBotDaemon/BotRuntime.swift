@@ -3,6 +3,7 @@ import DurableStore
 import Foundation
 import Logging
 import MentorBotCore
+import Safeguarding
 
 /// Where the runtime makes its events durable: the event store (tests wrap it to make writing
 /// slow on purpose).
@@ -156,6 +157,9 @@ actor BotRuntime {
 
     /// Who may be in the coordinators' room: the roster's coordinators and the bot.
     var coordinatorsRoomAllowed: Set<String> { core.configuration.coordinatorsRoomAllowed }
+
+    /// Where the semantic layer's scores turn into asking and alerting, as the core judges now.
+    var semanticThresholds: SemanticThresholds { core.configuration.programme.safety.semantic.thresholds }
 
     /// Whose texts the semantic layer reads: mentors and mentees (coordinators discuss cases in
     /// their own room). Follows a reload, so a person added then is screened from their first word.

@@ -51,9 +51,9 @@ struct SyncWorker: Service {
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             var inputs: [Input] = []
-            let screened = await runtime.screenedSenders
+            let (screened, thresholds) = await (runtime.screenedSenders, runtime.semanticThresholds)
             for input in SyncInputs.inputs(from: response, botUserID: botUserID, includeTimelines: !isFirstSync) {
-                inputs.append(await semantic?.read(input, screened: screened) ?? input)
+                inputs.append(await semantic?.read(input, screened: screened, thresholds: thresholds) ?? input)
             }
             // The batch and its sync position are decided in order and written together, after
             // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
@@ -183,14 +183,17 @@ final class SemanticScreening: Sendable {
         pthread_sigmask(SIG_BLOCK, &signals, nil)
     }
 
-    /// The input with the semantic layer's reading attached, when it is a text from a screened sender.
-    func read(_ input: Input, screened: Set<String>) async -> Input {
+    /// The input with the semantic layer's reading attached, when it is a text from a screened
+    /// sender. With the `thresholds` the core will judge it by, a longer message whose whole
+    /// already alerts is not read in pieces (`SemanticScreener.match(_:decidingWith:)`); should a
+    /// reload change them before the core judges, the core asks rather than lets it pass.
+    func read(_ input: Input, screened: Set<String>, thresholds: SemanticThresholds) async -> Input {
         guard case .text(var text) = input, screened.contains(text.sender) else { return input }
         let screener = self.screener, body = text.body
         text.semantic = try? await thread.run {
             // Before the engine's first call on this thread starts its workers (costs nothing after).
             Self.leaveStopSignalsToTheDaemon()
-            return screener.match(body)
+            return screener.match(body, decidingWith: thresholds)
         }
         return .text(text)
     }

@@ -98,6 +98,14 @@ public struct SemanticThresholds: Sendable, Equatable {
         reading(of: match).level
     }
 
+    /// Whether a longer message's whole settles the verdict, so that its pieces need not be read
+    /// (`SemanticScreener.match(_:decidingWith:)`): it alerts by itself, and no phrase match on it
+    /// could be doubted (a piece can only raise the score a doubt looks at).
+    public func wholeDecides(_ match: SemanticMatch) -> Bool {
+        let pair = match.isShort ? short : byCategory[match.category] ?? Self.calibratedPair
+        return match.score >= pair.alert && match.score >= max(phraseDoubt, Self.laughingPhraseDoubt)
+    }
+
     /// What the semantic layer makes of a match: the whole's level (by the short messages' pair
     /// when it is short), or a longer message's strongest piece's when that says more, with the
     /// category, score and nearest example of whichever decided.
@@ -107,6 +115,9 @@ public struct SemanticThresholds: Sendable, Equatable {
             SemanticReading(level: level, category: match.category, score: match.score, nearest: match.nearest)
         }
         if match.score >= pair.alert { return whole(.alert) }
+        // Read against thresholds that have changed since (a reload between the reading and
+        // this verdict): what its unread pieces said is unknown, so ask rather than let it pass.
+        if match.piecesUnread { return whole(.ask) }
         guard let piece = match.piece else { return whole(match.score >= pair.ask ? .ask : .none) }
         let piecePair = byCategory[piece.category] ?? Self.calibratedPair
         let level: ConcernLevel = piece.score >= max(pieceAlert, pair.alert) ? .alert
@@ -172,6 +183,9 @@ extension Assessment {
     /// ordinary talk by more than the doubt, or, in a short message that laughs, at all.
     static func doubts(_ phrase: ScreeningResult, read match: SemanticMatch?, doubt: Double) -> Bool {
         guard let match else { return false }
+        // Pieces are left unread only when the whole reads above every doubt; and should the
+        // thresholds have changed since, what a piece read is unknown, so the phrase keeps its alert.
+        if match.piecesUnread { return false }
         return match.strongestScore < (phrase.laughs ? max(doubt, SemanticThresholds.laughingPhraseDoubt) : doubt)
     }
 }

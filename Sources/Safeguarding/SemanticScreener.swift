@@ -16,6 +16,9 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     /// The message has at most `SemanticScreener.shortWords` words, and is read with the
     /// thresholds for short messages (`SemanticThresholds.short`).
     public let isShort: Bool
+    /// The message has pieces that were not read: its whole already alerted, so nothing they
+    /// scored could change the verdict (`SemanticThresholds.wholeDecides`).
+    public let piecesUnread: Bool
 
     /// One piece of a longer message, scored as the whole is.
     public struct Piece: Sendable, Equatable, Codable {
@@ -30,12 +33,14 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
         }
     }
 
-    public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil, isShort: Bool = false) {
+    public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil, isShort: Bool = false,
+                piecesUnread: Bool = false) {
         self.category = category
         self.score = score
         self.nearest = nearest
         self.piece = piece
         self.isShort = isShort
+        self.piecesUnread = piecesUnread
     }
 
     /// The higher of the whole's score and its strongest piece's: how much any part of the
@@ -101,32 +106,56 @@ public struct SemanticScreener: Sendable {
     }
 
     /// The best danger match over the message's windows, with its strongest piece when it is
-    /// longer, or nil when the message is too short to judge. `excludingExample` leaves out an example with exactly this text (for measuring the
-    /// layer on its own examples).
-    public func match(_ text: String, excludingExample: String? = nil) -> SemanticMatch? {
+    /// longer, or nil when the message is too short to judge. `excludingExample` leaves out an
+    /// example with exactly this text (for measuring the layer on its own examples).
+    ///
+    /// Given the `thresholds` that will judge it, a longer message is read whole first, and its
+    /// pieces only when the whole does not already alert: the pieces are most of what the model
+    /// reads of a longer message, and an alert needs nothing more, so it reaches a person sooner.
+    /// Without thresholds (calibration, which places them from every score) everything is read.
+    public func match(_ text: String, excludingExample: String? = nil, decidingWith thresholds: SemanticThresholds? = nil) -> SemanticMatch? {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
-        var best: SemanticMatch?, strongestPiece: SemanticMatch?
+        let isShort = wordCount <= Self.shortWords
         let parts = Self.parts(of: text, formal: formal)
+        let neighbours = Self.neighbours(forWords: wordCount)
+        let wholeFirst = thresholds != nil && parts.contains(where: \.isPiece)
+        var (best, strongestPiece) = strongest(of: wholeFirst ? parts.filter { !$0.isPiece } : parts,
+                                               neighbours: neighbours, excludingExample: excludingExample)
+        guard let whole = best else { return nil }
+        if wholeFirst, let thresholds {
+            let unread = SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
+                                       isShort: isShort, piecesUnread: true)
+            if thresholds.wholeDecides(unread) { return unread }
+            (best, strongestPiece) = (whole, strongest(of: parts.filter(\.isPiece), neighbours: neighbours,
+                                                       excludingExample: excludingExample).piece)
+        }
+        return SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
+                             piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
+                             isShort: isShort)
+    }
+
+    /// The strongest danger match among `parts` read as wholes (windows) and among those read as
+    /// pieces, the model reading them all in one call (one batch: each weight read once for all).
+    private func strongest(of parts: [(text: String, isPiece: Bool)], neighbours: Int,
+                           excludingExample: String?) -> (whole: SemanticMatch?, piece: SemanticMatch?) {
         let embeddings = embed(parts.map(\.text))
-        guard embeddings.count == parts.count * index.dimension else { return nil }
+        guard !parts.isEmpty, embeddings.count == parts.count * index.dimension else { return (nil, nil) }
         // When measuring, every reading leaves out the example in both its scripts
         // (`Example.source`): each reading would otherwise find the example's other form.
         let neighbourhoods = index.neighbourhoods(of: parts.indices.map { position in
             (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), excludingExample)
-        }, k: Self.neighbours(forWords: wordCount))
+        }, k: neighbours)
+        var whole: SemanticMatch?, piece: SemanticMatch?
         for (part, neighbourhood) in zip(parts, neighbourhoods) {
             guard let match = Self.strongestDanger(in: neighbourhood, of: part.text, index: index) else { continue }
             if part.isPiece {
-                if strongestPiece == nil || match.score > strongestPiece!.score { strongestPiece = match }
-            } else if best == nil || match.score > best!.score {
-                best = match
+                if piece == nil || match.score > piece!.score { piece = match }
+            } else if whole == nil || match.score > whole!.score {
+                whole = match
             }
         }
-        guard let best else { return nil }
-        return SemanticMatch(category: best.category, score: best.score, nearest: best.nearest,
-                             piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
-                             isShort: wordCount <= Self.shortWords)
+        return (whole, piece)
     }
 
     /// What the model reads of a message: its windows and, when longer, its pieces; and the same

@@ -64,7 +64,7 @@ struct ScreenCommand: ParsableCommand {
         guard screener.lists[lang] != nil else { fail("no phrase list for \"\(lang)\" in \(dialogs)/safety") }
         while let line = readLine() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            let match = semantic?.match(line)
+            let match = semantic?.match(line, decidingWith: thresholds)
             let assessment = screener.assess(line, language: lang, semantic: match, thresholds: thresholds)
             print(describe(assessment, thresholds: thresholds) + "  " + line)
         }
@@ -134,6 +134,8 @@ struct ScreenCommand: ParsableCommand {
                                 thresholds.level(of: semantic).rawValue, semantic.nearest))
             if let piece = semantic.piece {
                 parts.append(String(format: "piece: %@ %+.3f nearest %@", piece.category.rawValue, piece.score, piece.nearest))
+            } else if semantic.piecesUnread {
+                parts.append("pieces: not read (the whole alerted)")
             }
         }
         return parts.joined(separator: "  ")
@@ -148,7 +150,7 @@ struct ScreenCommand: ParsableCommand {
                 fail("\(path) (\(file.language)): no ordinary messages to join the danger ones with")
             }
             let evaluation = LayeredEvaluation(set: joined ? file.set.joined() : file.set, phrases: screener, language: file.language, thresholds: thresholds,
-                                               semantic: { semantic?.match($0, excludingExample: $0) })
+                                               semantic: { semantic?.match($0, excludingExample: $0, decidingWith: thresholds) })
             if verbose {
                 for judged in evaluation.judged {
                     let expected = judged.item.category == nil ? ConcernLevel.none : .alert

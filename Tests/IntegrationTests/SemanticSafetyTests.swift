@@ -13,8 +13,11 @@ extension IntegrationSuite {
         static let unsure = ["my boss shouted at me today, i don't know why",
                              "the people at work talk about me in a language i don't understand",
                              "my landlord keeps coming in without knocking"]
-        /// Sure, in French, as people chat (whichever layer catches it, it must page).
-        static let sure = "le gars de mon ancien boulot attend encore en bas de chez moi"
+        /// Sure, in French, as people chat, in a longer message (more than 25 words: the model reads
+        /// it whole first, and its pieces only when the whole does not alert). Whichever layer
+        /// catches it, it must page.
+        static let sure = "désolé pour le retard, la semaine était chargée au travail. le gars de mon ancien boulot "
+            + "attend encore en bas de chez moi, tous les soirs depuis lundi, et j'ai peur de sortir seul"
 
         /// A mentee's unsure message gets the gentle question and a worry note in the inbox, and
         /// nothing is posted in the coordinators' room (nobody is paged); two more within days

@@ -66,6 +66,24 @@ import Testing
         #expect(fixture.state.worries.isEmpty)
     }
 
+    @Test func aLongerMessageReadOnlyWholeAgainstThresholdsAReloadHasSinceRaisedIsAskedAboutNotLetPass() throws {
+        // The shell read the whole, saw it alert and left the pieces unread; a reload then raised
+        // the alert above its score before the core judged it.
+        let unread = SemanticMatch(category: .threat, score: Self.pair.alert + 0.01, nearest: "en.chat.txt:2", piecesUnread: true)
+        var raised = CoreFixture.configuration
+        raised.programme.safety.semantic.thresholds = SemanticThresholds(everyCategory: .init(ask: 0.3, alert: 0.5))
+        var fixture = CoreFixture(configuration: raised)
+        fixture.startAndConsent()
+        let sent = Self.say(&fixture, unread)
+        #expect(sent.to(CoreFixture.mentee).bodies.first == fixture.text("bot.safety.ask", "en"))
+        #expect(fixture.state.incidents.isEmpty && fixture.state.worries.first?.category == .threat)
+        // The same score read in full is below the raised ask: nothing to say.
+        var full = CoreFixture(configuration: raised)
+        full.startAndConsent()
+        _ = Self.say(&full, SemanticMatch(category: .threat, score: Self.pair.alert + 0.01, nearest: "en.chat.txt:2"))
+        #expect(full.state.worries.isEmpty && full.state.incidents.isEmpty)
+    }
+
     @Test func aLongerMessageWhosePieceReadsAsDangerRaisesAnIncidentForThatPiece() throws {
         var fixture = Self.fixture()
         // The whole reads as ordinary talk; one piece of it, as a threat.

@@ -354,4 +354,65 @@ import Testing
         // An engine that gives back too little is no match, not a crash or a made-up score.
         #expect(SemanticScreener(index: index, embed: { _ in [0, 1, 1, 0] }).match(message) == nil)
     }
+
+    @Test func aLongerMessageWhoseWholeAlertsIsNotReadInPiecesAndOneWhoseWholeDoesNotIsReadInFull() throws {
+        let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 1, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 1, 0]),
+                    Self.example(nil, "a.chat.txt:3", [0, 1, 1, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 1, 0])]
+        let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4)
+        let calls = Mutex<[[String]]>([])
+        // "hurt" reads as danger in any text that says it, whole or piece; "scared" only in a piece.
+        let screener = SemanticScreener(index: index, embed: { texts in
+            calls.withLock { $0.append(texts) }
+            return texts.flatMap { text in
+                let danger = text.contains("hurt") || (text.contains("scared") && text.split(separator: " ").count <= 20)
+                return SemanticIndex.normalised(danger ? [1, 0, 1, 0] : [0, 1, 1, 0])
+            }
+        })
+        let thresholds = SemanticThresholds()
+        let opening = "we met at the library and worked on my cv and then we had tea in the park near the station. "
+        let closing = ". see you next week at the same place, thank you for everything"
+        let alerting = opening + "he says he will hurt my sister" + closing
+        let match = try #require(screener.match(alerting, decidingWith: thresholds))
+        #expect(calls.withLock { $0 } == [[alerting]], "only the whole is read: \(calls.withLock { $0 })")
+        #expect(match.piecesUnread && match.piece == nil && match.category == .threat, "\(match)")
+        let assessment = Assessment(phrase: nil, semantic: match, thresholds: thresholds)
+        #expect(assessment.level == .alert && assessment.category == .threat)
+        // The same verdict as reading everything, which calibration still does.
+        let everything = try #require(screener.match(alerting))
+        #expect(!everything.piecesUnread && everything.piece != nil)
+        #expect(Assessment(phrase: nil, semantic: everything, thresholds: thresholds).level == .alert)
+
+        // Danger only in a piece: the whole first, then the pieces, and the match is the full reading's.
+        calls.withLock { $0 = [] }
+        let diluted = opening + "i am so scared of him" + closing
+        let staged = try #require(screener.match(diluted, decidingWith: thresholds))
+        #expect(calls.withLock { $0 } == [[diluted], SemanticScreener.pieces(of: diluted)])
+        #expect(staged == screener.match(diluted), "\(staged)")
+        #expect(!staged.piecesUnread && (staged.piece?.score ?? 0) > thresholds.pieceAlert)
+        #expect(Assessment(phrase: nil, semantic: staged, thresholds: thresholds).level == .alert)
+
+        // A short message has no pieces: one call, nothing left unread.
+        calls.withLock { $0 = [] }
+        #expect(screener.match("he will hurt me", decidingWith: thresholds)?.piecesUnread == false)
+        #expect(calls.withLock { $0 } == [["he will hurt me"]])
+    }
+
+    @Test func piecesLeftUnreadUnderThresholdsThatChangedSinceAskAndLeaveAPhraseItsAlert() {
+        // Read when the whole alerted at 0.02; a reload has since raised the alert to 0.5 and the
+        // phrase doubt to 0.3: what the pieces said is unknown.
+        let unread = SemanticMatch(category: .threat, score: 0.02, nearest: "en.chat.txt:3", piecesUnread: true)
+        #expect(SemanticThresholds(everyCategory: .init(ask: -0.03, alert: 0.01)).wholeDecides(unread))
+        let raised = SemanticThresholds(everyCategory: .init(ask: 0.4, alert: 0.5), phraseDoubt: 0.3)
+        #expect(!raised.wholeDecides(unread))
+        #expect(raised.level(of: unread) == .ask, "asked, not let pass")
+        #expect(Assessment(phrase: nil, semantic: unread, thresholds: raised).level == .ask)
+        #expect(Assessment(phrase: Self.phrase(.threat), semantic: unread, thresholds: raised).level == .alert, "never doubted")
+        // Read in full, the same low score would pass and the phrase would be doubted.
+        let read = SemanticMatch(category: .threat, score: 0.02, nearest: "en.chat.txt:3")
+        #expect(raised.level(of: read) == .none)
+        #expect(Assessment(phrase: Self.phrase(.threat), semantic: read, thresholds: raised).level == .ask)
+        // A whole under the phrase doubt never leaves its pieces unread: they could lift it.
+        let doubtful = SemanticThresholds(everyCategory: .init(ask: -0.05, alert: 0.0), phraseDoubt: 0.1)
+        #expect(!doubtful.wholeDecides(unread))
+    }
 }
