@@ -164,6 +164,10 @@ import Testing
             ("sq", "ja ktheva borxhin shoqes"),         // I paid my friend back
             ("de", "heute gibt es nudeln"),             // noodles, not "nude*"
             ("fa", "استرس اجاره خونه دارم"),           // rent stress (held "ترس", fear)
+            ("ar", "eshta2tlak ktir ya sa7bi"),         // I missed you a lot (held "*2tl*", kill)
+            ("ar", "ma 3ndi wa2tlak halla2"),           // I have no time for you now
+            ("ar", "la2etlak shi shaghle"),             // I found you a job (held "*2etl*")
+            ("ar", "eshta9tlk wayed"),                  // I missed you a lot (held "*9tl*")
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -176,6 +180,9 @@ import Testing
             ("es", "me golpeó otra vez", .violenceAtHome),
             ("sq", "kam borxhin ende", .debtOrWorkPressure),
             ("fa", "میترسم برم خونه", .violenceAtHome),
+            ("ar", "wallah ha2tlak iza 7keet", .threat),
+            ("ar", "ghadi n9tlek", .threat),
+            ("ar", "3ammi ra7 ye2etlni", .threat),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
