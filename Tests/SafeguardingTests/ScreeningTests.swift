@@ -168,6 +168,9 @@ import Testing
             ("ar", "ma 3ndi wa2tlak halla2"),           // I have no time for you now
             ("ar", "la2etlak shi shaghle"),             // I found you a job (held "*2etl*")
             ("ar", "eshta9tlk wayed"),                  // I missed you a lot (held "*9tl*")
+            ("ar", "lkhdma 9tlatni had simana"),        // work wore me out this week
+            ("fr", "mon chef de chantier crie beaucoup"),  // building site (held Dutch "chanteer*")
+            ("fa", "بدهیمو صاف کردم بالاخره"),          // I settled my debt at last
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -183,6 +186,10 @@ import Testing
             ("ar", "wallah ha2tlak iza 7keet", .threat),
             ("ar", "ghadi n9tlek", .threat),
             ("ar", "3ammi ra7 ye2etlni", .threat),
+            ("ar", "ghadi y9tlni ila mchit l bolis", .threat),
+            ("nl", "ze chanteren me met fotos", .threat),
+            ("fr", "il me fait chanter avec des photos", .threat),
+            ("fa", "هنوز بدهیمو ندادم", .debtOrWorkPressure),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
