@@ -120,15 +120,15 @@ public struct SemanticScreener: Sendable {
         let parts = Self.parts(of: text, formal: formal)
         let neighbours = Self.neighbours(forWords: wordCount)
         let wholeFirst = thresholds != nil && parts.contains(where: \.isPiece)
-        var (best, strongestPiece) = strongest(of: wholeFirst ? parts.filter { !$0.isPiece } : parts,
-                                               neighbours: neighbours, excludingExample: excludingExample)
-        guard let whole = best else { return nil }
+        let first = strongest(of: wholeFirst ? parts.filter { !$0.isPiece } : parts,
+                              neighbours: neighbours, excludingExample: excludingExample)
+        guard let whole = first.whole else { return nil }
+        var strongestPiece = first.piece
         if wholeFirst, let thresholds {
             let unread = SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
                                        isShort: isShort, piecesUnread: true)
             if thresholds.wholeDecides(unread) { return unread }
-            (best, strongestPiece) = (whole, strongest(of: parts.filter(\.isPiece), neighbours: neighbours,
-                                                       excludingExample: excludingExample).piece)
+            strongestPiece = strongest(of: parts.filter(\.isPiece), neighbours: neighbours, excludingExample: excludingExample).piece
         }
         return SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
                              piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
