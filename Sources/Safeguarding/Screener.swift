@@ -187,13 +187,16 @@ public struct Screener: Sendable {
     }
 
     private func match(_ text: String, language: String) -> ScreeningResult? {
-        let typed = screen(Self.words(text).map(ScreenedWord.init), language: language,
-                           order: [language] + languages.filter { $0 != language })
+        let typedWords = Self.words(text).map(ScreenedWord.init)
+        let typed = screen(typedWords, language: language, order: [language] + languages.filter { $0 != language })
         if let typed, !typed.isCall { return typed }
+        // The reading is the same message: what cancels a match as typed ("bedehimo saf kardam",
+        // I settled my debt) cancels it in the reading too, whose spelling of it is only rough.
         guard let native = NativeScript.reading(of: text), lists[native.script.language] != nil,
               var read = screen(Self.words(native.text).map(ScreenedWord.init), language: native.script.language,
                                 order: [native.script.language]),
-              !read.isCall || typed == nil
+              !read.isCall || typed == nil,
+              !cancelled(read.category, in: native.script.language, typedWords)
         else { return typed }
         read.reading = native.script
         return read

@@ -171,6 +171,11 @@ import Testing
             ("ar", "lkhdma 9tlatni had simana"),        // work wore me out this week
             ("fr", "mon chef de chantier crie beaucoup"),  // building site (held Dutch "chanteer*")
             ("fa", "بدهیمو صاف کردم بالاخره"),          // I settled my debt at last
+            // Cancelled as typed, so also in the own-script reading, which spells it roughly.
+            ("fa", "bedehimo saf kardam"),              // I settled my debt
+            ("fa", "akharin qest-e laptop ro dadam dige bedehkar nistam"),  // I owe nobody now
+            ("el", "tha me skotwsei i daskala lol"),    // the teacher will kill me lol
+            ("ar", "had skhana ghadi t9tlni"),          // this heat will kill me
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -190,6 +195,8 @@ import Testing
             ("nl", "ze chanteren me met fotos", .threat),
             ("fr", "il me fait chanter avec des photos", .threat),
             ("fa", "هنوز بدهیمو ندادم", .debtOrWorkPressure),
+            ("fa", "hanooz bedehkaram behshun", .debtOrWorkPressure),
+            ("el", "tha me skotwsei an milisw", .threat),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
