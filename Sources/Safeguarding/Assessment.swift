@@ -102,15 +102,19 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// (`SemanticScreener.match(_:decidingWith:)`): it alerts by itself, and no phrase match on it
     /// could be doubted (a piece can only raise the score a doubt looks at).
     public func wholeDecides(_ match: SemanticMatch) -> Bool {
-        let pair = match.isShort ? short : byCategory[match.category] ?? Self.calibratedPair
-        return match.score >= pair.alert && match.score >= max(phraseDoubt, Self.laughingPhraseDoubt)
+        match.score >= wholePair(of: match).alert && match.score >= max(phraseDoubt, Self.laughingPhraseDoubt)
+    }
+
+    /// The pair a match's whole is read by: the short messages' when it is short, else its category's.
+    private func wholePair(of match: SemanticMatch) -> Pair {
+        match.isShort ? short : byCategory[match.category] ?? Self.calibratedPair
     }
 
     /// What the semantic layer makes of a match: the whole's level (by the short messages' pair
     /// when it is short), or a longer message's strongest piece's when that says more, with the
     /// category, score and nearest example of whichever decided.
     public func reading(of match: SemanticMatch) -> SemanticReading {
-        let pair = match.isShort ? short : byCategory[match.category] ?? Self.calibratedPair
+        let pair = wholePair(of: match)
         let whole = { (level: ConcernLevel) in
             SemanticReading(level: level, category: match.category, score: match.score, nearest: match.nearest)
         }

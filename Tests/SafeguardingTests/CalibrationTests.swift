@@ -324,29 +324,42 @@ import Testing
         #expect(SemanticScreener.neighbours(forWords: SemanticScreener.shortWords + 1) == 5)
     }
 
-    @Test func aMessagesWindowsPiecesAndReadingsGoToTheModelInOneCallAndEachKindKeepsItsStrongest() throws {
+    /// What a screener gave its engine, call by call (each call a list of texts).
+    final class EngineCalls: Sendable {
+        private let calls = Mutex<[[String]]>([])
+        func record(_ texts: [String]) { calls.withLock { $0.append(texts) } }
+        func clear() { calls.withLock { $0 = [] } }
+        var all: [[String]] { calls.withLock { $0 } }
+    }
+
+    /// A screener over two threats and two ordinary examples whose engine reads a text as the
+    /// threats when `readsAsDanger` says so, else as the ordinary ones, and records its calls.
+    static func recordingScreener(readsAsDanger: @escaping @Sendable (String) -> Bool) -> (SemanticScreener, SemanticIndex, EngineCalls) {
         let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 1, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 1, 0]),
                     Self.example(nil, "a.chat.txt:3", [0, 1, 1, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 1, 0])]
         let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4)
-        let calls = Mutex<[[String]]>([])
-        // Danger only in a text of at most 20 words that says "hurt": a piece, never the whole.
+        let calls = EngineCalls()
         let screener = SemanticScreener(index: index, embed: { texts in
-            calls.withLock { $0.append(texts) }
-            return texts.flatMap { text in
-                SemanticIndex.normalised(text.contains("hurt") && text.split(separator: " ").count <= 20 ? [1, 0, 1, 0] : [0, 1, 1, 0])
-            }
+            calls.record(texts)
+            return texts.flatMap { SemanticIndex.normalised(readsAsDanger($0) ? [1, 0, 1, 0] : [0, 1, 1, 0]) }
         })
+        return (screener, index, calls)
+    }
+
+    @Test func aMessagesWindowsPiecesAndReadingsGoToTheModelInOneCallAndEachKindKeepsItsStrongest() throws {
+        // Danger only in a text of at most 20 words that says "hurt": a piece, never the whole.
+        let (screener, index, calls) = Self.recordingScreener { $0.contains("hurt") && $0.split(separator: " ").count <= 20 }
         let message = "we met at the library and worked on my cv and then we had tea in the park near the station. "
             + "he says he will hurt my sister. see you next week at the same place, thank you for everything"
         let match = try #require(screener.match(message))
         #expect(match.score < 0 && (match.piece?.score ?? 0) > 0.5 && match.piece?.category == .threat, "\(match)")
         let pieces = SemanticScreener.pieces(of: message)
-        #expect(calls.withLock { $0 } == [[message] + pieces], "one call: the whole, then its pieces")
+        #expect(calls.all == [[message] + pieces], "one call: the whole, then its pieces")
         // Arabic in Latin letters: both readings, with their pieces, in the same one call.
-        calls.withLock { $0 = [] }
+        calls.clear()
         let arabizi = "ana ta3bana ktir w ma 3am bnam mnih"
         _ = screener.match(arabizi)
-        #expect(calls.withLock { $0 } == [[arabizi, Arabizi.inArabicScript(arabizi)]])
+        #expect(calls.all == [[arabizi, Arabizi.inArabicScript(arabizi)]])
         // A message of four words or fewer is marked short (read with the short messages' pair).
         #expect(match.isShort == false)
         #expect(screener.match("he will hurt me")?.isShort == true)
@@ -356,24 +369,16 @@ import Testing
     }
 
     @Test func aLongerMessageWhoseWholeAlertsIsNotReadInPiecesAndOneWhoseWholeDoesNotIsReadInFull() throws {
-        let rows = [Self.example(.threat, "a.chat.txt:1", [1, 0, 1, 0]), Self.example(.threat, "a.chat.txt:2", [1, 0.1, 1, 0]),
-                    Self.example(nil, "a.chat.txt:3", [0, 1, 1, 0]), Self.example(nil, "a.chat.txt:4", [0.1, 1, 1, 0])]
-        let index = SemanticIndex(examples: rows.map(\.0), vectors: rows.flatMap(\.1), dimension: 4)
-        let calls = Mutex<[[String]]>([])
         // "hurt" reads as danger in any text that says it, whole or piece; "scared" only in a piece.
-        let screener = SemanticScreener(index: index, embed: { texts in
-            calls.withLock { $0.append(texts) }
-            return texts.flatMap { text in
-                let danger = text.contains("hurt") || (text.contains("scared") && text.split(separator: " ").count <= 20)
-                return SemanticIndex.normalised(danger ? [1, 0, 1, 0] : [0, 1, 1, 0])
-            }
-        })
+        let (screener, _, calls) = Self.recordingScreener {
+            $0.contains("hurt") || ($0.contains("scared") && $0.split(separator: " ").count <= 20)
+        }
         let thresholds = SemanticThresholds()
         let opening = "we met at the library and worked on my cv and then we had tea in the park near the station. "
         let closing = ". see you next week at the same place, thank you for everything"
         let alerting = opening + "he says he will hurt my sister" + closing
         let match = try #require(screener.match(alerting, decidingWith: thresholds))
-        #expect(calls.withLock { $0 } == [[alerting]], "only the whole is read: \(calls.withLock { $0 })")
+        #expect(calls.all == [[alerting]], "only the whole is read: \(calls.all)")
         #expect(match.piecesUnread && match.piece == nil && match.category == .threat, "\(match)")
         let assessment = Assessment(phrase: nil, semantic: match, thresholds: thresholds)
         #expect(assessment.level == .alert && assessment.category == .threat)
@@ -383,18 +388,18 @@ import Testing
         #expect(Assessment(phrase: nil, semantic: everything, thresholds: thresholds).level == .alert)
 
         // Danger only in a piece: the whole first, then the pieces, and the match is the full reading's.
-        calls.withLock { $0 = [] }
+        calls.clear()
         let diluted = opening + "i am so scared of him" + closing
         let staged = try #require(screener.match(diluted, decidingWith: thresholds))
-        #expect(calls.withLock { $0 } == [[diluted], SemanticScreener.pieces(of: diluted)])
+        #expect(calls.all == [[diluted], SemanticScreener.pieces(of: diluted)])
         #expect(staged == screener.match(diluted), "\(staged)")
         #expect(!staged.piecesUnread && (staged.piece?.score ?? 0) > thresholds.pieceAlert)
         #expect(Assessment(phrase: nil, semantic: staged, thresholds: thresholds).level == .alert)
 
         // A short message has no pieces: one call, nothing left unread.
-        calls.withLock { $0 = [] }
+        calls.clear()
         #expect(screener.match("he will hurt me", decidingWith: thresholds)?.piecesUnread == false)
-        #expect(calls.withLock { $0 } == [["he will hurt me"]])
+        #expect(calls.all == [["he will hurt me"]])
     }
 
     @Test func piecesLeftUnreadUnderThresholdsThatChangedSinceAskAndLeaveAPhraseItsAlert() {
