@@ -16,20 +16,7 @@ import TestSupport
     @Test func onAFullDiskNothingIsConfirmedOrLostAndTheBotCarriesOnWhenThereIsRoom() async throws {
         let disk = try SmallTmpfs(at: FileManager.default.temporaryDirectory.appendingPathComponent("fulldisk-\(UUID().uuidString)"), size: "512k")
         let directory = disk.mountPoint.appendingPathComponent("data")
-        let configuration = SerialDecisionTests.configuration(dataDirectory: directory.path)
-        let library = try DialogLibrary.load(directory: SerialDecisionTests.repoRoot.appendingPathComponent("Dialogs"))
-        let screener = try Screener.load(directory: SerialDecisionTests.repoRoot.appendingPathComponent("Dialogs/safety"))
-        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
-        let start = Date(timeIntervalSince1970: 1_800_000_000)
-        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: library, screener: screener),
-                                 journal: store, state: BotState(), replayed: 0, snapshotEvery: 100_000,
-                                 clock: { start }, logger: Logger(label: "test"))
-        try await runtime.process(.started)
-        for request in await runtime.pendingRoomRequests() {
-            if case .createDirectRoom(let who) = request.action {
-                try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
-            }
-        }
+        let (runtime, configuration, _, _, start) = try await SerialDecisionTests.startedRuntime(in: directory, snapshotEvery: 100_000)
         let confirmedBefore = await runtime.state
 
         let filler = disk.fill()

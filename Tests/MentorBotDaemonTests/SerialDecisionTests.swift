@@ -293,3 +293,27 @@ actor DeliveryLog {
         return true
     }
 }
+
+extension SerialDecisionTests {
+    /// The 20-pair programme's runtime over a store in `directory`, started, each direct room
+    /// made, its clock stopped at `start`.
+    static func startedRuntime(in directory: URL, snapshotEvery: Int,
+                               journal: (EventStore<DomainEvent, BotState>) -> any RuntimeJournal = { $0 }) async throws
+        -> (runtime: BotRuntime, configuration: Configuration, library: DialogLibrary, screener: Screener, start: Date) {
+        let configuration = configuration(dataDirectory: directory.path)
+        let library = try DialogLibrary.load(directory: repoRoot.appendingPathComponent("Dialogs"))
+        let screener = try Screener.load(directory: repoRoot.appendingPathComponent("Dialogs/safety"))
+        let (store, _) = try EventStore<DomainEvent, BotState>.open(directory: directory)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let runtime = BotRuntime(core: BotCore(configuration: configuration, library: library, screener: screener),
+                                 journal: journal(store), state: BotState(), replayed: 0, snapshotEvery: snapshotEvery,
+                                 clock: { start }, logger: Logger(label: "test"))
+        try await runtime.process(.started)
+        for request in await runtime.pendingRoomRequests() {
+            if case .createDirectRoom(let who) = request.action {
+                try await runtime.process(.roomRequestSucceeded(requestID: request.id, roomID: "!dm-\(who)"))
+            }
+        }
+        return (runtime, configuration, library, screener, start)
+    }
+}
