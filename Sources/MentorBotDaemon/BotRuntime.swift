@@ -158,13 +158,14 @@ actor BotRuntime {
     /// Who may be in the coordinators' room: the roster's coordinators and the bot.
     var coordinatorsRoomAllowed: Set<String> { core.configuration.coordinatorsRoomAllowed }
 
-    /// Where the semantic layer's scores turn into asking and alerting, as the core judges now.
-    var semanticThresholds: SemanticThresholds { core.configuration.programme.safety.semantic.thresholds }
-
-    /// Whose texts the semantic layer reads: mentors and mentees (coordinators discuss cases in
-    /// their own room). Follows a reload, so a person added then is screened from their first word.
-    var screenedSenders: Set<String> {
-        Set(core.configuration.roster.people.filter { $0.role != .coordinator }.map(\.matrixID))
+    /// What the semantic layer reads a batch for, as the core judges now: whose texts it reads
+    /// (mentors and mentees, in their language; coordinators discuss cases in their own room),
+    /// the phrase lists and the thresholds. Follows a reload, so a person added then is screened
+    /// from their first word.
+    var screeningNow: ScreeningNow {
+        let people = core.configuration.roster.people.filter { $0.role != .coordinator }
+        return ScreeningNow(languages: Dictionary(people.map { ($0.matrixID, core.language(of: $0, in: state)) }, uniquingKeysWith: { first, _ in first }),
+                            phrases: core.screener, thresholds: core.configuration.programme.safety.semantic.thresholds)
     }
 
     /// The one writer: takes everything decided so far, writes it with one fsync, applies it,

@@ -51,9 +51,9 @@ struct SyncWorker: Service {
             // On the very first sync everything in the timelines predates the bot: history, never commands.
             let isFirstSync = since == nil
             var inputs: [Input] = []
-            let (screened, thresholds) = await (runtime.screenedSenders, runtime.semanticThresholds)
+            let screening = await runtime.screeningNow
             for input in SyncInputs.inputs(from: response, botUserID: botUserID, includeTimelines: !isFirstSync) {
-                inputs.append(await semantic?.read(input, screened: screened, thresholds: thresholds) ?? input)
+                inputs.append(await semantic?.read(input, for: screening) ?? input)
             }
             // The batch and its sync position are decided in order and written together, after
             // everything in it: a crash replays the batch, and the handled event ids make that change nothing.
@@ -184,17 +184,26 @@ final class SemanticScreening: Sendable {
     }
 
     /// The input with the semantic layer's reading attached, when it is a text from a screened
-    /// sender. With the `thresholds` the core will judge it by, a longer message whose whole
-    /// already alerts is not read in pieces (`SemanticScreener.match(_:decidingWith:)`); should a
-    /// reload change them before the core judges, the core asks rather than lets it pass.
-    func read(_ input: Input, screened: Set<String>, thresholds: SemanticThresholds) async -> Input {
-        guard case .text(var text) = input, screened.contains(text.sender) else { return input }
+    /// sender. It reads no more of the text than can change the verdict `screening` would give
+    /// (`SemanticScreener.match(_:excludingExample:decidingWith:beside:)`): should the core judge
+    /// by something else (a reload changed the thresholds, the person changed language), the
+    /// core asks rather than lets pass what was left unread.
+    func read(_ input: Input, for screening: ScreeningNow) async -> Input {
+        guard case .text(var text) = input, let language = screening.languages[text.sender] else { return input }
         let screener = self.screener, body = text.body
         text.semantic = try? await thread.run {
             // Before the engine's first call on this thread starts its workers (costs nothing after).
             Self.leaveStopSignalsToTheDaemon()
-            return screener.match(body, decidingWith: thresholds)
+            return screener.match(body, decidingWith: screening.thresholds, beside: screening.phrases.screen(body, language: language))
         }
         return .text(text)
     }
+}
+
+/// What the core would judge a text by at one moment, for the semantic layer to read it for:
+/// each screened sender's language, the phrase lists and the thresholds.
+struct ScreeningNow: Sendable {
+    let languages: [String: String]
+    let phrases: Screener
+    let thresholds: SemanticThresholds
 }

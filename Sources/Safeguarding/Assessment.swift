@@ -98,11 +98,34 @@ public struct SemanticThresholds: Sendable, Equatable {
         reading(of: match).level
     }
 
-    /// Whether a longer message's whole settles the verdict, so that its pieces need not be read
-    /// (`SemanticScreener.match(_:decidingWith:)`): it alerts by itself, and no phrase match on it
-    /// could be doubted (a piece can only raise the score a doubt looks at).
+    /// Whether what has been read of a message settles the verdict, so that the rest need not be
+    /// read (`SemanticScreener.match(_:excludingExample:decidingWith:beside:)`): the `phrase`
+    /// match beside it stands whatever more is read, or, once `everyWholeRead` (every window of
+    /// the message, in every reading, has been read), the whole alerts by itself and no phrase
+    /// match on it could be doubted (a piece can only raise the score a doubt looks at). The whole
+    /// is not enough before every window is read: another reading could find a higher score in
+    /// another category, and the category is what the coordinators are told.
+    public func settles(_ match: SemanticMatch, beside phrase: ScreeningResult?, everyWholeRead: Bool) -> Bool {
+        if let phrase, phraseStands(phrase, scoring: match.strongestScore) { return true }
+        return everyWholeRead && wholeDecides(match)
+    }
+
+    /// Whether a longer message's whole alerts by itself and above every phrase doubt.
     public func wholeDecides(_ match: SemanticMatch) -> Bool {
         match.score >= wholePair(of: match).alert && match.score >= max(phraseDoubt, Self.laughingPhraseDoubt)
+    }
+
+    /// Whether a phrase match alerts once some part of its message scores `score`: it is not a
+    /// short call for help (which the model decides), and the score is not under its doubt. More
+    /// parts read can only raise the strongest score, so it stands whatever they say.
+    public func phraseStands(_ phrase: ScreeningResult, scoring score: Double) -> Bool {
+        !phrase.isCall && score >= Self.doubt(of: phrase, phraseDoubt: phraseDoubt)
+    }
+
+    /// The score under which the model doubts a phrase match: `phraseDoubt`, and in a short
+    /// message that laughs at least `laughingPhraseDoubt`.
+    static func doubt(of phrase: ScreeningResult, phraseDoubt: Double) -> Double {
+        phrase.laughs ? max(phraseDoubt, laughingPhraseDoubt) : phraseDoubt
     }
 
     /// The pair a match's whole is read by: the short messages' when it is short, else its category's.
@@ -120,8 +143,9 @@ public struct SemanticThresholds: Sendable, Equatable {
         }
         if match.score >= pair.alert { return whole(.alert) }
         // Read against thresholds that have changed since (a reload between the reading and
-        // this verdict): what its unread pieces said is unknown, so ask rather than let it pass.
-        if match.piecesUnread { return whole(.ask) }
+        // this verdict), or beside a phrase match the core does not find (the person changed
+        // language meanwhile): what its unread parts said is unknown, so ask rather than let it pass.
+        if match.partsUnread { return whole(.ask) }
         guard let piece = match.piece else { return whole(match.score >= pair.ask ? .ask : .none) }
         let piecePair = byCategory[piece.category] ?? Self.calibratedPair
         let level: ConcernLevel = piece.score >= max(pieceAlert, pair.alert) ? .alert
@@ -187,10 +211,10 @@ extension Assessment {
     /// ordinary talk by more than the doubt, or, in a short message that laughs, at all.
     static func doubts(_ phrase: ScreeningResult, read match: SemanticMatch?, doubt: Double) -> Bool {
         guard let match else { return false }
-        // Pieces are left unread only when the whole reads above every doubt; and should the
-        // thresholds have changed since, what a piece read is unknown, so the phrase keeps its alert.
-        if match.piecesUnread { return false }
-        return match.strongestScore < (phrase.laughs ? max(doubt, SemanticThresholds.laughingPhraseDoubt) : doubt)
+        // Parts are left unread only when what was read is above the doubt; and should the
+        // thresholds have changed since, what they read is unknown, so the phrase keeps its alert.
+        if match.partsUnread { return false }
+        return match.strongestScore < SemanticThresholds.doubt(of: phrase, phraseDoubt: doubt)
     }
 }
 

@@ -16,9 +16,11 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     /// The message has at most `SemanticScreener.shortWords` words, and is read with the
     /// thresholds for short messages (`SemanticThresholds.short`).
     public let isShort: Bool
-    /// The message has pieces that were not read: its whole already alerted, so nothing they
-    /// scored could change the verdict (`SemanticThresholds.wholeDecides`).
-    public let piecesUnread: Bool
+    /// Parts of the message were not read (its pieces, or its reading as typed when it was read
+    /// in its own script first): what was read already settled the verdict, so nothing they
+    /// scored could change it (`SemanticThresholds.settles`). The score, category and nearest
+    /// example are then those of what was read.
+    public let partsUnread: Bool
 
     /// One piece of a longer message, scored as the whole is.
     public struct Piece: Sendable, Equatable, Codable {
@@ -34,13 +36,13 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     }
 
     public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil, isShort: Bool = false,
-                piecesUnread: Bool = false) {
+                partsUnread: Bool = false) {
         self.category = category
         self.score = score
         self.nearest = nearest
         self.piece = piece
         self.isShort = isShort
-        self.piecesUnread = piecesUnread
+        self.partsUnread = partsUnread
     }
 
     /// The higher of the whole's score and its strongest piece's: how much any part of the
@@ -109,65 +111,115 @@ public struct SemanticScreener: Sendable {
     /// longer, or nil when the message is too short to judge. `excludingExample` leaves out an
     /// example with exactly this text (for measuring the layer on its own examples).
     ///
-    /// Given the `thresholds` that will judge it, a longer message is read whole first, and its
-    /// pieces only when the whole does not already alert: the pieces are most of what the model
-    /// reads of a longer message, and an alert needs nothing more, so it reaches a person sooner.
-    /// Without thresholds (calibration, which places them from every score) everything is read.
-    public func match(_ text: String, excludingExample: String? = nil, decidingWith thresholds: SemanticThresholds? = nil) -> SemanticMatch? {
+    /// Given the `thresholds` that will judge it, and the phrase lists' match on it when they
+    /// found one, the message is read in stages (`Stage`), and reading stops as soon as what has
+    /// been read settles the verdict (`SemanticThresholds.settles`): what is left could not change
+    /// it, and the alert reaches a person sooner. Without thresholds (calibration, which places
+    /// them from every score) everything is read at once.
+    public func match(_ text: String, excludingExample: String? = nil, decidingWith thresholds: SemanticThresholds? = nil,
+                      beside phrase: ScreeningResult? = nil) -> SemanticMatch? {
         let wordCount = Self.wordCount(text)
         guard wordCount >= Self.minimumWords else { return nil }
         let isShort = wordCount <= Self.shortWords
         let parts = Self.parts(of: text, formal: formal)
         let neighbours = Self.neighbours(forWords: wordCount)
-        let wholeFirst = thresholds != nil && parts.contains(where: \.isPiece)
-        let first = strongest(of: wholeFirst ? parts.filter { !$0.isPiece } : parts,
-                              neighbours: neighbours, excludingExample: excludingExample)
-        guard let whole = first.whole else { return nil }
-        var strongestPiece = first.piece
-        if wholeFirst, let thresholds {
-            let unread = SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
-                                       isShort: isShort, piecesUnread: true)
-            if thresholds.wholeDecides(unread) { return unread }
-            strongestPiece = strongest(of: parts.filter(\.isPiece), neighbours: neighbours, excludingExample: excludingExample).piece
+        // Per part, in the parts' order: nil until read, then its danger match (if it has one).
+        var found = [SemanticMatch??](repeating: nil, count: parts.count)
+        func read(_ positions: [Int]) -> Bool {
+            guard let matches = strongestDanger(of: positions.map { parts[$0].text }, neighbours: neighbours,
+                                                excludingExample: excludingExample) else { return false }
+            for (position, match) in zip(positions, matches) { found[position] = .some(match) }
+            return true
         }
-        return SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
-                             piece: strongestPiece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
-                             isShort: isShort)
-    }
-
-    /// The strongest danger match among `parts` read as wholes (windows) and among those read as
-    /// pieces, the model reading them all in one call (one batch: each weight read once for all).
-    private func strongest(of parts: [(text: String, isPiece: Bool)], neighbours: Int,
-                           excludingExample: String?) -> (whole: SemanticMatch?, piece: SemanticMatch?) {
-        let embeddings = embed(parts.map(\.text))
-        guard !parts.isEmpty, embeddings.count == parts.count * index.dimension else { return (nil, nil) }
-        // When measuring, every reading leaves out the example in both its scripts
-        // (`Example.source`): each reading would otherwise find the example's other form.
-        let neighbourhoods = index.neighbourhoods(of: parts.indices.map { position in
-            (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), excludingExample)
-        }, k: neighbours)
-        var whole: SemanticMatch?, piece: SemanticMatch?
-        for (part, neighbourhood) in zip(parts, neighbourhoods) {
-            guard let match = Self.strongestDanger(in: neighbourhood, of: part.text, index: index) else { continue }
-            if part.isPiece {
-                if piece == nil || match.score > piece!.score { piece = match }
-            } else if whole == nil || match.score > whole!.score {
-                whole = match
+        // The strongest whole and piece among the parts read so far, taken in the parts' order
+        // whatever order they were read in: a staged reading finds what reading all at once does.
+        func strongest(leavingUnread unread: Bool) -> SemanticMatch? {
+            var whole: SemanticMatch?, piece: SemanticMatch?
+            for (part, match) in zip(parts, found) {
+                guard case .some(.some(let match)) = match else { continue }
+                if part.isPiece {
+                    if piece == nil || match.score > piece!.score { piece = match }
+                } else if whole == nil || match.score > whole!.score {
+                    whole = match
+                }
+            }
+            guard let whole else { return nil }
+            return SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
+                                 piece: piece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
+                                 isShort: isShort, partsUnread: unread)
+        }
+        guard let thresholds else { return read(Array(parts.indices)) ? strongest(leavingUnread: false) : nil }
+        let stages = Stage.stages(of: parts, phrase: phrase)
+        for (number, stage) in stages.enumerated() {
+            guard read(stage.positions) else { return nil }
+            if number < stages.count - 1, let sofar = strongest(leavingUnread: true),
+               thresholds.settles(sofar, beside: phrase, everyWholeRead: stage.readsTheLastWindows) {
+                return sofar
             }
         }
-        return (whole, piece)
+        return strongest(leavingUnread: false)
+    }
+
+    /// One part of what the model reads of a message: a window of its whole or a piece, of the
+    /// message as typed or of its reading in its own script.
+    public struct Part: Sendable, Equatable {
+        public let text: String
+        public let isPiece: Bool
+        public let inOwnScript: Bool
+    }
+
+    /// A step of a staged reading (`match(_:excludingExample:decidingWith:beside:)`):
+    /// 1. with a phrase match that the model could doubt, the windows of a message typed in Latin
+    ///    letters read in its own script alone: if they do not doubt the phrase, nothing more read
+    ///    could (a doubt looks at the strongest score, and more parts can only raise it);
+    /// 2. the windows not read yet: a whole that alerts by itself, or does not doubt the phrase,
+    ///    settles it, and the pieces (most of what the model reads of a longer message) stay unread;
+    /// 3. the pieces.
+    struct Stage: Equatable {
+        let positions: [Int]
+        /// Every window of the message has been read once this stage is.
+        let readsTheLastWindows: Bool
+
+        static func stages(of parts: [Part], phrase: ScreeningResult?) -> [Stage] {
+            let windows = parts.indices.filter { !parts[$0].isPiece }
+            let ownScript = windows.filter { parts[$0].inOwnScript }
+            let pieces = parts.indices.filter { parts[$0].isPiece }
+            var stages: [Stage] = []
+            if phrase.map({ !$0.isCall }) == true, !ownScript.isEmpty, ownScript.count < windows.count {
+                stages.append(Stage(positions: ownScript, readsTheLastWindows: false))
+            }
+            let first = Set(stages.flatMap(\.positions))
+            stages.append(Stage(positions: windows.filter { !first.contains($0) }, readsTheLastWindows: true))
+            if !pieces.isEmpty { stages.append(Stage(positions: pieces, readsTheLastWindows: true)) }
+            return stages
+        }
+    }
+
+    /// The strongest danger match of each text (nil for one near no danger example), the model
+    /// reading them all in one call (one batch: each weight read once for all); nil when the
+    /// engine gave back nothing usable.
+    private func strongestDanger(of texts: [String], neighbours: Int, excludingExample: String?) -> [SemanticMatch?]? {
+        let embeddings = embed(texts)
+        guard !texts.isEmpty, embeddings.count == texts.count * index.dimension else { return nil }
+        // When measuring, every reading leaves out the example in both its scripts
+        // (`Example.source`): each reading would otherwise find the example's other form.
+        let neighbourhoods = index.neighbourhoods(of: texts.indices.map { position in
+            (Array(embeddings[position * index.dimension..<(position + 1) * index.dimension]), excludingExample)
+        }, k: neighbours)
+        return zip(texts, neighbourhoods).map { text, neighbourhood in Self.strongestDanger(in: neighbourhood, of: text, index: index) }
     }
 
     /// What the model reads of a message: its windows and, when longer, its pieces; and the same
     /// again in Arabic, Greek or Persian script when it is one of those written in Latin letters,
     /// which the model knows far better in its own script. Colloquial Persian is read in its
     /// formal words (`FormalReading`).
-    public static func parts(of text: String, formal: FormalReading) -> [(text: String, isPiece: Bool)] {
-        var readings = [text]
-        if let native = NativeScript.reading(of: text) { readings.append(native.text) }
-        readings = readings.map { formal.reading(of: $0) ?? $0 }
+    public static func parts(of text: String, formal: FormalReading) -> [Part] {
+        var readings = [(text: text, inOwnScript: false)]
+        if let native = NativeScript.reading(of: text) { readings.append((native.text, true)) }
         return readings.flatMap { reading in
-            windows(of: reading).map { (text: $0, isPiece: false) } + pieces(of: reading).map { (text: $0, isPiece: true) }
+            let read = formal.reading(of: reading.text) ?? reading.text
+            return windows(of: read).map { Part(text: $0, isPiece: false, inOwnScript: reading.inOwnScript) }
+                + pieces(of: read).map { Part(text: $0, isPiece: true, inOwnScript: reading.inOwnScript) }
         }
     }
 

@@ -64,8 +64,10 @@ struct ScreenCommand: ParsableCommand {
         guard screener.lists[lang] != nil else { fail("no phrase list for \"\(lang)\" in \(dialogs)/safety") }
         while let line = readLine() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            let match = semantic?.match(line, decidingWith: thresholds)
-            let assessment = screener.assess(line, language: lang, semantic: match, thresholds: thresholds)
+            // Read as the daemon reads: no more of it than can change the verdict.
+            let phrase = screener.screen(line, language: lang)
+            let match = semantic?.match(line, decidingWith: thresholds, beside: phrase)
+            let assessment = Assessment(phrase: phrase, semantic: match, thresholds: thresholds)
             print(describe(assessment, thresholds: thresholds) + "  " + line)
         }
     }
@@ -134,8 +136,8 @@ struct ScreenCommand: ParsableCommand {
                                 thresholds.level(of: semantic).rawValue, semantic.nearest))
             if let piece = semantic.piece {
                 parts.append(String(format: "piece: %@ %+.3f nearest %@", piece.category.rawValue, piece.score, piece.nearest))
-            } else if semantic.piecesUnread {
-                parts.append("pieces: not read (the whole alerted)")
+            } else if semantic.partsUnread {
+                parts.append("the rest: not read (what was read settled it)")
             }
         }
         return parts.joined(separator: "  ")

@@ -69,7 +69,7 @@ import Testing
     @Test func aLongerMessageReadOnlyWholeAgainstThresholdsAReloadHasSinceRaisedIsAskedAboutNotLetPass() throws {
         // The shell read the whole, saw it alert and left the pieces unread; a reload then raised
         // the alert above its score before the core judged it.
-        let unread = SemanticMatch(category: .threat, score: Self.pair.alert + 0.01, nearest: "en.chat.txt:2", piecesUnread: true)
+        let unread = SemanticMatch(category: .threat, score: Self.pair.alert + 0.01, nearest: "en.chat.txt:2", partsUnread: true)
         var raised = CoreFixture.configuration
         raised.programme.safety.semantic.thresholds = SemanticThresholds(everyCategory: .init(ask: 0.3, alert: 0.5))
         var fixture = CoreFixture(configuration: raised)

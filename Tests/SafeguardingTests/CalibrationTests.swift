@@ -379,12 +379,12 @@ import Testing
         let alerting = opening + "he says he will hurt my sister" + closing
         let match = try #require(screener.match(alerting, decidingWith: thresholds))
         #expect(calls.all == [[alerting]], "only the whole is read: \(calls.all)")
-        #expect(match.piecesUnread && match.piece == nil && match.category == .threat, "\(match)")
+        #expect(match.partsUnread && match.piece == nil && match.category == .threat, "\(match)")
         let assessment = Assessment(phrase: nil, semantic: match, thresholds: thresholds)
         #expect(assessment.level == .alert && assessment.category == .threat)
         // The same verdict as reading everything, which calibration still does.
         let everything = try #require(screener.match(alerting))
-        #expect(!everything.piecesUnread && everything.piece != nil)
+        #expect(!everything.partsUnread && everything.piece != nil)
         #expect(Assessment(phrase: nil, semantic: everything, thresholds: thresholds).level == .alert)
 
         // Danger only in a piece: the whole first, then the pieces, and the match is the full reading's.
@@ -393,19 +393,19 @@ import Testing
         let staged = try #require(screener.match(diluted, decidingWith: thresholds))
         #expect(calls.all == [[diluted], SemanticScreener.pieces(of: diluted)])
         #expect(staged == screener.match(diluted), "\(staged)")
-        #expect(!staged.piecesUnread && (staged.piece?.score ?? 0) > thresholds.pieceAlert)
+        #expect(!staged.partsUnread && (staged.piece?.score ?? 0) > thresholds.pieceAlert)
         #expect(Assessment(phrase: nil, semantic: staged, thresholds: thresholds).level == .alert)
 
         // A short message has no pieces: one call, nothing left unread.
         calls.clear()
-        #expect(screener.match("he will hurt me", decidingWith: thresholds)?.piecesUnread == false)
+        #expect(screener.match("he will hurt me", decidingWith: thresholds)?.partsUnread == false)
         #expect(calls.all == [["he will hurt me"]])
     }
 
     @Test func piecesLeftUnreadUnderThresholdsThatChangedSinceAskAndLeaveAPhraseItsAlert() {
         // Read when the whole alerted at 0.02; a reload has since raised the alert to 0.5 and the
         // phrase doubt to 0.3: what the pieces said is unknown.
-        let unread = SemanticMatch(category: .threat, score: 0.02, nearest: "en.chat.txt:3", piecesUnread: true)
+        let unread = SemanticMatch(category: .threat, score: 0.02, nearest: "en.chat.txt:3", partsUnread: true)
         #expect(SemanticThresholds(everyCategory: .init(ask: -0.03, alert: 0.01)).wholeDecides(unread))
         let raised = SemanticThresholds(everyCategory: .init(ask: 0.4, alert: 0.5), phraseDoubt: 0.3)
         #expect(!raised.wholeDecides(unread))
@@ -419,5 +419,81 @@ import Testing
         // A whole under the phrase doubt never leaves its pieces unread: they could lift it.
         let doubtful = SemanticThresholds(everyCategory: .init(ask: -0.05, alert: 0.0), phraseDoubt: 0.1)
         #expect(!doubtful.wholeDecides(unread))
+    }
+
+    /// Whether a text is in Arabic script (the own-script reading of Arabic typed in Latin letters).
+    static func inArabicScript(_ text: String) -> Bool { text.unicodeScalars.contains { (0x0600...0x06FF).contains($0.value) } }
+
+    @Test func besideAPhraseTheModelDoesNotDoubtTheReadingStopsAndTheVerdictIsReadingEverythings() throws {
+        let thresholds = SemanticThresholds()
+        let phrase = Self.phrase(.threat)
+        let arabizi = "ana ta3bana ktir w ma 3am bnam mnih"
+        let native = Arabizi.inArabicScript(arabizi)
+        func verdict(_ match: SemanticMatch?, _ phrase: ScreeningResult?) -> (ConcernLevel, DangerCategory?) {
+            let assessment = Assessment(phrase: phrase, semantic: match, thresholds: thresholds)
+            return (assessment.level, assessment.category)
+        }
+
+        // Its own script reads as danger: the phrase stands, and the message as typed is never read.
+        let (screener, _, calls) = Self.recordingScreener(readsAsDanger: Self.inArabicScript)
+        let staged = try #require(screener.match(arabizi, decidingWith: thresholds, beside: phrase))
+        #expect(calls.all == [[native]], "the own script's reading alone: \(calls.all)")
+        #expect(staged.partsUnread)
+        let everything = screener.match(arabizi)
+        #expect(verdict(staged, phrase) == (.alert, .threat) && verdict(everything, phrase) == (.alert, .threat))
+
+        // Its own script reads as ordinary talk, under the doubt: the rest is read, and the match is
+        // the one reading everything finds (the message as typed reads as danger).
+        let (typedDanger, _, typedCalls) = Self.recordingScreener { !Self.inArabicScript($0) }
+        let full = try #require(typedDanger.match(arabizi, decidingWith: thresholds, beside: phrase))
+        #expect(typedCalls.all == [[native], [arabizi]], "\(typedCalls.all)")
+        #expect(!full.partsUnread && full == typedDanger.match(arabizi), "\(full)")
+
+        // Both read as ordinary talk: read in full, and the phrase is doubted as it would be.
+        let (ordinary, _, ordinaryCalls) = Self.recordingScreener { _ in false }
+        let doubted = try #require(ordinary.match(arabizi, decidingWith: thresholds, beside: phrase))
+        #expect(ordinaryCalls.all == [[native], [arabizi]] && !doubted.partsUnread)
+        #expect(verdict(doubted, phrase).0 == .ask)
+
+        // A short call for help is decided by the model, and with no phrase nothing stands without
+        // the whole: both readings at once, as before.
+        calls.clear()
+        var call = phrase
+        call.isCall = true
+        _ = screener.match(arabizi, decidingWith: thresholds, beside: call)
+        _ = screener.match(arabizi, decidingWith: thresholds)
+        #expect(calls.all == [[arabizi, native], [arabizi, native]], "\(calls.all)")
+
+        // A laughing message's phrase is doubted up to zero: an own-script score under it reads on.
+        var laughing = phrase
+        laughing.laughs = true
+        #expect(thresholds.phraseStands(phrase, scoring: -0.05) && !thresholds.phraseStands(laughing, scoring: -0.05))
+        #expect(!thresholds.phraseStands(call, scoring: 1))
+
+        // A longer message the model reads between the doubt and the alert: beside a phrase its
+        // pieces are not read, without one they are.
+        let (middling, _, middlingCalls) = Self.recordingScreener { _ in false }
+        let longer = "we met at the library and worked on my cv and then we had tea in the park near the station. "
+            + "he says he will hurt my sister. see you next week at the same place, thank you for everything"
+        // (This little index leans hard on the letters: the scores run far beyond the usual ones.)
+        let lenient = SemanticThresholds(everyCategory: .init(ask: -100, alert: 100), phraseDoubt: -100)
+        let besidePhrase = try #require(middling.match(longer, decidingWith: lenient, beside: phrase))
+        #expect(middlingCalls.all == [[longer]] && besidePhrase.partsUnread, "\(middlingCalls.all) \(besidePhrase)")
+        middlingCalls.clear()
+        let alone = try #require(middling.match(longer, decidingWith: lenient))
+        #expect(middlingCalls.all == [[longer], SemanticScreener.pieces(of: longer)] && !alone.partsUnread)
+    }
+
+    @Test func aReadingStoppedBesideAPhraseTheCoreDoesNotFindAsksAndNeverLetsPass() {
+        // The shell read the own script alone beside a phrase match; the core, judging later (the
+        // person changed language, a list's cancel now applies), finds no phrase, or a call.
+        let thresholds = SemanticThresholds()
+        let partial = SemanticMatch(category: .threat, score: thresholds.short.ask - 0.1, nearest: "ar.chat.txt:1 in Arabic script",
+                                    isShort: true, partsUnread: true)
+        #expect(Assessment(phrase: nil, semantic: partial, thresholds: thresholds).level == .ask)
+        var call = Self.phrase(.crisis)
+        call.isCall = true
+        #expect(Assessment(phrase: call, semantic: partial, thresholds: thresholds).level == .ask)
+        #expect(Assessment(phrase: Self.phrase(.threat), semantic: partial, thresholds: thresholds).level == .alert)
     }
 }
