@@ -176,6 +176,9 @@ import Testing
             ("fa", "akharin qest-e laptop ro dadam dige bedehkar nistam"),  // I owe nobody now
             ("el", "tha me skotwsei i daskala lol"),    // the teacher will kill me lol
             ("ar", "had skhana ghadi t9tlni"),          // this heat will kill me
+            ("it", "sto esame mi uccide"),              // this exam is killing me (held "mi uccido" by a slip)
+            ("es", "mamá me va matar"),                 // mum will kill me (held Portuguese "me ... matar")
+            ("de", "die S-Bahn steht wieder irgendwo vor Pasing"),  // a late train, not someone outside
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -195,6 +198,10 @@ import Testing
             ("nl", "ze chanteren me met fotos", .threat),
             ("fr", "il me fait chanter avec des photos", .threat),
             ("fa", "هنوز بدهیمو ندادم", .debtOrWorkPressure),
+            ("it", "non ce la faccio più, mi uccido", .selfHarm),
+            ("pt", "acho que vou me matar", .selfHarm),
+            ("de", "der typ steht wieder vor dem haus", .traffickerSeen),
+            ("de", "das gleiche auto steht wieder vor dem heim", .traffickerSeen),
             ("fa", "hanooz bedehkaram behshun", .debtOrWorkPressure),
             ("el", "tha me skotwsei an milisw", .threat),
         ]
