@@ -179,6 +179,12 @@ import Testing
             ("it", "sto esame mi uccide"),              // this exam is killing me (held "mi uccido" by a slip)
             ("es", "mamá me va matar"),                 // mum will kill me (held Portuguese "me ... matar")
             ("de", "die S-Bahn steht wieder irgendwo vor Pasing"),  // a late train, not someone outside
+            ("sv", "vilka uppgifter sparar ni om mig"),  // what do you save about me (held "sparkar mig")
+            ("es", "me desperté tarde hoy"),             // I woke up late (held English "desperate")
+            ("it", "la vecchietta del primo piano sta sempre alla finestra"),  // the first floor ("piango")
+            ("fr", "en italie le panettone c'est la tradition"),  // held Italian "tradit*" (betrayed)
+            ("es", "me pega la nostalgia los domingos"),  // nostalgia comes over me
+            ("fa", "مصاحبست هفته بعد"),                  // her interview is next week (held "*حبس*")
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -202,6 +208,11 @@ import Testing
             ("pt", "acho que vou me matar", .selfHarm),
             ("de", "der typ steht wieder vor dem haus", .traffickerSeen),
             ("de", "das gleiche auto steht wieder vor dem heim", .traffickerSeen),
+            ("sv", "han sparkar mig när han är full", .violenceAtHome),
+            ("en", "im so desperate", .crisis),
+            ("it", "piango sempre la notte", .crisis),
+            ("fa", "تو خونه حبسم کرده", .violenceAtHome),
+            ("es", "me pega cuando bebe", .violenceAtHome),
             ("fa", "hanooz bedehkaram behshun", .debtOrWorkPressure),
             ("el", "tha me skotwsei an milisw", .threat),
         ]
