@@ -62,7 +62,7 @@ public struct SemanticThresholds: Sendable, Equatable {
 
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
-    public static let calibratedPair = Pair(ask: -0.0316, alert: 0.0227)
+    public static let calibratedPair = Pair(ask: -0.0320, alert: 0.0227)
     public static let calibratedPhraseDoubt = -0.0926
     public static let calibratedPieceAlert = 0.0481
     public static let calibratedPieceAsk = 0.0039
@@ -71,7 +71,7 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// matches on ordinary talk in a round of hard messages (2026-12-05), most were jokes told
     /// with a laugh ("the teacher will kill me 😅") at scores the calibrated doubt trusted.
     public static let laughingPhraseDoubt = 0.0
-    public static let calibratedShortPair = Pair(ask: -0.0401, alert: 0.0147)
+    public static let calibratedShortPair = Pair(ask: -0.0405, alert: 0.0147)
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

@@ -177,7 +177,7 @@ import Testing
             .replacingOccurrences(of: "      # phrase_doubt: -0.0926", with: "      phrase_doubt: -0.02")
             .replacingOccurrences(of: "      # piece_alert: 0.0481", with: "      piece_alert: 0.07")
             .replacingOccurrences(of: "      # piece_ask: 0.0039", with: "      piece_ask: 0.02")
-            .replacingOccurrences(of: "      # short: {ask: -0.0401, alert: 0.0147}", with: "      short: {ask: 0.01, alert: 0.05}")
+            .replacingOccurrences(of: "      # short: {ask: -0.0405, alert: 0.0147}", with: "      short: {ask: 0.01, alert: 0.05}")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.short == .init(ask: 0.01, alert: 0.05))
         let shortUpsideDown = problems(custom.replacingOccurrences(of: "short: {ask: 0.01, alert: 0.05}", with: "short: {ask: 0.05, alert: 0.01}"))

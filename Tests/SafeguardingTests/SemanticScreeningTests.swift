@@ -28,6 +28,7 @@ import Testing
     static let fresh5 = testParts.appendingPathComponent("Fresh5")
     static let fresh6 = testParts.appendingPathComponent("Fresh6")
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
+    static let fresh8 = testParts.appendingPathComponent("Fresh8")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
@@ -258,6 +259,20 @@ import Testing
     @Test func seventhMixedMessagesAreCaughtAndOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh7, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.85, languageAlert: 0.75,
                                                 alertOrAsk: 0.95, alert: 0.90, falseAlerts: 0.05, asked: 0.14))
+    }
+
+    /// An eighth mixed set (per language three danger messages of each category and 24 ordinary
+    /// ones, half of them borrowing danger's words; a third of 40-80 words), by three writers who
+    /// saw nothing of the bot, written 2026-12-05 in the thirteenth session; its lines were never
+    /// read. Measured once, after that session's list mends and recalibration: alert 285/288, alert
+    /// or ask 288/288, but false alerts 28/288 (9.7%; Arabic, Greek and Persian 4-5 of 24) and
+    /// asked 28/288. 26 of the 28 false alerts are ordinary messages of 41-70 words, 14 alerted on
+    /// their whole and 11 on a piece: the long ordinary message that borrows danger's words is
+    /// what this version reads worst (docs/ARCHITECTURE.md, Known gaps). The floors say so
+    /// rather than hide it.
+    @Test func eighthMixedMessagesAreCaughtAndLongOrdinaryOnesOftenAlertedOn() throws {
+        try measure(Self.fresh8, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.85,
+                                                alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.11, asked: 0.12))
     }
 
     /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
