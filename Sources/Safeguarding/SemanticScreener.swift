@@ -112,7 +112,7 @@ public struct SemanticScreener: Sendable {
     /// example with exactly this text (for measuring the layer on its own examples).
     ///
     /// Given the `thresholds` that will judge it, and the phrase lists' match on it when they
-    /// found one, the message is read in stages (`Stage`), and reading stops as soon as what has
+    /// found one, the message is read in stages (`stages(of:phrase:)`), and reading stops as soon as what has
     /// been read settles the verdict (`SemanticThresholds.settles`): what is left could not change
     /// it, and the alert reaches a person sooner. Without thresholds (calibration, which places
     /// them from every score) everything is read at once.
@@ -149,11 +149,12 @@ public struct SemanticScreener: Sendable {
                                  isShort: isShort, partsUnread: unread)
         }
         guard let thresholds else { return read(Array(parts.indices)) ? strongest(leavingUnread: false) : nil }
-        let stages = Stage.stages(of: parts, phrase: phrase)
+        let stages = Self.stages(of: parts, phrase: phrase)
         for (number, stage) in stages.enumerated() {
-            guard read(stage.positions) else { return nil }
+            guard read(stage) else { return nil }
+            let everyWholeRead = parts.indices.allSatisfy { parts[$0].isPiece || found[$0] != nil }
             if number < stages.count - 1, let sofar = strongest(leavingUnread: true),
-               thresholds.settles(sofar, beside: phrase, everyWholeRead: stage.readsTheLastWindows) {
+               thresholds.settles(sofar, beside: phrase, everyWholeRead: everyWholeRead) {
                 return sofar
             }
         }
@@ -168,31 +169,20 @@ public struct SemanticScreener: Sendable {
         public let inOwnScript: Bool
     }
 
-    /// A step of a staged reading (`match(_:excludingExample:decidingWith:beside:)`):
+    /// The stages of a staged reading (`match(_:excludingExample:decidingWith:beside:)`), each the
+    /// positions of the parts it reads:
     /// 1. with a phrase match that the model could doubt, the windows of a message typed in Latin
     ///    letters read in its own script alone: if they do not doubt the phrase, nothing more read
     ///    could (a doubt looks at the strongest score, and more parts can only raise it);
     /// 2. the windows not read yet: a whole that alerts by itself, or does not doubt the phrase,
     ///    settles it, and the pieces (most of what the model reads of a longer message) stay unread;
     /// 3. the pieces.
-    struct Stage: Equatable {
-        let positions: [Int]
-        /// Every window of the message has been read once this stage is.
-        let readsTheLastWindows: Bool
-
-        static func stages(of parts: [Part], phrase: ScreeningResult?) -> [Stage] {
-            let windows = parts.indices.filter { !parts[$0].isPiece }
-            let ownScript = windows.filter { parts[$0].inOwnScript }
-            let pieces = parts.indices.filter { parts[$0].isPiece }
-            var stages: [Stage] = []
-            if phrase.map({ !$0.isCall }) == true, !ownScript.isEmpty, ownScript.count < windows.count {
-                stages.append(Stage(positions: ownScript, readsTheLastWindows: false))
-            }
-            let first = Set(stages.flatMap(\.positions))
-            stages.append(Stage(positions: windows.filter { !first.contains($0) }, readsTheLastWindows: true))
-            if !pieces.isEmpty { stages.append(Stage(positions: pieces, readsTheLastWindows: true)) }
-            return stages
-        }
+    static func stages(of parts: [Part], phrase: ScreeningResult?) -> [[Int]] {
+        let windows = parts.indices.filter { !parts[$0].isPiece }
+        let pieces = parts.indices.filter { parts[$0].isPiece }
+        let ownScript = windows.filter { parts[$0].inOwnScript }
+        let ownScriptFirst = phrase.map { !$0.isCall } == true && !ownScript.isEmpty && ownScript.count < windows.count
+        return (ownScriptFirst ? [ownScript, windows.filter { !parts[$0].inOwnScript }] : [windows]) + (pieces.isEmpty ? [] : [pieces])
     }
 
     /// The strongest danger match of each text (nil for one near no danger example), the model
