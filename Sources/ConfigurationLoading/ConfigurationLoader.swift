@@ -311,6 +311,9 @@ public struct ConfigurationLoader {
         if let pieceAlert = map.optional("piece_alert") {
             _ = problems.attempt { settings.thresholds.pieceAlert = try score(pieceAlert, within: -1...1) }
         }
+        if let longerAlert = map.optional("longer_alert") {
+            _ = problems.attempt { settings.thresholds.longerAlert = try score(longerAlert, within: -1...1) }
+        }
         if let pieceAsk = map.optional("piece_ask") {
             _ = problems.attempt { settings.thresholds.pieceAsk = try score(pieceAsk, within: -1...1) }
         }

@@ -18,7 +18,8 @@ public struct Calibration: Sendable {
 
     public let scored: [Scored]
     /// The same messages joined into longer ones (`LabelledSet.joined()`), where the pieces'
-    /// threshold is placed.
+    /// threshold is placed. Only messages not read in pieces themselves are joined: three
+    /// longer ones joined would be longer than the pieces read reach.
     public let joined: [Scored]
 
     /// `sets`: the calibration messages per language; `match`: the semantic layer.
@@ -27,7 +28,9 @@ public struct Calibration: Sendable {
             set.items.map { Scored(item: $0, phrase: phrases.screen($0.sentence, language: language), match: match($0.sentence)) }
         }
         scored = sets.flatMap { screen($0.set, $0.language) }
-        joined = sets.flatMap { screen($0.set.joined(), $0.language) }
+        joined = sets.flatMap { language, set in
+            screen(LabelledSet(items: set.items.filter { Length(of: $0.sentence) != .longer }).joined(), language)
+        }
     }
 
     /// The thresholds that catch the most danger while both layers together alert on at most
@@ -36,25 +39,28 @@ public struct Calibration: Sendable {
     /// zero: a phrase is only doubted on a message the model reads as nearer ordinary talk than any
     /// danger), ordinary messages a phrase alerts on or asks about take their places first and the
     /// semantic thresholds get the rest; of the doubts that then alert on the most danger, the
-    /// middle one wins (`middleOfBest`). The pair for messages
-    /// of more than four words is placed on those, the short messages' pair on the short ones,
-    /// each at the shares (`pair(placedOn:doubt:alertShare:askShare:)`; the short ones at
-    /// `shortAlertShare` when given). Then the pieces' thresholds (`pieceAlert(above:alertShare:)`,
-    /// then `pieceAsk(above:askShare:)`). Rounded to four decimals.
+    /// middle one wins (`middleOfBest`). The pair is placed on the messages of five words up to
+    /// those read in pieces, the short messages' pair on the short ones, each at the shares
+    /// (`pair(placedOn:doubt:alertShare:askShare:)`; the short ones at `shortAlertShare` when
+    /// given). Then the longer messages' (`longerAndPieceAlert(above:alertShare:)`, then
+    /// `pieceAsk(above:askShare:)`). Rounded to four decimals.
     public func thresholds(alertShare: Double, askShare: Double, shortAlertShare: Double? = nil) -> SemanticThresholds {
-        let short = scored.filter { SemanticScreener.isShort($0.item.sentence) }
-        let longer = scored.filter { !SemanticScreener.isShort($0.item.sentence) }
+        let short = scored.filter { Length(of: $0.item.sentence) == .short }
+        // The pair judges messages of five words up to those read in pieces, whose whole has its
+        // own alert (placed with the pieces', below).
+        let plain = scored.filter { Length(of: $0.item.sentence) == .plain }
         let doubts = Set(scored.compactMap { !$0.listedPhrase ? nil : $0.match.map { Self.justBelow($0.strongestScore) } })
             .union([0]).filter { $0 <= 0 }.sorted()
         let tried = doubts.compactMap { doubt -> (thresholds: SemanticThresholds, alerts: Int)? in
-            guard let pair = Self.pair(placedOn: longer, doubt: doubt, alertShare: alertShare, askShare: askShare) else { return nil }
+            guard let pair = Self.pair(placedOn: plain, doubt: doubt, alertShare: alertShare, askShare: askShare) else { return nil }
             // Pieces off while the wholes' thresholds are placed: theirs are placed on top of these.
             let thresholds = SemanticThresholds(everyCategory: pair, phraseDoubt: doubt, pieceAlert: .infinity, pieceAsk: .infinity,
-                                                short: Self.pair(placedOn: short, doubt: doubt, alertShare: shortAlertShare ?? alertShare, askShare: askShare) ?? pair)
-            return (thresholds, evaluation(thresholds: thresholds).alerts)
+                                                short: Self.pair(placedOn: short, doubt: doubt, alertShare: shortAlertShare ?? alertShare, askShare: askShare) ?? pair,
+                                                longerAlert: pair.alert)
+            return (thresholds, Self.evaluation(of: short + plain, thresholds: thresholds).alerts)
         }
         guard var thresholds = Self.middleOfBest(tried)?.thresholds else { return SemanticThresholds() }
-        thresholds.pieceAlert = pieceAlert(above: thresholds, alertShare: alertShare)
+        (thresholds.longerAlert, thresholds.pieceAlert) = longerAndPieceAlert(above: thresholds, alertShare: alertShare)
         thresholds.pieceAsk = pieceAsk(above: thresholds, askShare: askShare)
         return thresholds
     }
@@ -106,45 +112,76 @@ public struct Calibration: Sendable {
     }
 
     /// Where a piece of a longer message starts to ask: high enough that both layers ask about
-    /// at most `askShare` of the joined ordinary calibration messages (those a doubted phrase asks
-    /// about count first), never below the whole's ask, and never above the pieces' alert.
+    /// at most `askShare` of the longer ordinary messages (`longerPool`; those a doubted phrase
+    /// asks about count first); never below the whole's ask, and never above the pieces' alert.
     func pieceAsk(above thresholds: SemanticThresholds, askShare: Double) -> Double {
         let lowestAsk = thresholds.byCategory.values.map(\.ask).min() ?? SemanticThresholds.calibratedPair.ask
         var silent = thresholds
         silent.pieceAsk = .infinity
+        let ordinary = longerPool.filter { $0.item.category == nil }
         var fixedAsks = 0
         var pieceScores: [Double] = []
-        for item in joined where item.item.category == nil {
+        for item in ordinary {
             let level = Assessment(phrase: item.phrase, semantic: item.match, thresholds: silent).level
             if level == .ask { fixedAsks += 1 }
             if level == .none, let piece = item.match?.piece { pieceScores.append(piece.score) }
         }
         pieceScores.sort(by: >)
-        let allowed = max(0, Int(askShare * Double(joined.filter { $0.item.category == nil }.count)) - fixedAsks)
+        let allowed = max(0, Int(askShare * Double(ordinary.count)) - fixedAsks)
         guard pieceScores.count > allowed else { return lowestAsk }
         return min(thresholds.pieceAlert, max(lowestAsk, Self.justAbove(pieceScores[allowed])))
     }
 
-    /// Where a piece of a longer message starts to alert: just above every piece of an ordinary
-    /// calibration message that nothing else alerts on (pieces add no false alert there), and
-    /// high enough that they add at most `alertShare` of the joined ordinary messages as false
-    /// alerts (a message of three topics has three chances to come near danger by accident).
-    /// Never below the whole's alert threshold.
-    func pieceAlert(above thresholds: SemanticThresholds, alertShare: Double) -> Double {
-        func ordinaryPieces(_ items: [Scored]) -> [Double] {
-            items.compactMap { item in
-                guard item.item.category == nil, !item.listedPhrase, let match = item.match, let piece = match.piece,
-                      thresholds.level(of: match) < .alert else { return nil }
-                return piece.score
-            }.sorted(by: >)
+    /// The longer messages the longer messages' thresholds are placed on: the calibration
+    /// messages read in pieces (`*.long.txt`, and the few longer ones of the others) and the
+    /// others joined three at a time, in one pool. Each alone would set another standard than
+    /// the shorter messages get: most of the long ones borrow danger's words on purpose (on them
+    /// alone, 3% held the pieces' alert so high that danger told in passing went unheard), and
+    /// the joined ones tell three unrelated things, which rarely read as danger together.
+    var longerPool: [Scored] {
+        scored.filter { Length(of: $0.item.sentence) == .longer } + joined
+    }
+
+    /// Where the whole of a longer message (`longerAlert`) and its pieces (`pieceAlert`) start to
+    /// alert, placed together on the longer messages (`longerPool`): of the settings under which
+    /// the model alerts on at most `alertShare` of the ordinary ones that no phrase alerts on (a
+    /// phrase's false alert is the lists' to mend), the one that alerts on the most danger, both
+    /// layers together; of those, the lowest (the most sensitive the share allows), the whole's
+    /// first. Neither is ever below a category's alert; when no setting keeps within the share,
+    /// the highest tried.
+    func longerAndPieceAlert(above thresholds: SemanticThresholds, alertShare: Double) -> (longer: Double, piece: Double) {
+        let floor = thresholds.byCategory.values.map(\.alert).max() ?? SemanticThresholds.calibratedPair.alert
+        let pool = longerPool
+        let ordinary = pool.filter { $0.item.category == nil }
+        func candidates(_ scores: [Double]) -> [Double] {
+            Set([floor] + scores.filter { $0 >= floor }.map(Self.justAbove)).sorted()
         }
-        let joinedOrdinary = joined.filter { $0.item.category == nil }.count
-        let allowed = Int(alertShare * Double(joinedOrdinary))
-        let joinedPieces = ordinaryPieces(joined)
-        var floor = thresholds.byCategory.values.map(\.alert).max() ?? SemanticThresholds.calibratedPair.alert
-        if let highest = ordinaryPieces(scored).first { floor = max(floor, Self.justAbove(highest)) }
-        if joinedPieces.count > allowed { floor = max(floor, Self.justAbove(joinedPieces[allowed])) }
-        return floor
+        let wholes = candidates(ordinary.compactMap { $0.match?.score })
+        let pieces = candidates(ordinary.compactMap { $0.match?.piece?.score })
+        let allowed = Int(alertShare * Double(ordinary.count))
+        func trial(_ whole: Double, _ piece: Double) -> SemanticThresholds {
+            var trial = thresholds
+            (trial.longerAlert, trial.pieceAlert, trial.pieceAsk) = (whole, piece, .infinity)
+            return trial
+        }
+        func withinShare(_ trial: SemanticThresholds) -> Bool {
+            ordinary.filter { item in !item.listedPhrase && item.match.map { trial.level(of: $0) == .alert } == true }.count <= allowed
+        }
+        var best: (alerts: Int, longer: Double, piece: Double)?
+        for whole in wholes {
+            // Raising either alert only takes alerts away, so for each whole the lowest piece
+            // alert within the share catches the most: found by halving, once any can.
+            guard withinShare(trial(whole, pieces[pieces.count - 1])) else { continue }
+            var low = 0, high = pieces.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if withinShare(trial(whole, pieces[middle])) { high = middle } else { low = middle + 1 }
+            }
+            let alerts = Self.evaluation(of: pool, thresholds: trial(whole, pieces[low])).alerts
+            // Rising order: only strictly more danger replaces the lower setting found first.
+            if best == nil || alerts > best!.alerts { best = (alerts, whole, pieces[low]) }
+        }
+        return best.map { ($0.longer, $0.piece) } ?? (wholes.last ?? floor, pieces.last ?? floor)
     }
 
     /// A score rounded down to four decimals, plus one: a threshold just above it.
@@ -163,9 +200,23 @@ public struct Calibration: Sendable {
         Self.evaluation(of: joined ? self.joined : scored, thresholds: thresholds)
     }
 
-    /// The messages of a part only, such as the short ones.
-    public func evaluation(thresholds: SemanticThresholds, short: Bool) -> LayeredEvaluation.Counts {
-        Self.evaluation(of: scored.filter { SemanticScreener.isShort($0.item.sentence) == short }, thresholds: thresholds)
+    /// The lengths of message each judged by thresholds of their own.
+    public enum Length: String, Sendable, CaseIterable {
+        /// At most `SemanticScreener.shortWords` words: the short pair.
+        case short
+        /// Up to a piece and a half: a category's pair.
+        case plain
+        /// Read in pieces as well as whole: `longerAlert`, `pieceAlert` and `pieceAsk`.
+        case longer
+
+        public init(of text: String) {
+            self = SemanticScreener.isShort(text) ? .short : SemanticScreener.isLonger(text) ? .longer : .plain
+        }
+    }
+
+    /// The messages of one length only.
+    public func evaluation(thresholds: SemanticThresholds, length: Length) -> LayeredEvaluation.Counts {
+        Self.evaluation(of: scored.filter { Length(of: $0.item.sentence) == length }, thresholds: thresholds)
     }
 
     private static func evaluation(of items: [Scored], thresholds: SemanticThresholds) -> LayeredEvaluation.Counts {

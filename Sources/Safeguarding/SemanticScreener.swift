@@ -16,6 +16,10 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     /// The message has at most `SemanticScreener.shortWords` words, and is read with the
     /// thresholds for short messages (`SemanticThresholds.short`).
     public let isShort: Bool
+    /// The message is long enough to be read in pieces as well as whole (more than
+    /// `SemanticScreener.pieceWords` and half a stride), and its whole alerts from its own
+    /// threshold (`SemanticThresholds.longerAlert`).
+    public let isLonger: Bool
     /// Parts of the message were not read (its pieces, or its reading as typed when it was read
     /// in its own script first): what was read already settled the verdict, so nothing they
     /// scored could change it (`SemanticThresholds.settles`). The score, category and nearest
@@ -36,12 +40,14 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     }
 
     public init(category: DangerCategory, score: Double, nearest: String, piece: Piece? = nil, isShort: Bool = false,
-                partsUnread: Bool = false) {
+                isLonger: Bool? = nil, partsUnread: Bool = false) {
         self.category = category
         self.score = score
         self.nearest = nearest
         self.piece = piece
         self.isShort = isShort
+        // A match with a piece was read in pieces; say so explicitly for one whose pieces were left unread.
+        self.isLonger = isLonger ?? (piece != nil)
         self.partsUnread = partsUnread
     }
 
@@ -96,8 +102,8 @@ public struct SemanticScreener: Sendable {
     /// anyway see you thursday"), danger is diluted in the whole's meaning. On the calibration
     /// messages joined three at a time, both layers alerted on 250 of 288 danger messages with the
     /// pieces, against 190 reading only the whole (see docs/ARCHITECTURE.md).
-    static let pieceWords = 20
-    static let pieceStride = 10
+    public static let pieceWords = 20
+    public static let pieceStride = 10
     /// At most this many pieces, the first and the last halves (the cost stays bounded).
     static let maximumPieces = 8
 
@@ -122,6 +128,7 @@ public struct SemanticScreener: Sendable {
         guard wordCount >= Self.minimumWords else { return nil }
         let isShort = wordCount <= Self.shortWords
         let parts = Self.parts(of: text, formal: formal)
+        let isLonger = parts.contains(where: \.isPiece)
         let neighbours = Self.neighbours(forWords: wordCount)
         // Per part, in the parts' order: nil until read, then its danger match (if it has one).
         var found = [SemanticMatch??](repeating: nil, count: parts.count)
@@ -146,7 +153,7 @@ public struct SemanticScreener: Sendable {
             guard let whole else { return nil }
             return SemanticMatch(category: whole.category, score: whole.score, nearest: whole.nearest,
                                  piece: piece.map { .init(category: $0.category, score: $0.score, nearest: $0.nearest) },
-                                 isShort: isShort, partsUnread: unread)
+                                 isShort: isShort, isLonger: isLonger, partsUnread: unread)
         }
         guard let thresholds else { return read(Array(parts.indices)) ? strongest(leavingUnread: false) : nil }
         let stages = Self.stages(of: parts, phrase: phrase)
@@ -218,13 +225,19 @@ public struct SemanticScreener: Sendable {
     /// more than a piece: its whole is hardly more diluted than a piece would be.
     static func pieces(of text: String) -> [String] {
         let words = text.split(whereSeparator: { $0.isWhitespace })
-        guard words.count > pieceWords + pieceStride / 2 else { return [] }
+        guard isLonger(text) else { return [] }
         var starts = Array(stride(from: 0, to: words.count - pieceWords, by: pieceStride))
         starts.append(words.count - pieceWords)
         if starts.count > maximumPieces {
             starts = Array(starts.prefix(maximumPieces / 2) + starts.suffix(maximumPieces / 2))
         }
         return starts.map { words[$0..<$0 + pieceWords].joined(separator: " ") }
+    }
+
+    /// Read in pieces as well as whole (more than `pieceWords` and half a stride), so that its
+    /// whole alerts from `SemanticThresholds.longerAlert`.
+    public static func isLonger(_ text: String) -> Bool {
+        wordCount(text) > pieceWords + pieceStride / 2
     }
 
     /// Read with the thresholds for short messages (`shortWords`).

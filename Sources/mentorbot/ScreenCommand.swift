@@ -202,22 +202,23 @@ struct ScreenCommand: ParsableCommand {
         print("screened \(calibration.scored.count) calibration messages")
         print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% more asked about)",
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
-        print(String(format: "pieces of longer messages alert from %.4f (no more false alerts above, at most %.1f%% more on the joined messages)",
-                     calibrated.pieceAlert, alertShare * 100))
-        print(String(format: "pieces of longer messages ask from %.4f (joined ordinary messages: at most %.1f%% asked about)",
+        print(String(format: "longer messages (more than %d words, read in pieces too): the whole alerts from %.4f, a piece from %.4f (together: the model alerts on at most %.1f%% of the longer and joined ordinary ones that no phrase alerts on)",
+                     SemanticScreener.pieceWords + SemanticScreener.pieceStride / 2, calibrated.longerAlert, calibrated.pieceAlert, alertShare * 100))
+        print(String(format: "pieces of longer messages ask from %.4f (longer and joined ordinary messages: at most %.1f%% asked about)",
                      calibrated.pieceAsk, askShare * 100))
         print(String(format: "messages of at most %d words: ask %.4f, alert %.4f (placed on the %d short ones: at most %.1f%% alert, %.1f%% more asked about)",
                      SemanticScreener.shortWords, calibrated.short.ask, calibrated.short.alert,
                      calibration.scored.filter { SemanticScreener.isShort($0.item.sentence) }.count,
                      shortAlertShare * 100, askShare * 100))
         print("with these: \(calibration.evaluation(thresholds: calibrated).summary)")
-        print("  short ones: \(calibration.evaluation(thresholds: calibrated, short: true).summary)")
-        print("  longer ones: \(calibration.evaluation(thresholds: calibrated, short: false).summary)")
+        for length in Calibration.Length.allCases {
+            print("  \(length.rawValue) ones: \(calibration.evaluation(thresholds: calibrated, length: length).summary)")
+        }
         print("joined, with these: \(calibration.evaluation(thresholds: calibrated, joined: true).summary)")
         print("with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds()).summary)")
         print("joined, with the thresholds in use now: \(calibration.evaluation(thresholds: SemanticThresholds(), joined: true).summary)")
-        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  piece_alert: %.4f\n  piece_ask: %.4f\n  short: {ask: %.4f, alert: %.4f}",
-                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.pieceAlert, calibrated.pieceAsk,
+        print(String(format: "in the configuration (programme.safety.semantic):\n  thresholds:\n    default: {ask: %.4f, alert: %.4f}\n  phrase_doubt: %.4f\n  longer_alert: %.4f\n  piece_alert: %.4f\n  piece_ask: %.4f\n  short: {ask: %.4f, alert: %.4f}",
+                     pair.ask, pair.alert, calibrated.phraseDoubt, calibrated.longerAlert, calibrated.pieceAlert, calibrated.pieceAsk,
                      calibrated.short.ask, calibrated.short.alert))
     }
 

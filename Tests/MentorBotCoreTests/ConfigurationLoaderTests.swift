@@ -174,9 +174,10 @@ import Testing
         let custom = Self.example.replacingOccurrences(of: "      # thresholds:\n      #   self_harm: {ask: -0.003, alert: 0.004}",
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
-            .replacingOccurrences(of: "      # phrase_doubt: -0.0926", with: "      phrase_doubt: -0.02")
-            .replacingOccurrences(of: "      # piece_alert: 0.0481", with: "      piece_alert: 0.07")
-            .replacingOccurrences(of: "      # piece_ask: 0.0039", with: "      piece_ask: 0.02")
+            .replacingOccurrences(of: "      # phrase_doubt: -0.0995", with: "      phrase_doubt: -0.02")
+            .replacingOccurrences(of: "      # piece_alert: 0.0817", with: "      piece_alert: 0.07")
+            .replacingOccurrences(of: "      # longer_alert: 0.1199", with: "      longer_alert: 0.06")
+            .replacingOccurrences(of: "      # piece_ask: 0.0441", with: "      piece_ask: 0.02")
             .replacingOccurrences(of: "      # short: {ask: -0.0405, alert: 0.0147}", with: "      short: {ask: 0.01, alert: 0.05}")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.short == .init(ask: 0.01, alert: 0.05))
@@ -185,6 +186,10 @@ import Testing
                 "\(shortUpsideDown)")
         #expect(semantic.thresholds.phraseDoubt == -0.02)
         #expect(semantic.thresholds.pieceAlert == 0.07)
+        #expect(semantic.thresholds.longerAlert == 0.06)
+        let longerOutOfRange = problems(custom.replacingOccurrences(of: "longer_alert: 0.06", with: "longer_alert: -2"))
+        #expect(longerOutOfRange.contains { $0.keyPath == "programme.safety.semantic.longer_alert" && $0.message.contains("between -1 and 1") && $0.line > 0 },
+                "\(longerOutOfRange)")
         #expect(semantic.thresholds.pieceAsk == 0.02)
         let pieceAskNotANumber = problems(custom.replacingOccurrences(of: "piece_ask: 0.02", with: "piece_ask: often"))
         #expect(pieceAskNotANumber.contains { $0.keyPath == "programme.safety.semantic.piece_ask" && $0.message.contains("a number") && $0.line > 0 },

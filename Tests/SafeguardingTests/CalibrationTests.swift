@@ -140,7 +140,7 @@ import Testing
     }
     @Test func aLongerMessageIsAskedAboutOnItsPiecesAndItsWholeOnlyAlerts() {
         let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), phraseDoubt: -0.02, pieceAlert: 0.08,
-                                            pieceAsk: 0.03)
+                                            pieceAsk: 0.03, longerAlert: 0.02)
         func match(whole: Double, piece: Double?) -> SemanticMatch {
             SemanticMatch(category: .selfHarm, score: whole, nearest: "en.chat.txt:1",
                           piece: piece.map { .init(category: .threat, score: $0, nearest: "de.chat2.txt:7") })
@@ -174,6 +174,72 @@ import Testing
         #expect(assess(whole: -0.05, piece: -0.01, loose).level == .ask)
     }
 
+    @Test func theWholeOfALongerMessageAlertsFromItsOwnThresholdNeverBelowItsCategorys() {
+        let thresholds = SemanticThresholds(everyCategory: .init(ask: -0.02, alert: 0.02), pieceAlert: 0.08, pieceAsk: 0.03,
+                                            longerAlert: 0.05)
+        func level(_ score: Double, longer: Bool, piece: Double = -0.1, _ thresholds: SemanticThresholds = thresholds) -> ConcernLevel {
+            let match = SemanticMatch(category: .debtOrWorkPressure, score: score, nearest: "en.chat.txt:1",
+                                      piece: longer ? .init(category: .debtOrWorkPressure, score: piece, nearest: "en.chat.txt:2") : nil,
+                                      isLonger: longer)
+            return thresholds.level(of: match)
+        }
+        // A message of a few lines alerts from its category's alert; the whole of a longer one
+        // ("paid off the last of the debt, passport back from the embassy, ...") only from its own.
+        #expect(level(0.03, longer: false) == .alert)
+        #expect(level(0.03, longer: true) == .none)
+        #expect(level(0.05, longer: true) == .alert)
+        // Its pieces still alert from theirs, and ask from theirs.
+        #expect(level(0.03, longer: true, piece: 0.08) == .alert)
+        #expect(level(0.03, longer: true, piece: 0.04) == .ask)
+        // A category's own alert above it wins.
+        var strict = thresholds
+        strict.byCategory[.debtOrWorkPressure] = .init(ask: -0.02, alert: 0.07)
+        #expect(level(0.06, longer: true, strict) == .none && level(0.07, longer: true, strict) == .alert)
+        // And the whole alerting by its own threshold settles a staged reading, its not doing so does not.
+        let read = { (score: Double) in SemanticMatch(category: .threat, score: score, nearest: "en.chat.txt:1", isLonger: true, partsUnread: true) }
+        #expect(thresholds.settles(read(0.05), beside: nil, everyWholeRead: true))
+        #expect(!thresholds.settles(read(0.03), beside: nil, everyWholeRead: true))
+    }
+
+    @Test func theLongerMessagesWholeAndPieceAlertsArePlacedTogetherWhereTheyCatchTheMostWithinTheShare() throws {
+        // Ten longer ordinary messages of 30 words: wholes 0.01 to 0.08 and two at 0.02, 0.03;
+        // pieces low but for two (0.10, 0.11). Four longer danger ones: two told in a piece
+        // (0.105, the whole reads ordinary), two by the whole (0.085). 30 short ordinary ones,
+        // which joined three at a time read as nothing (-0.5).
+        func story(_ label: String, _ number: Int) -> String {
+            "\(label) | story \(number) " + (1...28).map { "w\($0)" }.joined(separator: " ")
+        }
+        let lines = (1...10).map { story("ok", $0) } + (11...14).map { story("debt_or_work_pressure", $0) }
+            + (1...30).map { "ok | we baked bread \($0) together at the kitchen" }
+        let calibration = Calibration(sets: [("en", try LabelledSet(text: lines.joined(separator: "\n")))],
+                                      phrases: ScreeningTests.screener) { sentence in
+            guard SemanticScreener.isLonger(sentence) else {
+                let joined = sentence.split(separator: " ").count > 10
+                return SemanticMatch(category: .debtOrWorkPressure, score: joined ? -0.5 : -0.2, nearest: "en.chat.txt:1")
+            }
+            let number = Int(sentence.split(separator: " ")[1]) ?? 0
+            let whole = [9: 0.02, 10: 0.03, 11: 0.0, 12: 0.0, 13: 0.085, 14: 0.085][number] ?? Double(number) / 100
+            let piece = [9: 0.10, 10: 0.11, 11: 0.105, 12: 0.105][number] ?? 0.0
+            return SemanticMatch(category: .debtOrWorkPressure, score: whole, nearest: "en.chat.txt:1",
+                                 piece: .init(category: .debtOrWorkPressure, score: piece, nearest: "en.chat.txt:2"))
+        }
+        #expect(calibration.joined.count == 10 && calibration.joined.allSatisfy { !SemanticScreener.isLonger($0.item.sentence) },
+                "only the short ones are joined: longer ones joined would outrun the pieces read")
+        // Four of the twenty longer and joined ordinary ones may alert. The whole from just above
+        // 0.04 leaves the pieces no room (only just above 0.11: the danger pieces are lost); from
+        // just above 0.05 three wholes alert, and the pieces may alert from just above 0.10: all
+        // four danger messages. Just above 0.06 catches as many, but is not lower.
+        let placed = calibration.thresholds(alertShare: 0.2, askShare: 0.1)
+        #expect(abs(placed.longerAlert - 0.0501) < 1e-9 && abs(placed.pieceAlert - 0.1001) < 1e-9, "\(placed)")
+        let counts = calibration.evaluation(thresholds: placed, length: .longer)
+        #expect(counts.alerts == 4 && counts.falseAlerts == 4, "\(counts.summary)")
+        // At 10%, two may alert: from just above 0.06 the pieces have no room (two danger messages
+        // lost); from just above 0.07 the pieces alert from just above 0.10, and all four are caught.
+        let stricter = calibration.thresholds(alertShare: 0.1, askShare: 0.1)
+        #expect(abs(stricter.longerAlert - 0.0701) < 1e-9 && abs(stricter.pieceAlert - 0.1001) < 1e-9, "\(stricter)")
+        #expect(calibration.evaluation(thresholds: stricter, length: .longer).falseAlerts == 2)
+    }
+
     @Test func thePiecesAskIsPlacedOnTheJoinedOrdinaryMessagesAtTheAskShare() throws {
         // 30 ordinary messages of 11 words, joined three at a time into ten longer ones whose
         // strongest pieces read between ordinary talk and danger (the last alerts by its whole).
@@ -190,7 +256,7 @@ import Testing
         }
         #expect(calibration.joined.count == 10)
         let pair = SemanticThresholds.Pair(ask: -0.02, alert: 0.02)
-        let open = SemanticThresholds(everyCategory: pair, phraseDoubt: -0.3, pieceAlert: 0.08, pieceAsk: -0.02)
+        let open = SemanticThresholds(everyCategory: pair, phraseDoubt: -0.3, pieceAlert: 0.08, pieceAsk: -0.02, longerAlert: 0.02)
         let asked = calibration.evaluation(thresholds: open, joined: true)
         #expect(asked.falseAlerts == 1 && asked.falseAsks == 7, "\(asked.summary)")
         // 20% of ten: two may be asked about. The alerted one does not count; the threshold sits
@@ -247,13 +313,13 @@ import Testing
         // 20% more may be asked about or alert: the calls take two of those six places whatever
         // their score, so four other scores (0.018 to 0.015) may reach the ask: just above 0.014.
         #expect(abs(thresholds.short.ask - 0.0141) < 1e-9, "\(thresholds.short)")
-        let shortCounts = calibration.evaluation(thresholds: thresholds, short: true)
+        let shortCounts = calibration.evaluation(thresholds: thresholds, length: .short)
         #expect(shortCounts.alerts == 1 && shortCounts.falseAlerts == 2 && shortCounts.falseAsks == 4, "\(shortCounts.summary)")
         // The longer messages' pair is placed on them alone, at their own share: nothing short
         // pulls it up.
         let pair = try #require(thresholds.byCategory[.crisis])
         #expect(pair.alert < 0, "\(pair)")
-        let longerCounts = calibration.evaluation(thresholds: thresholds, short: false)
+        let longerCounts = calibration.evaluation(thresholds: thresholds, length: .plain)
         #expect(longerCounts.alerts == 1 && longerCounts.falseAlerts == 4, "\(longerCounts.summary)")
         // With no short calibration messages, short messages keep the longer messages' pair.
         let noShort = Calibration(sets: [("xx", try LabelledSet(text: (longer + danger.suffix(1)).joined(separator: "\n")))],
@@ -264,7 +330,7 @@ import Testing
         // the 20 may alert (the calls, 0.018 and 0.017), so it sits just above the fifth (0.016).
         let looser = calibration.thresholds(alertShare: 0.1, askShare: 0.2, shortAlertShare: 0.2)
         #expect(abs(looser.short.alert - 0.0161) < 1e-9, "\(looser.short)")
-        #expect(calibration.evaluation(thresholds: looser, short: true).falseAlerts == 4)
+        #expect(calibration.evaluation(thresholds: looser, length: .short).falseAlerts == 4)
         #expect(looser.byCategory[.crisis] == pair && looser.phraseDoubt == thresholds.phraseDoubt)
     }
 
@@ -277,7 +343,7 @@ import Testing
         #expect(try LabelledSet(text: "threat | X").joined().items.isEmpty, "nothing to join with")
     }
 
-    @Test func thePiecesThresholdAddsNoFalseAlertOnTheMessagesAndAtMostTheShareOnThemJoined() throws {
+    @Test func thePiecesAlertIsPlacedAtTheShareOfTheLongerAndJoinedOrdinaryMessagesTogether() throws {
         // 30 ordinary messages of 11 words, one long ordinary one, two danger ones. Joined three
         // at a time they are longer than a piece: the model reads the joined danger as ordinary
         // talk as a whole, and its piece as danger.
@@ -294,16 +360,19 @@ import Testing
                                  piece: piece.map { .init(category: .documentsTaken, score: $0, nearest: "en.chat.txt:2") })
         }
         #expect(calibration.joined.count == 12, "two danger messages between ordinary ones, ten threes of ordinary ones")
-        // 10% of the ten joined ordinary messages: one may alert by a piece, so the threshold sits
-        // just above the second highest (0.065); the long ordinary message's piece (0.05) is below.
+        // 10% of the eleven longer ordinary messages (the long one and the ten joined): one may
+        // alert by a piece, so the threshold sits just above the second highest (0.065); the long
+        // ordinary message's piece (0.05) is below.
         let strict = calibration.thresholds(alertShare: 0.1, askShare: 0.1)
         #expect(abs(strict.pieceAlert - 0.0651) < 1e-9, "\(strict.pieceAlert)")
         let joined = calibration.evaluation(thresholds: strict, joined: true)
         #expect(joined.alerts == 2 && joined.falseAlerts == 1, "\(joined.summary)")
         #expect(calibration.evaluation(thresholds: strict).falseAlerts == 0)
-        // Allowing more on the joined messages, the calibration messages themselves still bound it.
+        // At 30%, three may: the long one's piece too, and the threshold falls to just above the
+        // pieces that read as nothing (0.0).
         let loose = calibration.thresholds(alertShare: 0.3, askShare: 0.1)
-        #expect(abs(loose.pieceAlert - 0.0501) < 1e-9, "\(loose.pieceAlert)")
+        #expect(abs(loose.pieceAlert - 0.0001) < 1e-9, "\(loose.pieceAlert)")
+        #expect(calibration.evaluation(thresholds: loose).falseAlerts == 1)
     }
 
     @Test func aShortMessageIsJudgedByItsThreeNearestExamplesOfEachKindALongerOneByFive() throws {

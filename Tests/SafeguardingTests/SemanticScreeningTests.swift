@@ -29,6 +29,7 @@ import Testing
     static let fresh6 = testParts.appendingPathComponent("Fresh6")
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
     static let fresh8 = testParts.appendingPathComponent("Fresh8")
+    static let fresh9 = testParts.appendingPathComponent("Fresh9")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
@@ -264,15 +265,28 @@ import Testing
     /// An eighth mixed set (per language three danger messages of each category and 24 ordinary
     /// ones, half of them borrowing danger's words; a third of 40-80 words), by three writers who
     /// saw nothing of the bot, written 2026-12-05 in the thirteenth session; its lines were never
-    /// read. Measured once, after that session's list mends and recalibration: alert 285/288, alert
-    /// or ask 288/288, but false alerts 28/288 (9.7%; Arabic, Greek and Persian 4-5 of 24) and
-    /// asked 28/288. 26 of the 28 false alerts are ordinary messages of 41-70 words, 14 alerted on
-    /// their whole and 11 on a piece: the long ordinary message that borrows danger's words is
-    /// what this version reads worst (docs/ARCHITECTURE.md, Known gaps). The floors say so
-    /// rather than hide it.
-    @Test func eighthMixedMessagesAreCaughtAndLongOrdinaryOnesOftenAlertedOn() throws {
+    /// read. Measured after that session's list mends and recalibration: alert 285/288, alert or
+    /// ask 288/288, but false alerts 28/288 (9.7%), 26 of them ordinary messages of 41-70 words.
+    /// That pointed to the longer messages' own thresholds (`SemanticThresholds.longerAlert`,
+    /// placed on tune-side long messages written for it, never on this part): 284, 288, 9/288
+    /// (3.1%), asked 27/288.
+    @Test func eighthMixedMessagesAreCaughtAndLongOrdinaryOnesMostlyLeftAlone() throws {
         try measure(Self.fresh8, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.85,
-                                                alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.11, asked: 0.12))
+                                                alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.05, asked: 0.12))
+    }
+
+    /// A ninth mixed set, written to measure the longer messages' thresholds (2026-12-05,
+    /// fourteenth session, by four writers who saw nothing of the bot; its lines never read): per
+    /// language three danger messages of each category and 24 ordinary ones, half of each 40-90
+    /// words (catching up on news, danger told somewhere among it), and most of the ordinary ones
+    /// borrowing danger's words. Measured once with the landed build: alert 286/288, alert or ask
+    /// 288/288, false alerts 60/288 (20.8%: phrases alone 31, the model 44), asked 30/288; and once
+    /// with the longer messages' thresholds: 286, 288, 37/288 (12.8%: the model 15, the phrases
+    /// still 31), asked 29/288. Phrase matches on long messages that borrow danger's words are
+    /// the false alerts left (docs/ARCHITECTURE.md, Known gaps): the floors say so.
+    @Test func ninthMixedMessagesAreCaughtAndLongOrdinaryOnesTooOftenAlertedOnByPhrases() throws {
+        try measure(Self.fresh9, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.90,
+                                                alertOrAsk: 0.98, alert: 0.97, falseAlerts: 0.14, asked: 0.12))
     }
 
     /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
