@@ -141,8 +141,12 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// category's, whose alert a longer message's whole must also reach `longerAlert` for.
     private func wholePair(of match: SemanticMatch) -> Pair {
         if match.isShort { return short }
-        let pair = byCategory[match.category] ?? Self.calibratedPair
+        let pair = categoryPair(match.category)
         return match.isLonger ? Pair(ask: pair.ask, alert: max(pair.alert, longerAlert)) : pair
+    }
+
+    private func categoryPair(_ category: DangerCategory) -> Pair {
+        byCategory[category] ?? Self.calibratedPair
     }
 
     /// What the semantic layer makes of a match: the whole's level (by the short messages' pair
@@ -159,10 +163,8 @@ public struct SemanticThresholds: Sendable, Equatable {
         // language meanwhile): what its unread parts said is unknown, so ask rather than let it pass.
         if match.partsUnread { return whole(.ask) }
         guard let piece = match.piece else { return whole(match.score >= pair.ask ? .ask : .none) }
-        let piecePair = byCategory[piece.category] ?? Self.calibratedPair
-        let categoryAlert = (byCategory[match.category] ?? Self.calibratedPair).alert
-        let level: ConcernLevel = piece.score >= max(pieceAlert, categoryAlert) ? .alert
-            : piece.score >= max(pieceAsk, piecePair.ask) ? .ask : .none
+        let level: ConcernLevel = piece.score >= max(pieceAlert, categoryPair(match.category).alert) ? .alert
+            : piece.score >= max(pieceAsk, categoryPair(piece.category).ask) ? .ask : .none
         return SemanticReading(level: level, category: piece.category, score: piece.score, nearest: piece.nearest)
     }
 }

@@ -181,7 +181,7 @@ public struct Calibration: Sendable {
             // Rising order: only strictly more danger replaces the lower setting found first.
             if best == nil || alerts > best!.alerts { best = (alerts, whole, pieces[low]) }
         }
-        return best.map { ($0.longer, $0.piece) } ?? (wholes.last ?? floor, pieces.last ?? floor)
+        return best.map { ($0.longer, $0.piece) } ?? (wholes[wholes.count - 1], pieces[pieces.count - 1])
     }
 
     /// A score rounded down to four decimals, plus one: a threshold just above it.

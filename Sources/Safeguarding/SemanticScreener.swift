@@ -17,7 +17,7 @@ public struct SemanticMatch: Sendable, Equatable, Codable {
     /// thresholds for short messages (`SemanticThresholds.short`).
     public let isShort: Bool
     /// The message is long enough to be read in pieces as well as whole (more than
-    /// `SemanticScreener.pieceWords` and half a stride), and its whole alerts from its own
+    /// `SemanticScreener.longerWords`), and its whole alerts from its own
     /// threshold (`SemanticThresholds.longerAlert`).
     public let isLonger: Bool
     /// Parts of the message were not read (its pieces, or its reading as typed when it was read
@@ -102,8 +102,10 @@ public struct SemanticScreener: Sendable {
     /// anyway see you thursday"), danger is diluted in the whole's meaning. On the calibration
     /// messages joined three at a time, both layers alerted on 250 of 288 danger messages with the
     /// pieces, against 190 reading only the whole (see docs/ARCHITECTURE.md).
-    public static let pieceWords = 20
-    public static let pieceStride = 10
+    static let pieceWords = 20
+    static let pieceStride = 10
+    /// A message of more than this many words (a piece and half a stride) is read in pieces too.
+    public static let longerWords = pieceWords + pieceStride / 2
     /// At most this many pieces, the first and the last halves (the cost stays bounded).
     static let maximumPieces = 8
 
@@ -234,10 +236,10 @@ public struct SemanticScreener: Sendable {
         return starts.map { words[$0..<$0 + pieceWords].joined(separator: " ") }
     }
 
-    /// Read in pieces as well as whole (more than `pieceWords` and half a stride), so that its
-    /// whole alerts from `SemanticThresholds.longerAlert`.
+    /// Read in pieces as well as whole (more than `longerWords`), so that its whole alerts from
+    /// `SemanticThresholds.longerAlert`.
     public static func isLonger(_ text: String) -> Bool {
-        wordCount(text) > pieceWords + pieceStride / 2
+        wordCount(text) > longerWords
     }
 
     /// Read with the thresholds for short messages (`shortWords`).

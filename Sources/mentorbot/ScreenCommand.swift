@@ -203,7 +203,7 @@ struct ScreenCommand: ParsableCommand {
         print(String(format: "calibrated: ask %.4f, alert %.4f, phrase doubt %.4f (ordinary messages, both layers: at most %.1f%% alert, %.1f%% more asked about)",
                      pair.ask, pair.alert, calibrated.phraseDoubt, alertShare * 100, askShare * 100))
         print(String(format: "longer messages (more than %d words, read in pieces too): the whole alerts from %.4f, a piece from %.4f (together: the model alerts on at most %.1f%% of the longer and joined ordinary ones that no phrase alerts on)",
-                     SemanticScreener.pieceWords + SemanticScreener.pieceStride / 2, calibrated.longerAlert, calibrated.pieceAlert, alertShare * 100))
+                     SemanticScreener.longerWords, calibrated.longerAlert, calibrated.pieceAlert, alertShare * 100))
         print(String(format: "pieces of longer messages ask from %.4f (longer and joined ordinary messages: at most %.1f%% asked about)",
                      calibrated.pieceAsk, askShare * 100))
         print(String(format: "messages of at most %d words: ask %.4f, alert %.4f (placed on the %d short ones: at most %.1f%% alert, %.1f%% more asked about)",
