@@ -21,6 +21,57 @@ public enum Laughter {
         return screened.unicodeScalars.contains(where: emoji.contains) || words.contains(where: isLaughing)
     }
 
+    /// How near a laugh must stand to a phrase, in words, to be taken as about it in a message
+    /// longer than one joke. Chat puts the laugh right beside its joke ("my boss will kill me
+    /// kkkk", "jaja mi jefa me va a matar"), and a longer message's other news is further away.
+    static let nearJoke = 20
+
+    /// Whether a message longer than one joke laughs beside a phrase: a laugh stands in the same
+    /// sentence as where the phrase occurs (`occurs`, given the words the screener reads), within
+    /// `nearJoke` words of it. A laugh in another sentence is about something else.
+    static func isBeside(in text: String, where occurs: ([String]) -> Bool) -> Bool {
+        let screened = Screener.bounded(text)
+        guard Screener.words(String(screened)).count > longestJoke else { return false }
+        return sentences(of: screened).contains { sentence in
+            let words = sentence.filter { !$0.laughs }.map(\.text)
+            // Where each laugh stands among the sentence's other words.
+            var laughs: [Int] = [], count = 0
+            for token in sentence {
+                if token.laughs { laughs.append(count) } else { count += 1 }
+            }
+            return laughs.contains { at in
+                let window = Array(words[max(0, at - nearJoke)..<min(words.count, at + nearJoke)])
+                return !window.isEmpty && occurs(window)
+            }
+        }
+    }
+
+    /// A text's sentences as the screener's words, each marked when it is laughter (a laughing
+    /// word, or a laughing face standing between words).
+    private static func sentences(of text: Substring) -> [[(text: String, laughs: Bool)]] {
+        text.split(whereSeparator: { sentenceEnds.contains($0) }).map { sentence in
+            var tokens: [(text: String, laughs: Bool)] = []
+            var segment = String.UnicodeScalarView()
+            func flush() {
+                tokens += Screener.words(String(segment)).map { ($0, isLaughing($0)) }
+                segment.removeAll()
+            }
+            for scalar in sentence.unicodeScalars {
+                if emoji.contains(scalar) {
+                    flush()
+                    tokens.append(("", true))
+                } else {
+                    segment.append(scalar)
+                }
+            }
+            flush()
+            return tokens
+        }
+    }
+
+    /// Where a sentence ends in chat: its marks, in the scripts the bot serves, and a new line.
+    private static let sentenceEnds: Set<Character> = [".", "!", "?", ";", "\u{037E}", "…", "؟", "\n", "\r\n"]
+
     /// Laughing faces, and the monkey hiding its eyes that people send after a joke at their own
     /// expense. Not the plain smile: "😊" closes sad messages as often as happy ones.
     private static let emoji: Set<Unicode.Scalar> = ["😂", "🤣", "😅", "😆", "😹", "😜", "😝", "😛", "😁", "😄", "🙈"]

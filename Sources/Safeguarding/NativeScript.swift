@@ -34,6 +34,15 @@ public enum NativeScript: String, Sendable {
         return shortReading(of: text, words: words)
     }
 
+    /// A text typed in Latin letters rewritten in this script.
+    func rewritten(_ text: String) -> String {
+        switch self {
+        case .arabic: Arabizi.inArabicScript(text)
+        case .greek: Greeklish.inGreekScript(text)
+        case .persian: Finglish.inPersianScript(text)
+        }
+    }
+
     /// A message of two to four words ("bghit nmout safi", "msakkrin 3alay el bab", "fovamai poly")
     /// has room for one sign at most, and short messages are where the model is weakest in Latin
     /// letters: one Arabizi digit word or one marker word will do. On the example and calibration

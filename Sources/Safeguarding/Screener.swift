@@ -182,8 +182,19 @@ public struct Screener: Sendable {
     /// The result also says whether the message laughs (`ScreeningResult.laughs`).
     public func screen(_ text: String, language: String) -> ScreeningResult? {
         guard var result = match(text, language: language) else { return nil }
-        result.laughs = !result.isCall && Laughter.isIn(text)
+        result.laughs = !result.isCall && (Laughter.isIn(text) || laughs(beside: result, in: text))
         return result
+    }
+
+    /// Whether a longer message laughs beside the phrase that matched it (`Laughter.isBeside`),
+    /// read as it matched: as typed, or rewritten in its own script.
+    private func laughs(beside result: ScreeningResult, in text: String) -> Bool {
+        guard let phrase = lists[result.language]?.phrases.first(where: { $0.line == result.line }) else { return false }
+        return Laughter.isBeside(in: text) { words in
+            guard let script = result.reading else { return phrase.occurs(in: words.map(ScreenedWord.init)) }
+            let read = script.rewritten(words.joined(separator: " "))
+            return phrase.occurs(in: Self.words(read).map(ScreenedWord.init))
+        }
     }
 
     private func match(_ text: String, language: String) -> ScreeningResult? {

@@ -19,6 +19,26 @@ import Testing
         #expect(!Laughter.isIn(message))
     }
 
+    @Test func aLongerMessageLaughsBesideAPhraseOnlyInTheSameSentenceAndNearIt() {
+        let screener = ScreeningTests.screener
+        // The joke and its laugh in one sentence, among other news: the phrase is doubted.
+        let joke = "minha chefe vai me matar kkkk derrubei uma bandeja inteira de pastéis no chão num sábado cheio. "
+            + "mas ela riu e disse que na primeira semana dela foi pior. e meu irmão passou no vestibular"
+        #expect(screener.screen(joke, language: "pt")?.laughs == true)
+        // A laughing face closes the joke's sentence too.
+        let face = "je vais tuer mon petit frère je te jure 😂 il a pris mon chargeur et mes écouteurs pour aller au lycée, "
+            + "et il a mangé le reste du poulet que je gardais pour ce soir"
+        #expect(screener.screen(face, language: "fr")?.laughs == true)
+        // The laugh is about other news, in another sentence: the phrase is not doubted.
+        let apart = "we went bowling with the class and i won lol. "
+            + "but the man from the old job is waiting outside my building again and i am scared to go home tonight"
+        #expect(screener.screen(apart, language: "en")?.laughs == false)
+        // In the same unpunctuated run but far from the phrase: not about it.
+        let far = "haha the party was so good and everybody danced until late and the food was amazing and my cousin sang "
+            + "all night and the neighbours came too and then on the way home i saw that he is waiting outside my building again"
+        #expect(screener.screen(far, language: "en")?.laughs == false)
+    }
+
     @Test func aPhraseInALaughingMessageAsksUnlessTheModelReadsDanger() {
         let thresholds = SemanticThresholds()
         let joke = ScreeningResult(category: .threat, phrase: "mi ammazza", language: "it", line: 65, laughs: true)

@@ -185,6 +185,15 @@ import Testing
             ("fr", "en italie le panettone c'est la tradition"),  // held Italian "tradit*" (betrayed)
             ("es", "me pega la nostalgia los domingos"),  // nostalgia comes over me
             ("fa", "مصاحبست هفته بعد"),                  // her interview is next week (held "*حبس*")
+            // From longer tune-side messages: exams, games, shows and renewals in danger's words.
+            ("fr", "ce partiel de droit civil va me tuer"),  // this exam will kill me (was self-harm "me tuer")
+            ("sv", "vi var inlåsta i ett escape room med jobbet"),  // locked in an escape room
+            ("en", "locked myself out again, flatmate back at 6"),
+            ("de", "die ausländerbehörde hat meine aufenthaltserlaubnis verlängert"),  // residence permit renewed
+            ("pt", "as costas estão a matar-me depois da apanha"),  // my back is killing me (held "matar-me")
+            ("fa", "یه مستند دیدم درباره قاچاق انسان"),    // I watched a documentary about trafficking
+            ("it", "il mio amico mi aspetta sotto casa, andiamo a calcetto"),  // a friend waiting downstairs
+            ("es", "ya me dejan cortar el pelo a clientas"),  // they let me cut clients' hair (Portuguese "me ... cortar")
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -215,6 +224,12 @@ import Testing
             ("es", "me pega cuando bebe", .violenceAtHome),
             ("fa", "hanooz bedehkaram behshun", .debtOrWorkPressure),
             ("el", "tha me skotwsei an milisw", .threat),
+            ("fr", "je vais me tuer", .selfHarm),
+            ("fr", "il va me tuer", .threat),
+            ("sv", "han har låst in mig i rummet", .violenceAtHome),
+            ("pt", "vou matar-me", .selfHarm),
+            ("it", "quel uomo mi aspetta sotto casa", .traffickerSeen),
+            ("es", "me volví a cortar anoche", .selfHarm),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
