@@ -30,6 +30,7 @@ import Testing
     static let fresh7 = testParts.appendingPathComponent("Fresh7")
     static let fresh8 = testParts.appendingPathComponent("Fresh8")
     static let fresh9 = testParts.appendingPathComponent("Fresh9")
+    static let fresh10 = testParts.appendingPathComponent("Fresh10")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
@@ -287,6 +288,19 @@ import Testing
     @Test func ninthMixedMessagesAreCaughtAndLongOrdinaryOnesTooOftenAlertedOnByPhrases() throws {
         try measure(Self.fresh9, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.90,
                                                 alertOrAsk: 0.98, alert: 0.97, falseAlerts: 0.14, asked: 0.12))
+    }
+
+    /// A tenth mixed set, written like the ninth to measure the mends of the fifteenth session
+    /// (2026-12-05, four writers who saw nothing of the bot; its lines never read): per language
+    /// three danger messages of each category and 24 ordinary ones, half of each 40-90 words, most
+    /// ordinary ones borrowing danger's words. Measured once with the landed build: alert 283/288,
+    /// alert or ask 286/288, false alerts 49/288 (17.0%: phrases alone 41, the model 17), asked
+    /// 31/288; and once with the mended lists, the laugh beside a phrase and the recalibration:
+    /// 280, 286, 25/288 (8.7%: phrases alone 35, the model 8), asked 36/288 (Arabic alert or ask
+    /// 22 of 24, the lowest). The floors state its false alerts, far above the 3% target.
+    @Test func tenthMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
+        try measure(Self.fresh10, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.90,
+                                                 alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.10, asked: 0.14))
     }
 
     /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
