@@ -134,7 +134,8 @@ public struct ScreeningResult: Sendable, Equatable {
     /// The script the message was rewritten in when the phrase matched that reading of it, not
     /// the message as typed (see `Screener.screen`).
     public var reading: NativeScript?
-    /// The message is short and laughs (`Laughter`): the phrase is likelier a figure of speech.
+    /// The message is short and laughs, or a longer one laughs beside the phrase (`Laughter`):
+    /// the phrase is likelier a figure of speech.
     public var laughs = false
 }
 
