@@ -65,21 +65,21 @@ public struct SemanticThresholds: Sendable, Equatable {
     /// the embassy") comes nearer danger as a whole than a single message of a few lines does:
     /// read by the single messages' pair, such messages were alerted on (a part written later,
     /// Fresh8, 26 of its 28 false alerts). Placed by calibration together with `pieceAlert`, on
-    /// the longer calibration messages (`*.long.txt`, `*.long2.txt`) and the others joined three at a time.
+    /// the longer calibration messages (`*.long.txt`) and the others joined three at a time.
     public var longerAlert: Double
     /// One pair for every category: the few ordinary examples that come nearest to any one
     /// category are too few to place that category's thresholds reliably.
     public static let calibratedPair = Pair(ask: -0.0382, alert: 0.0218)
     public static let calibratedPhraseDoubt = -0.1062
-    public static let calibratedPieceAlert = 0.1121
-    public static let calibratedPieceAsk = 0.0707
+    public static let calibratedPieceAlert = 0.0817
+    public static let calibratedPieceAsk = 0.0496
     /// The phrase doubt in a short message that laughs (`Laughter`): there a phrase match asks
     /// unless the model reads the message as nearer danger than ordinary talk. Of the phrase
     /// matches on ordinary talk in a round of hard messages (2026-12-05), most were jokes told
     /// with a laugh ("the teacher will kill me 😅") at scores the calibrated doubt trusted.
     public static let laughingPhraseDoubt = 0.0
     public static let calibratedShortPair = Pair(ask: -0.0412, alert: 0.0147)
-    public static let calibratedLongerAlert = 0.0979
+    public static let calibratedLongerAlert = 0.1199
 
     /// `byCategory` overrides the calibrated pairs category by category.
     public init(byCategory: [DangerCategory: Pair] = [:], phraseDoubt: Double = Self.calibratedPhraseDoubt,

@@ -133,7 +133,7 @@ public struct Calibration: Sendable {
     }
 
     /// The longer messages the longer messages' thresholds are placed on: the calibration
-    /// messages read in pieces (`*.long.txt` and `*.long2.txt`, and the few longer ones of the others) and the
+    /// messages read in pieces (`*.long.txt`, and the few longer ones of the others) and the
     /// others joined three at a time, in one pool. Each alone would set another standard than
     /// the shorter messages get: most of the long ones borrow danger's words on purpose (on them
     /// alone, 3% held the pieces' alert so high that danger told in passing went unheard), and

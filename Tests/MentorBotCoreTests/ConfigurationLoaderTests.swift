@@ -175,9 +175,9 @@ import Testing
                                                        with: "      thresholds:\n        self_harm: {ask: -0.003, alert: 0.004}\n        default: {ask: 0.0, alert: 0.01}")
             .replacingOccurrences(of: "      # model: /opt/mentorbot/venv", with: "      model: ../venv")
             .replacingOccurrences(of: "      # phrase_doubt: -0.1062", with: "      phrase_doubt: -0.02")
-            .replacingOccurrences(of: "      # piece_alert: 0.1121", with: "      piece_alert: 0.07")
-            .replacingOccurrences(of: "      # longer_alert: 0.0979", with: "      longer_alert: 0.06")
-            .replacingOccurrences(of: "      # piece_ask: 0.0707", with: "      piece_ask: 0.02")
+            .replacingOccurrences(of: "      # piece_alert: 0.0817", with: "      piece_alert: 0.07")
+            .replacingOccurrences(of: "      # longer_alert: 0.1199", with: "      longer_alert: 0.06")
+            .replacingOccurrences(of: "      # piece_ask: 0.0496", with: "      piece_ask: 0.02")
             .replacingOccurrences(of: "      # short: {ask: -0.0412, alert: 0.0147}", with: "      short: {ask: 0.01, alert: 0.05}")
         let semantic = try load(custom).programme.safety.semantic
         #expect(semantic.thresholds.short == .init(ask: 0.01, alert: 0.05))

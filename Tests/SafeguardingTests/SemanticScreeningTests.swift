@@ -293,14 +293,16 @@ import Testing
     /// A tenth mixed set, written like the ninth to measure the mends of the fifteenth session
     /// (2026-12-05, four writers who saw nothing of the bot; its lines never read): per language
     /// three danger messages of each category and 24 ordinary ones, half of each 40-90 words, most
-    /// ordinary ones borrowing danger's words. Measured once with the landed build: alert 283/288,
+    /// ordinary ones borrowing danger's words. Measured with the landed build: alert 283/288,
     /// alert or ask 286/288, false alerts 49/288 (17.0%: phrases alone 41, the model 17), asked
-    /// 31/288; and once with the mended lists, the laugh beside a phrase and the recalibration:
-    /// 280, 286, 25/288 (8.7%: phrases alone 35, the model 8), asked 36/288 (Arabic alert or ask
-    /// 22 of 24, the lowest). The floors state its false alerts, far above the 3% target.
+    /// 31/288. With the mended lists and the laugh beside a phrase: 283, 286, 33/288 (11.5%),
+    /// asked 37/288 (Arabic alert or ask 22 of 24, the lowest). A calibration that placed the
+    /// look-alike messages among the longer ones gave 280, 286, 25/288, and was left out for the
+    /// danger it left unheard elsewhere (docs/ARCHITECTURE.md). The floors state its false
+    /// alerts, far above the 3% target.
     @Test func tenthMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
         try measure(Self.fresh10, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.90,
-                                                 alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.10, asked: 0.14))
+                                                 alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.13, asked: 0.14))
     }
 
     /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
