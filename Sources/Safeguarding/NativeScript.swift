@@ -25,12 +25,12 @@ public enum NativeScript: String, Sendable {
         // Arabizi is found by its digits; Greek and Persian by their everyday words, and a message
         // has too few of both for them to compete; Arabizi without digits last, by its words, as
         // Persian shares some of them.
-        if Arabizi.isArabizi(text) { return (.arabic, Arabizi.inArabicScript(text)) }
+        if Arabizi.isArabizi(text) { return (.arabic, NativeScript.arabic.rewritten(text)) }
         // Every message passes here: its words are split once for all three languages' markers.
         let words = latinWords(of: text)
-        if hasMarkers(Greeklish.markers, weak: Greeklish.weakMarkers, among: words) { return (.greek, Greeklish.inGreekScript(text)) }
-        if hasMarkers(Finglish.markers, weak: Finglish.weakMarkers, among: words) { return (.persian, Finglish.inPersianScript(text)) }
-        if hasMarkers(Arabizi.markers, among: words) { return (.arabic, Arabizi.inArabicScript(text)) }
+        if hasMarkers(Greeklish.markers, weak: Greeklish.weakMarkers, among: words) { return (.greek, NativeScript.greek.rewritten(text)) }
+        if hasMarkers(Finglish.markers, weak: Finglish.weakMarkers, among: words) { return (.persian, NativeScript.persian.rewritten(text)) }
+        if hasMarkers(Arabizi.markers, among: words) { return (.arabic, NativeScript.arabic.rewritten(text)) }
         return shortReading(of: text, words: words)
     }
 
@@ -51,10 +51,10 @@ public enum NativeScript: String, Sendable {
     /// languages; on a later writing round, 15 and 14 of 16 Arabic and Persian ones (before: 8, 10).
     static func shortReading(of text: String, words: [String]) -> (script: NativeScript, text: String)? {
         guard words.count >= 2, SemanticScreener.isShort(text) else { return nil }
-        if Arabizi.signs(in: text, upTo: 1) >= 1 { return (.arabic, Arabizi.inArabicScript(text)) }
-        if words.contains(where: Greeklish.markers.contains) { return (.greek, Greeklish.inGreekScript(text)) }
-        if words.contains(where: Finglish.markers.contains) { return (.persian, Finglish.inPersianScript(text)) }
-        if words.contains(where: Arabizi.markers.contains) { return (.arabic, Arabizi.inArabicScript(text)) }
+        if Arabizi.signs(in: text, upTo: 1) >= 1 { return (.arabic, NativeScript.arabic.rewritten(text)) }
+        if words.contains(where: Greeklish.markers.contains) { return (.greek, NativeScript.greek.rewritten(text)) }
+        if words.contains(where: Finglish.markers.contains) { return (.persian, NativeScript.persian.rewritten(text)) }
+        if words.contains(where: Arabizi.markers.contains) { return (.arabic, NativeScript.arabic.rewritten(text)) }
         return nil
     }
 

@@ -20,23 +20,23 @@ import Testing
     }
 
     @Test func aLongerMessageLaughsBesideAPhraseOnlyInTheSameSentenceAndNearIt() {
-        let screener = ScreeningTests.screener
-        // The joke and its laugh in one sentence, among other news: the phrase is doubted.
-        let joke = "minha chefe vai me matar kkkk derrubei uma bandeja inteira de pastéis no chão num sábado cheio. "
-            + "mas ela riu e disse que na primeira semana dela foi pior. e meu irmão passou no vestibular"
-        #expect(screener.screen(joke, language: "pt")?.laughs == true)
-        // A laughing face closes the joke's sentence too.
-        let face = "je vais tuer mon petit frère je te jure 😂 il a pris mon chargeur et mes écouteurs pour aller au lycée, "
-            + "et il a mangé le reste du poulet que je gardais pour ce soir"
-        #expect(screener.screen(face, language: "fr")?.laughs == true)
-        // The laugh is about other news, in another sentence: the phrase is not doubted.
-        let apart = "we went bowling with the class and i won lol. "
-            + "but the man from the old job is waiting outside my building again and i am scared to go home tonight"
-        #expect(screener.screen(apart, language: "en")?.laughs == false)
-        // In the same unpunctuated run but far from the phrase: not about it.
-        let far = "haha the party was so good and everybody danced until late and the food was amazing and my cousin sang "
-            + "all night and the neighbours came too and then on the way home i saw that he is waiting outside my building again"
-        #expect(screener.screen(far, language: "en")?.laughs == false)
+        let cases: [(language: String, message: String, laughs: Bool)] = [
+            // The joke and its laugh in one sentence, among other news: the phrase is doubted.
+            ("pt", "minha chefe vai me matar kkkk derrubei uma bandeja inteira de pastéis no chão num sábado cheio. "
+                + "mas ela riu e disse que na primeira semana dela foi pior. e meu irmão passou no vestibular", true),
+            // A laughing face closes the joke's sentence too.
+            ("fr", "je vais tuer mon petit frère je te jure 😂 il a pris mon chargeur et mes écouteurs pour aller au lycée, "
+                + "et il a mangé le reste du poulet que je gardais pour ce soir", true),
+            // The laugh is about other news, in another sentence: the phrase is not doubted.
+            ("en", "we went bowling with the class and i won lol. "
+                + "but the man from the old job is waiting outside my building again and i am scared to go home tonight", false),
+            // In the same unpunctuated run but far from the phrase: not about it.
+            ("en", "haha the party was so good and everybody danced until late and the food was amazing and my cousin sang "
+                + "all night and the neighbours came too and then on the way home i saw that he is waiting outside my building again", false),
+        ]
+        for (language, message, laughs) in cases {
+            #expect(ScreeningTests.screener.screen(message, language: language)?.laughs == laughs, "\(language): \(message)")
+        }
     }
 
     @Test func aPhraseInALaughingMessageAsksUnlessTheModelReadsDanger() {
