@@ -4,7 +4,7 @@ import Testing
 /// A laugh in a short message makes a phrase match a likely figure of speech: it then asks
 /// unless the model reads the message as danger. Laughter never silences a message.
 @Suite struct LaughterTests {
-    @Test(arguments: ["la profe me va a matar jajaja", "mi ammazza ahahah", "locked myself out lol", "o chefe vai me matar kkkk",
+    @Test(arguments: ["la jefa me va a matar jajaja", "mi ammazza ahahah", "locked myself out lol", "o chefe vai me matar kkkk",
                       "je vais le tuer mdr", "رح اذبحك ههههه", "میکشمت خخخخ", "θα με σκοτώσει χαχαχα", "sportlovet dödar mig haha",
                       "mesuesja do me vrase 😅", "meine mama bringt mich um 😂", "THE BOSS WILL KILL ME HAHA"])
     func aShortMessageThatLaughsIsSeen(_ message: String) {
@@ -25,8 +25,8 @@ import Testing
             ("pt", "minha chefe vai me matar kkkk derrubei uma bandeja inteira de pastéis no chão num sábado cheio. "
                 + "mas ela riu e disse que na primeira semana dela foi pior. e meu irmão passou no vestibular", true),
             // A laughing face closes the joke's sentence too.
-            ("fr", "je vais tuer mon petit frère je te jure 😂 il a pris mon chargeur et mes écouteurs pour aller au lycée, "
-                + "et il a mangé le reste du poulet que je gardais pour ce soir", true),
+            ("fr", "mon patron va me tuer je te jure 😂 j'ai renversé tout le café sur le comptoir ce matin, "
+                + "et il a fallu tout nettoyer avant l'ouverture du magasin", true),
             // The laugh is about other news, in another sentence: the phrase is not doubted.
             ("en", "we went bowling with the class and i won lol. "
                 + "but the man from the old job is waiting outside my building again and i am scared to go home tonight", false),
@@ -60,7 +60,7 @@ import Testing
 
     @Test func screeningSaysWhetherTheMatchedMessageLaughs() throws {
         let screener = ScreeningTests.screener
-        #expect(try #require(screener.screen("la profe me va a matar jajaja", language: "es")).laughs)
+        #expect(try #require(screener.screen("la jefa me va a matar jajaja", language: "es")).laughs)
         #expect(try #require(screener.screen("me va a matar, tengo miedo", language: "es")).laughs == false)
         // A short call for help is asked about whatever: its laugh is not looked at.
         #expect(screener.screen("help me lol", language: "en").map(\.laughs) != true)

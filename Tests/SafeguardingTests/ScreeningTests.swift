@@ -194,6 +194,16 @@ import Testing
             ("fa", "یه مستند دیدم درباره قاچاق انسان"),    // I watched a documentary about trafficking
             ("it", "il mio amico mi aspetta sotto casa, andiamo a calcetto"),  // a friend waiting downstairs
             ("es", "ya me dejan cortar el pelo a clientas"),  // they let me cut clients' hair (Portuguese "me ... cortar")
+            // The second round of look-alikes: a child's "threat", worn out by exams and heat,
+            // a teacher who "will kill me", the person's own anger, locked in by accident.
+            ("en", "my son threatens he will not eat his dinner if i dont let him watch tv"),
+            ("fr", "ma fille menace de bouder toute la journée si on va pas au parc"),
+            ("nl", "mijn dochtertje dreigt dat ze gaat huilen als we geen pannenkoeken eten"),
+            ("sv", "orkar inte mer, nationella provet i svenska imorgon"),
+            ("es", "no puedo más con este calor, 41 grados"),
+            ("it", "la prof mi ammazza, ho dimenticato il quaderno"),
+            ("en", "i swear i could kill my brother lol"),
+            ("sv", "blev inlåst i tvättstugan av misstag"),
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -230,6 +240,15 @@ import Testing
             ("pt", "vou matar-me", .selfHarm),
             ("it", "quel uomo mi aspetta sotto casa", .traffickerSeen),
             ("es", "me volví a cortar anoche", .selfHarm),
+            // Their danger twins, and a document held back that the person needs for a renewal
+            // (an office or a renewal named no longer cancels it).
+            ("en", "my son was threatened by the men from the old job", .threat),
+            ("es", "mi hija fue amenazada por ese hombre", .threat),
+            ("sv", "orkar inte mer, har ingenstans att sova", .crisis),
+            ("en", "they will kill my brother if i talk", .threat),
+            ("en", "my old boss still keeps my passport and i need it for the renewal", .documentsTaken),
+            ("fr", "ma patronne garde mon passeport, j'en ai besoin pour le renouvellement", .documentsTaken),
+            ("de", "mein chef hat meinen pass, ich brauche ihn für die verlängerung bei der behörde", .documentsTaken),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")

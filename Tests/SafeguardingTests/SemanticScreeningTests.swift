@@ -31,6 +31,7 @@ import Testing
     static let fresh8 = testParts.appendingPathComponent("Fresh8")
     static let fresh9 = testParts.appendingPathComponent("Fresh9")
     static let fresh10 = testParts.appendingPathComponent("Fresh10")
+    static let fresh11 = testParts.appendingPathComponent("Fresh11")
     static let shortFresh4 = testParts.appendingPathComponent("ShortFresh4")
     static let shortFresh5 = testParts.appendingPathComponent("ShortFresh5")
     static let checkInReplies = testParts.appendingPathComponent("CheckInReplies")
@@ -303,6 +304,19 @@ import Testing
     @Test func tenthMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
         try measure(Self.fresh10, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.90,
                                                  alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.13, asked: 0.14))
+    }
+
+    /// An eleventh mixed set, written like the ninth and tenth (2026-12-06, four writers who saw
+    /// nothing of the bot; its lines never read): per language three danger messages of each
+    /// category and 24 ordinary ones, half of each 40-90 words, most ordinary ones borrowing
+    /// danger's words. Measured on arrival with the landed build: alert 283/288, alert or ask
+    /// 288/288, false alerts 48/288 (16.7%: the phrases alone 51), asked 50/288. After the lists
+    /// were mended on a second round of look-alikes (their phrase false alerts 102 → 43 of 432):
+    /// 283, 288, 47/288, asked 51/288. Mends found on one set of writers' look-alikes hardly
+    /// reach another's (docs/ARCHITECTURE.md, Known gaps); the floors state its false alerts.
+    @Test func eleventhMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
+        try measure(Self.fresh11, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.90,
+                                                 alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.18, asked: 0.19))
     }
 
     /// Replies to the bot's check-in questions ("how are things this week?"), as mentees type
