@@ -249,6 +249,8 @@ import Testing
             ("en", "my old boss still keeps my passport and i need it for the renewal", .documentsTaken),
             ("fr", "ma patronne garde mon passeport, j'en ai besoin pour le renouvellement", .documentsTaken),
             ("de", "mein chef hat meinen pass, ich brauche ihn für die verlängerung bei der behörde", .documentsTaken),
+            ("en", "my visa was not renewed because she still keeps my passport", .documentsTaken),
+            ("fr", "mon titre n'est pas renouvelé parce que la patronne garde mon passeport", .documentsTaken),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
