@@ -292,7 +292,7 @@ import Testing
     }
 
     /// A tenth mixed set, written like the ninth to measure the mends of the fifteenth session
-    /// (2026-12-05, four writers who saw nothing of the bot; its lines never read): per language
+    /// (2026-12-05, four writers who saw nothing of the bot; its lines never read, but for one Greek ordinary line a list comparison printed): per language
     /// three danger messages of each category and 24 ordinary ones, half of each 40-90 words, most
     /// ordinary ones borrowing danger's words. Measured with the landed build: alert 283/288,
     /// alert or ask 286/288, false alerts 49/288 (17.0%: phrases alone 41, the model 17), asked
@@ -307,7 +307,7 @@ import Testing
     }
 
     /// An eleventh mixed set, written like the ninth and tenth (2026-12-06, four writers who saw
-    /// nothing of the bot; its lines never read): per language three danger messages of each
+    /// nothing of the bot; its lines never read, but for one Greek ordinary line a list comparison printed): per language three danger messages of each
     /// category and 24 ordinary ones, half of each 40-90 words, most ordinary ones borrowing
     /// danger's words. Measured on arrival with the landed build: alert 283/288, alert or ask
     /// 288/288, false alerts 48/288 (16.7%: the phrases alone 51), asked 50/288. After the lists
