@@ -189,6 +189,7 @@ import Testing
             ("fr", "ce partiel de droit civil va me tuer"),  // this exam will kill me (was self-harm "me tuer")
             ("sv", "vi var inlåsta i ett escape room med jobbet"),  // locked in an escape room
             ("en", "locked myself out again, flatmate back at 6"),
+            ("en", "someone standing downstairs again, turned out to be the amazon guy lol"),
             ("de", "die ausländerbehörde hat meine aufenthaltserlaubnis verlängert"),  // residence permit renewed
             ("pt", "as costas estão a matar-me depois da apanha"),  // my back is killing me (held "matar-me")
             ("fa", "یه مستند دیدم درباره قاچاق انسان"),    // I watched a documentary about trafficking
@@ -251,6 +252,9 @@ import Testing
             ("de", "mein chef hat meinen pass, ich brauche ihn für die verlängerung bei der behörde", .documentsTaken),
             ("en", "my visa was not renewed because she still keeps my passport", .documentsTaken),
             ("fr", "mon titre n'est pas renouvelé parce que la patronne garde mon passeport", .documentsTaken),
+            // A parcel named elsewhere in the message no longer cancels the man downstairs.
+            ("en", "my old boss is waiting downstairs again, i told the kids it is just a parcel", .traffickerSeen),
+            ("nl", "hij staat weer voor mijn deur, ik zei tegen de kinderen dat het een pakketje was", .traffickerSeen),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
