@@ -292,28 +292,29 @@ import Testing
     }
 
     /// A tenth mixed set, written like the ninth to measure the mends of the fifteenth session
-    /// (2026-12-05, four writers who saw nothing of the bot; its lines never read, but for one Greek ordinary line a list comparison printed): per language
-    /// three danger messages of each category and 24 ordinary ones, half of each 40-90 words, most
-    /// ordinary ones borrowing danger's words. Measured with the landed build: alert 283/288,
-    /// alert or ask 286/288, false alerts 49/288 (17.0%: phrases alone 41, the model 17), asked
-    /// 31/288. With the mended lists and the laugh beside a phrase: 283, 286, 33/288 (11.5%),
-    /// asked 37/288 (Arabic alert or ask 22 of 24, the lowest). A calibration that placed the
-    /// look-alike messages among the longer ones gave 280, 286, 25/288, and was left out for the
-    /// danger it left unheard elsewhere (docs/ARCHITECTURE.md). The floors state its false
-    /// alerts, far above the 3% target.
+    /// (2026-12-05, four writers who saw nothing of the bot; its lines never read, but for one Greek
+    /// ordinary line a list comparison printed): per language three danger messages of each category
+    /// and 24 ordinary ones, half of each 40-90 words, most ordinary ones borrowing danger's words.
+    /// Measured with the landed build: alert 283/288, alert or ask 286/288, false alerts 49/288 (17.0%:
+    /// phrases alone 41, the model 17), asked 31/288. With the mended lists and the laugh beside a
+    /// phrase: 283, 286, 33/288 (11.5%), asked 37/288 (Arabic alert or ask 22 of 24, the lowest). A
+    /// calibration that placed the look-alike messages among the longer ones gave 280, 286, 25/288, and
+    /// was left out for the danger it left unheard elsewhere (docs/ARCHITECTURE.md). The floors state
+    /// its false alerts, far above the 3% target.
     @Test func tenthMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
         try measure(Self.fresh10, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.90, languageAlert: 0.90,
                                                  alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.13, asked: 0.14))
     }
 
     /// An eleventh mixed set, written like the ninth and tenth (2026-12-06, four writers who saw
-    /// nothing of the bot; its lines never read, but for one Greek ordinary line a list comparison printed): per language three danger messages of each
-    /// category and 24 ordinary ones, half of each 40-90 words, most ordinary ones borrowing
-    /// danger's words. Measured on arrival with the landed build: alert 283/288, alert or ask
-    /// 288/288, false alerts 48/288 (16.7%: the phrases alone 51), asked 50/288. After the lists
-    /// were mended on a second round of look-alikes (their phrase false alerts 102 → 43 of 432):
-    /// 283, 288, 47/288, asked 51/288. Mends found on one set of writers' look-alikes hardly
-    /// reach another's (docs/ARCHITECTURE.md, Known gaps); the floors state its false alerts.
+    /// nothing of the bot; its lines never read, but for one Greek ordinary line a list comparison
+    /// printed): per language three danger messages of each category and 24 ordinary ones, half of each
+    /// 40-90 words, most ordinary ones borrowing danger's words. Measured on arrival with the landed
+    /// build: alert 283/288, alert or ask 288/288, false alerts 48/288 (16.7%: the phrases alone 51),
+    /// asked 50/288. After the lists were mended on a second round of look-alikes (their phrase false
+    /// alerts 102 → 43 of 432): 283, 288, 47/288, asked 51/288. Mends found on one set of writers'
+    /// look-alikes hardly reach another's (docs/ARCHITECTURE.md, Known gaps); the floors state its
+    /// false alerts.
     @Test func eleventhMixedMessagesAreCaughtAndLongOrdinaryOnesStillTooOftenAlertedOn() throws {
         try measure(Self.fresh11, floors: Floors(danger: 24, ordinary: 24, languageAlertOrAsk: 0.95, languageAlert: 0.90,
                                                  alertOrAsk: 0.98, alert: 0.95, falseAlerts: 0.18, asked: 0.19))
