@@ -20,6 +20,8 @@ public struct RoundHoldout: Sendable {
         public let score: Double
         /// Of at most `SemanticScreener.shortWords` words as written: judged by the short ones' threshold.
         public let isShort: Bool
+        /// Typed in Latin letters and also kept in its own script (Arabizi, Greeklish, Finglish).
+        public var isTypedInLatin = false
     }
 
     /// Danger messages caught and ordinary messages above the threshold, for one slice.
@@ -31,6 +33,8 @@ public struct RoundHoldout: Sendable {
         /// The score that at most the share of ordinary messages exceed.
         public let threshold: Double
         public let all: Counts
+        /// Per language, and per language for its messages typed in Latin letters alone
+        /// ("ar typed in Latin letters"), where the rewriting into its own script is what is measured.
         public let byLanguage: [String: Counts]
         public let byRound: [String: Counts]
     }
@@ -71,11 +75,18 @@ public struct RoundHoldout: Sendable {
                 let file = String(example.reference.prefix(while: { $0 != ":" }))
                 let key = file + "\u{0}" + example.source
                 let score = SemanticScreener.strongestDanger(in: neighbourhood, of: example.text, index: index)?.score ?? -.infinity
-                if let known = messages[key], known.score >= score { continue }
+                let isCopy = example.reference.hasSuffix(" script")
+                if var known = messages[key], known.score >= score {
+                    known.isTypedInLatin = known.isTypedInLatin || isCopy
+                    messages[key] = known
+                    continue
+                }
                 if messages[key] == nil { order.append(key) }
-                messages[key] = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,
-                                       isDanger: example.category != nil, score: score,
-                                       isShort: SemanticScreener.isShort(example.source))
+                var scoredMessage = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,
+                                           isDanger: example.category != nil, score: score,
+                                           isShort: SemanticScreener.isShort(example.source))
+                scoredMessage.isTypedInLatin = isCopy || messages[key]?.isTypedInLatin == true
+                messages[key] = scoredMessage
             }
             scored += order.map { messages[$0]! }
         }
@@ -103,6 +114,9 @@ public struct RoundHoldout: Sendable {
             let above = message.score > threshold
             Self.add(message, above, to: &all)
             Self.add(message, above, to: &byLanguage[message.language, default: Counts()])
+            if message.isTypedInLatin {
+                Self.add(message, above, to: &byLanguage[message.language + " typed in Latin letters", default: Counts()])
+            }
             Self.add(message, above, to: &byRound[message.round, default: Counts()])
         }
         return Report(threshold: threshold, all: all, byLanguage: byLanguage, byRound: byRound)

@@ -47,6 +47,9 @@ import Testing
         // own script is caught.
         #expect(report.byRound["chat3"] == RoundHoldout.Counts(caught: 1, danger: 3, falseAlerts: 0, ordinary: 2))
         #expect(report.byLanguage["xx"] == report.all)
+        // The message kept in its own script too is also counted as typed in Latin letters.
+        #expect(report.byLanguage["xx typed in Latin letters"] == RoundHoldout.Counts(caught: 1, danger: 1, falseAlerts: 0, ordinary: 0))
+        #expect(holdout.scored.filter(\.isTypedInLatin).count == 1)
         // Every message here is longer than a short one: the longer ones alone are all of them.
         #expect(holdout.report(ordinaryShare: 0.5, short: false).all == report.all)
         #expect(holdout.report(ordinaryShare: 0.5, short: true).all == RoundHoldout.Counts())
