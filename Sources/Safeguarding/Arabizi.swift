@@ -7,8 +7,16 @@ import Foundation
 /// the semantic layer reads such a message both ways and keeps the stronger reading.
 ///
 /// The rewriting is rough on purpose: consonants and long vowels letter by letter, short vowels
-/// dropped, the digits as the letters they stand for ("3" ع, "7" ح, "2" ء, "5" خ, "9" ق). Words
+/// dropped, the digits as the letters they stand for ("3" ع, "7" ح, "2" ق, "5" خ, "9" ق). Words
 /// with capitals (names, "IND", "BAföG") stay as they are.
+///
+/// "2" is written ق, not the hamza it is in the textbooks: in the dialects most Arabizi is typed
+/// in (Levantine, Egyptian) it is the glottal stop said for ق ("2al" قال, "ba2a" بقى, "y2atelni"
+/// يقتلني). Of the words with a "2" in the examples' and calibration messages' Arabizi, the 70
+/// most used are 61 ق words (206 uses) and 9 hamza words (21 uses: "so2al", "sa2alni"). With
+/// each writing round of the examples held out (`mentorbot screen --hold-out-rounds`), at 3% of
+/// ordinary messages above one threshold, Arabic typed in Latin letters caught 244 → 255 of 350
+/// danger messages, its ordinary ones above it 7 → 7 of 335.
 public enum Arabizi {
     /// Needs two signs (a word with a digit among its letters, or one with a digit between two
     /// letters, which counts double), so that "at 3pm", "the 2nd" or a phone number do not count:
@@ -48,33 +56,56 @@ public enum Arabizi {
     /// words in Spanish, Italian, Swedish, Dutch, Persian or English, or said by speakers of every
     /// language. On the examples and calibration messages this found 31 of the Arabic
     /// Latin-letter messages that have no digits to find them by, and one Spanish line with
-    /// Moroccan words in it.
+    /// Moroccan words in it. The Gulf, Iraqi, Sudanese and Tunisian words of the eighteenth session
+    /// ("walakin", "barcha", "kolchi", "jawaz", "kafil", "mudeer", "agdar") were chosen among the
+    /// words of three or more such messages that no line of another language uses (examples,
+    /// calibration, look-alikes): of the 899 Arabic example and calibration messages typed in
+    /// Latin letters, those found 763 → 791, and no more lines of the other languages in any
+    /// file, test parts included (7 before and after, all with Arabizi digits).
     static let markers: Set<String> = [
-        "2awi", "3ayez", "3ayza", "abgha", "ahlha", "ahli", "ahlo", "ahna", "akalti", "akhi", "akhoya", "aku",
-        "ana", "ashofak", "awi", "ayez", "ayza", "baddi", "badi", "bayti", "beiti", "bezzaf", "bghit", "bghiti",
-        "biddi", "bidi", "bitna", "bkhaf", "bokra", "boukra", "bslama", "bukra", "bzaf", "bzzaf", "chaft", "chhar",
-        "chno", "chnou", "chwia", "chwiya", "daba", "darna", "diali", "dyal", "dyalha", "dyali", "dyalo", "ehna",
-        "elli", "elly", "elyom", "elyoum", "embareh", "emmi", "enta", "enti", "eza", "ezay", "ezayak", "ezayek",
-        "famma", "flous", "flus", "fulus", "galt", "ghadi", "glt", "hadha", "hadi", "hadik", "haida", "haik",
-        "hatha", "hayda", "heik", "hena", "hiya", "hna", "hnak", "homa", "honik", "howa", "howe", "huwa",
-        "hwaya", "illi", "imbareh", "inta", "inti", "iza", "izzay", "jdid", "jdida", "jouzi", "jozi", "kaman",
-        "kamane", "kamen", "kamlin", "katgoul", "kaygol", "kaygoul", "kayn", "kayna", "kayqoul", "kda", "keda", "keef",
-        "kel", "khalas", "khayef", "khayf", "khayfa", "khayfe", "khayfeh", "khdma", "khedma", "kheyfa", "khouya", "khoya",
-        "khti", "kida", "kif", "kifach", "kifak", "kifash", "kifik", "kol", "kollhom", "kolo", "kteer", "ktiir",
-        "ktir", "kulish", "laazim", "lazem", "lazim", "lbareh", "lech", "leish", "lesh", "lih", "liya", "lli",
-        "lyom", "lyoum", "lyouma", "mabaash", "mabaqach", "mafesh", "mafi", "mafish", "makaynch", "makaynsh", "maku", "mamti",
-        "marra", "masare", "masari", "mayta", "mayyet", "mazal", "mbareh", "mezyan", "mish", "mnee7", "mneeh", "mnih",
-        "mochkil", "moshkle", "msh", "mta3", "mushkila", "mzyan", "nbghi", "nchoufek", "nekhdem", "neshoufek", "nhar", "nheb",
-        "nhebek", "nkhaf", "nkhdem", "nshoufek", "nta", "nti", "okhti", "ommi", "otobis", "rajli", "saba7", "sheft",
-        "shefto", "shinu", "shlon", "shlonak", "shlonik", "shno", "sho", "shoft", "shoghl", "shogl", "shu", "shughl",
-        "shwaiya", "shwaya", "shwaye", "tany", "tanye", "tayeb", "tayyeb", "ukhti", "ummi", "wakha", "walo", "walou",
-        "walu", "wayed", "wein", "wesel", "wsel", "ya3ni", "yaani", "yamma", "yani", "zawji"
+        "2awi", "3ayez", "3ayza", "abgha", "agdar", "ahlha", "ahli", "ahlo", "ahna", "akalti", "akheeran",
+        "akhi", "akhoya", "aku", "ana", "ashofak", "ashoof", "awi", "awraq", "ayez", "ayza", "baddi",
+        "badi", "bakkir", "barcha", "basbor", "bayti", "beiti", "bezzaf", "bghit", "bghitch", "bghiti",
+        "biddi", "bidi", "bitna", "bkhaf", "bokra", "bolis", "boukra", "bslama", "bukra", "bzaf", "bzzaf",
+        "chaft", "chhar", "chno", "chnou", "chwia", "chwiya", "daba", "darabni", "darna", "dayman", "diali",
+        "drari", "dyal", "dyalha", "dyali", "dyalo", "ebni", "ehna", "elli", "elly", "elyom", "elyoum",
+        "embareh", "emmi", "enharda", "enno", "enta", "enti", "eza", "ezay", "ezayak", "ezayek", "famma",
+        "flous", "flus", "fulus", "galt", "gedan", "ghadi", "ghareeb", "ghedda", "ghodwa", "ghorfe", "glt",
+        "gurush", "hadha", "hadi", "hadik", "haida", "haik", "hassa", "hatha", "hayda", "heik", "hena",
+        "hiya", "hna", "hnak", "homa", "honik", "howa", "howe", "huwa", "hwaya", "illi", "imbareh", "inta",
+        "inti", "iqama", "iza", "izzay", "jawaz", "jawazi", "jdid", "jdida", "jdide", "jiran", "jouzi",
+        "jozi", "kafil", "kaman", "kamane", "kamen", "kamlin", "katgoul", "kaychouf", "kaygol", "kaygoul",
+        "kayn", "kayna", "kayqoul", "kda", "keda", "keef", "kel", "khalas", "khalast", "khallast",
+        "khassni", "khayef", "khayf", "khayfa", "khayfe", "khayfeh", "khdemt", "khdma", "khedma", "kheyfa",
+        "khouya", "khoya", "khti", "kida", "kif", "kifach", "kifak", "kifash", "kifik", "kol", "kolchi",
+        "kollhom", "kollo", "kolo", "kteer", "ktiir", "ktir", "kulish", "kulla", "kwayes", "laazim",
+        "lamma", "lazem", "lazim", "lbareh", "lblad", "lech", "leish", "lesh", "lessa", "lflous", "lih",
+        "lissa", "liya", "lkhedma", "lkra", "lli", "lmentor", "lpatron", "lqit", "lyom", "lyoum", "lyouma",
+        "mabaash", "mabaqach", "mabsouta", "madrase", "madraset", "mafesh", "mafi", "mafish", "makaynch",
+        "makaynsh", "maku", "mamti", "marra", "masare", "masari", "mayta", "mayyet", "mazal", "mbareh",
+        "mchiti", "meen", "menni", "mezyan", "mish", "mnee7", "mneeh", "mnih", "mochkil", "momken",
+        "moshkle", "mostashfa", "mowt", "msh", "mta3", "mudeer", "mushkila", "mzyan", "mzyana", "nbghi",
+        "nchoufek", "ndir", "nekhdem", "neshoufek", "nhar", "nheb", "nhebek", "nkhaf", "nkhdem", "nmchi",
+        "nmout", "nshoufek", "nta", "nti", "okhti", "ommi", "ostaz", "otobis", "ragel", "rajli", "saba7",
+        "safara", "sakran", "sayara", "sayyara", "sghira", "shadeed", "shanta", "shefet", "sheft", "shefto",
+        "shinu", "shlon", "shlonak", "shlonik", "shno", "sho", "shoft", "shoghl", "shoghol", "shogl", "shu",
+        "shughl", "shughul", "shukran", "shwaiya", "shwaya", "shwaye", "simana", "tany", "tanye", "tayeb",
+        "tayyeb", "ukhti", "ummi", "ustaz", "ustaza", "wakha", "walakin", "walo", "walou", "walu", "wayed",
+        "wein", "wesel", "wldi", "wsel", "ya3ni", "yaani", "yamma", "yani", "ychouf", "ygool", "ykoun",
+        "yomein", "zalame", "zalameh", "zawji", "zghir"
     ]
 
     /// The text with each lowercase Latin word rewritten in Arabic letters; everything else kept.
+    /// The article typed as a word of its own ("el 7ar", "al bab") is joined to its word, as
+    /// Arabic writes it (الحر, الباب): that is how the model and the Arabic list know the word,
+    /// and the list's figures of speech ("الحر ... يقتلني", this heat is killing me) need it.
     public static func inArabicScript(_ text: String) -> String {
-        NativeScript.rewritingWords(of: text, isWordCharacter: isWordCharacter, with: rewritten)
+        let rewritten = NativeScript.rewritingWords(of: text, isWordCharacter: isWordCharacter, with: rewritten)
+        return rewritten.replacing(standaloneArticle) { $0.output.1 + "ال" }
     }
+
+    /// "ال" standing alone (from "el" or "al"), then a space and an Arabic letter.
+    nonisolated(unsafe) static let standaloneArticle = /(^|[^\p{L}])ال (?=\p{Arabic})/
 
     // MARK: - The letters
 
@@ -84,7 +115,7 @@ public enum Arabizi {
     /// Digits for the letters Latin has none for; a following apostrophe adds the dot.
     static let digitLetters: [String: String] = [
         "3'": "غ", "7'": "خ", "9'": "ض", "6'": "ظ",
-        "2": "ء", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "ق", "9": "ق",
+        "2": "ق", "3": "ع", "5": "خ", "6": "ط", "7": "ح", "8": "ق", "9": "ق",
     ]
     static let pairs: [String: String] = [
         "sh": "ش", "ch": "ش", "kh": "خ", "gh": "غ", "th": "ث", "dh": "ذ",

@@ -19,9 +19,21 @@ import Testing
 
     @Test func wordsAreRewrittenLetterByLetterWithTheShortVowelsLeftOut() {
         #expect(Arabizi.inArabicScript("3andi maw3ed") == "عندي موعد")
-        #expect(Arabizi.inArabicScript("ana ta7t el beit") == "انا تحت ال بيت")
+        #expect(Arabizi.inArabicScript("ana ta7t el beit") == "انا تحت البيت")
+        // The article typed apart is joined to its word, as Arabic writes it; "ال" inside a word stays.
+        #expect(Arabizi.inArabicScript("el 7ar 3am y2atelni") == "الحر عم يقتلني")
+        #expect(Arabizi.inArabicScript("al bab, el") == "البب, ال")
+        #expect(Arabizi.inArabicScript("malak el") == "ملك ال")
         #expect(Arabizi.inArabicScript("shu 5abarak?") == "شو خبرك?")
         // Capitalised words (names, offices, brands) and everything that is not a word stay as written.
         #expect(Arabizi.inArabicScript("maw3ed bel IND, 10:30 😊") == "موعد بل IND, 10:30 😊")
+    }
+
+    /// In the dialects most Arabizi is typed in (Levantine, Egyptian), "2" is the glottal stop
+    /// said for ق far more often than a hamza: "y2atelni" is يقتلني (he kills me), which the
+    /// model and the Arabic list know, not يءتلني.
+    @Test func twoIsWrittenAsQaf() {
+        #expect(Arabizi.inArabicScript("ra7 y2atelni") == "رح يقتلني")
+        #expect(Arabizi.inArabicScript("2olt") == "قولت")
     }
 }

@@ -33,7 +33,10 @@ import Testing
 
     /// Arabic typed without digits, which `Arabizi.isArabizi` cannot find by them.
     @Test(arguments: ["ana khayfa bzaf, rajli kaygoul ghadi ykhrjni mn dar", "khalas ma baddi kammel, kel shi tqil ktir",
-                      "mesh 'arfa a'mel eh, ana ta'bana awi", "shlon agdar arja, kulish khayef mnnhum"])
+                      "mesh 'arfa a'mel eh, ana ta'bana awi", "shlon agdar arja, kulish khayef mnnhum",
+                      // Gulf, Iraqi and Tunisian everyday words, typed without digits
+                      "el kafil ma yintini jawazi, yqool baadain", "khayef barcha, ma naaref kolchi",
+                      "walakin el mudeer ygool lazim nishtaghil kil yom"])
     func arabicInLatinLettersWithoutDigitsIsFound(text: String) {
         #expect(NativeScript.reading(of: text)?.script == .arabic, "\(text)")
     }
@@ -58,7 +61,7 @@ import Testing
 
     /// Two to four words have room for one sign only: one Arabizi digit word or one marker is
     /// enough there, and not in a longer message.
-    @Test(arguments: [("bghit nmout safi", NativeScript.arabic), ("msakkrin 3alay el bab", .arabic),
+    @Test(arguments: [("bghit nmout safi", NativeScript.arabic), ("msakkrin 3alay el bab", .arabic), ("kafil khda kolchi", .arabic),
                       ("fovamai poly", .greek), ("kheili mitarsam", .persian)])
     func aShortMessageNeedsOneSignOrMarker(text: String, script: NativeScript) {
         #expect(NativeScript.reading(of: text)?.script == script, "\(text)")

@@ -167,6 +167,9 @@ import Testing
             ("ar", "eshta2tlak ktir ya sa7bi"),         // I missed you a lot (held "*2tl*", kill)
             ("ar", "ma 3ndi wa2tlak halla2"),           // I have no time for you now
             ("ar", "la2etlak shi shaghle"),             // I found you a job (held "*2etl*")
+            ("ar", "el 7ar ra7 yi2telni"),              // the heat will kill me (read يقتلني in Arabic script)
+            ("ar", "ragli zar2a mn el match"),          // my leg is blue from the match
+            ("ar", "ana m5no2 mn imti7an el B1"),       // the B1 exam "suffocates" me
             ("ar", "eshta9tlk wayed"),                  // I missed you a lot (held "*9tl*")
             ("ar", "lkhdma 9tlatni had simana"),        // work wore me out this week
             ("fr", "mon chef de chantier crie beaucoup"),  // building site (held Dutch "chanteer*")
@@ -220,6 +223,7 @@ import Testing
             ("ar", "wallah ha2tlak iza 7keet", .threat),
             ("ar", "ghadi n9tlek", .threat),
             ("ar", "3ammi ra7 ye2etlni", .threat),
+            ("ar", "khayfe ktir, ra7 y2atelni iza 7akeet", .threat), // read يقتلني in Arabic script
             ("ar", "ghadi y9tlni ila mchit l bolis", .threat),
             ("nl", "ze chanteren me met fotos", .threat),
             ("fr", "il me fait chanter avec des photos", .threat),
