@@ -100,12 +100,32 @@ public enum Arabizi {
     /// Arabic writes it (الحر, الباب): that is how the model and the Arabic list know the word,
     /// and the list's figures of speech ("الحر ... يقتلني", this heat is killing me) need it.
     public static func inArabicScript(_ text: String) -> String {
-        let rewritten = NativeScript.rewritingWords(of: text, isWordCharacter: isWordCharacter, with: rewritten)
-        return rewritten.replacing(standaloneArticle) { $0.output.1 + "ال" }
+        joiningArticles(in: NativeScript.rewritingWords(of: text, isWordCharacter: isWordCharacter, with: rewritten))
     }
 
-    /// "ال" standing alone (from "el" or "al"), then a space and an Arabic letter.
-    nonisolated(unsafe) static let standaloneArticle = /(^|[^\p{L}])ال (?=\p{Arabic})/
+    /// "ال" standing alone (a rewritten "el" or "al"), then one space and an Arabic letter: the
+    /// space dropped. Arabic never writes the article apart, so nothing else is joined.
+    static func joiningArticles(in text: String) -> String {
+        let characters = Array(text)
+        var result = ""
+        var position = 0
+        while position < characters.count {
+            if position + 3 < characters.count, characters[position] == "ا", characters[position + 1] == "ل",
+               characters[position + 2] == " ", isArabicLetter(characters[position + 3]),
+               position == 0 || !characters[position - 1].isLetter {
+                result += "ال"
+                position += 3
+                continue
+            }
+            result.append(characters[position])
+            position += 1
+        }
+        return result
+    }
+
+    static func isArabicLetter(_ character: Character) -> Bool {
+        character.isLetter && character.unicodeScalars.allSatisfy { (0x0600...0x06FF).contains($0.value) }
+    }
 
     // MARK: - The letters
 
