@@ -69,26 +69,25 @@ public struct RoundHoldout: Sendable {
             }
             // A message and its copy in its own script share their file and source: one message,
             // scored by its stronger reading, as the bot reads it.
-            var messages: [String: Scored] = [:], order: [String] = []
+            var messages: [String: Scored] = [:], order: [String] = [], typedInLatin: Set<String> = []
             for (position, neighbourhood) in zip(held, neighbourhoods) {
                 let example = examples[position]
                 let file = String(example.reference.prefix(while: { $0 != ":" }))
                 let key = file + "\u{0}" + example.source
                 let score = SemanticScreener.strongestDanger(in: neighbourhood, of: example.text, index: index)?.score ?? -.infinity
-                let isCopy = example.reference.hasSuffix(" script")
-                if var known = messages[key], known.score >= score {
-                    known.isTypedInLatin = known.isTypedInLatin || isCopy
-                    messages[key] = known
-                    continue
-                }
+                // A copy in its own script ("... in Arabic script") means the message was typed in Latin letters.
+                if example.reference.hasSuffix(" script") { typedInLatin.insert(key) }
+                if let known = messages[key], known.score >= score { continue }
                 if messages[key] == nil { order.append(key) }
-                var scoredMessage = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,
-                                           isDanger: example.category != nil, score: score,
-                                           isShort: SemanticScreener.isShort(example.source))
-                scoredMessage.isTypedInLatin = isCopy || messages[key]?.isTypedInLatin == true
-                messages[key] = scoredMessage
+                messages[key] = Scored(language: SemanticIndex.language(ofReference: example.reference), round: round,
+                                       isDanger: example.category != nil, score: score,
+                                       isShort: SemanticScreener.isShort(example.source))
             }
-            scored += order.map { messages[$0]! }
+            scored += order.map { key in
+                var message = messages[key]!
+                message.isTypedInLatin = typedInLatin.contains(key)
+                return message
+            }
         }
         self.scored = scored
     }
