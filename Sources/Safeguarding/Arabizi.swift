@@ -111,7 +111,8 @@ public enum Arabizi {
         var position = 0
         while position < characters.count {
             if position + 3 < characters.count, characters[position] == "ا", characters[position + 1] == "ل",
-               characters[position + 2] == " ", isArabicLetter(characters[position + 3]),
+               characters[position + 2] == " ", characters[position + 3].isLetter,
+               Script(of: characters[position + 3].unicodeScalars.first) == .arabic,
                position == 0 || !characters[position - 1].isLetter {
                 result += "ال"
                 position += 3
@@ -121,10 +122,6 @@ public enum Arabizi {
             position += 1
         }
         return result
-    }
-
-    static func isArabicLetter(_ character: Character) -> Bool {
-        character.isLetter && character.unicodeScalars.allSatisfy { (0x0600...0x06FF).contains($0.value) }
     }
 
     // MARK: - The letters
