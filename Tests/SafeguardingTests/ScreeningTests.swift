@@ -208,6 +208,22 @@ import Testing
             ("it", "la prof mi ammazza, ho dimenticato il quaderno"),
             ("en", "i swear i could kill my brother lol"),
             ("sv", "blev inlåst i tvättstugan av misstag"),
+            // Every message meets every list: everyday words of one language that hold another
+            // list's danger word (found against word-frequency lists), and dialect on the
+            // Arabic and Persian messages told in passing.
+            ("es", "no quiero molestar, perdón por la molestia"),  // I don't want to bother you (held Italian "*molest*")
+            ("es", "estoy molesta con mi hermana"),         // I am upset with my sister
+            ("ar", "صاحبي يطيب كسكسي بالحوت"),             // couscous (held "*سكسي*", sexy, and Persian "*سکس*")
+            ("fa", "امروز رفتم خیابان طالقانی"),           // Taleghani street (held Arabic "*لقاني*", he found me)
+            ("ar", "كان على اعصابه شوي"),                  // on his nerves (held "*عصابه*", gang)
+            ("ar", "انا عاشقته لهالمسلسل"),                 // I love this series (held "*شقته*", his flat)
+            ("fa", "مامانم یائسگی داره"),                  // menopause (held Arabic "*يائس*", desperate)
+            ("ar", "شكرا يا استاذ انا مديونلك بكتير"),       // I owe you a lot: thanks (held "*مديون*", in debt)
+            ("fa", "ممنونم، واقعا مدیونتم"),
+            ("sv", "i körskolan lärde vi oss om andra trafikanter"),  // road users (Spanish "traficante" by a slip)
+            ("ar", "الشتا ما حبساتش فغينت"),               // the rain did not stop (held Persian "حبس*", locked up)
+            ("ar", "واحد المش صغير كيتبعني كل نهار"),       // a kitten follows me every day
+            ("ar", "ma bghitch nfi9 bkri lyoum"),           // I did not want to wake up early today
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -259,6 +275,20 @@ import Testing
             // A parcel named elsewhere in the message no longer cancels the man downstairs.
             ("en", "my old boss is waiting downstairs again, i told the kids it is just a parcel", .traffickerSeen),
             ("nl", "hij staat weer voor mijn deur, ik zei tegen de kinderen dat het een pakketje was", .traffickerSeen),
+            // The twins of the everyday words above, and the dialect forms.
+            ("it", "il mio mentore mi molesta", .mentorMisconduct),
+            ("it", "sono stata molestata dal capo", .mentorMisconduct),
+            ("ar", "العصابة لقاني بالمحطة", .traffickerSeen),
+            ("ar", "المنتور عزمني على شقته بالليل", .mentorMisconduct),
+            ("ar", "انا مديون لهم بعشرة الاف", .debtOrWorkPressure),
+            ("sq", "trafikanti me gjeti", .traffickerSeen),
+            ("es", "el traficante me busca", .traffickerSeen),
+            ("ar", "مول الخدمة شد ليا الباسبور", .documentsTaken),       // Moroccan: the boss holds my passport
+            ("ar", "اخوي كفل الباب علي", .violenceAtHome),             // Iraqi spelling of قفل, locked
+            ("ar", "ما كليناش من البارح", .crisis),                    // we have not eaten since yesterday
+            ("ar", "el zalame ma5ed el passport taba3i", .documentsTaken),
+            ("fa", "منتورم گفت به دفتر نگویم", .mentorMisconduct),      // Dari: he said not to tell the office
+            ("fa", "boss goft deport meshi", .debtOrWorkPressure),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
