@@ -224,6 +224,8 @@ import Testing
             ("ar", "الشتا ما حبساتش فغينت"),               // the rain did not stop (held Persian "حبس*", locked up)
             ("ar", "واحد المش صغير كيتبعني كل نهار"),       // a kitten follows me every day
             ("ar", "ma bghitch nfi9 bkri lyoum"),           // I did not want to wake up early today
+            ("fa", "فرزندانی که تو مدرسه هستن خیلی شادن"),  // children who (held "*زندانی*", locked up)
+            ("fa", "با بچه ها پابرهنه تو ساحل راه رفتیم"),   // barefoot on the beach (held "*برهنه*", naked)
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -289,6 +291,8 @@ import Testing
             ("ar", "el zalame ma5ed el passport taba3i", .documentsTaken),
             ("fa", "منتورم گفت به دفتر نگویم", .mentorMisconduct),      // Dari: he said not to tell the office
             ("fa", "boss goft deport meshi", .debtOrWorkPressure),
+            ("fa", "شوهرم منو تو خونه زندانی کرده", .violenceAtHome),
+            ("fa", "منتورم عکس برهنه خواست", .mentorMisconduct),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
