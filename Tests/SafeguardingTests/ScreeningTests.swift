@@ -226,6 +226,8 @@ import Testing
             ("ar", "ma bghitch nfi9 bkri lyoum"),           // I did not want to wake up early today
             ("fa", "فرزندانی که تو مدرسه هستن خیلی شادن"),  // children who (held "*زندانی*", locked up)
             ("fa", "با بچه ها پابرهنه تو ساحل راه رفتیم"),   // barefoot on the beach (held "*برهنه*", naked)
+            ("el", "πρόσεξε στο δρόμο, βρέχει πολύ"),        // take care on the road (held "*σεξ*", sex)
+            ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -293,6 +295,8 @@ import Testing
             ("fa", "boss goft deport meshi", .debtOrWorkPressure),
             ("fa", "شوهرم منو تو خونه زندانی کرده", .violenceAtHome),
             ("fa", "منتورم عکس برهنه خواست", .mentorMisconduct),
+            ("el", "ο μέντορας μιλάει για σεξ", .mentorMisconduct),
+            ("el", "είμαι απλήρωτη τρεις μήνες", .debtOrWorkPressure),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
