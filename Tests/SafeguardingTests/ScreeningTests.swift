@@ -227,6 +227,8 @@ import Testing
             ("fa", "فرزندانی که تو مدرسه هستن خیلی شادن"),  // children who (held "*زندانی*", locked up)
             ("fa", "با بچه ها پابرهنه تو ساحل راه رفتیم"),   // barefoot on the beach (held "*برهنه*", naked)
             ("el", "πρόσεξε στο δρόμο, βρέχει πολύ"),        // take care on the road (held "*σεξ*", sex)
+            ("fa", "بچه‌ام از صبح سکسکه داره"),             // my baby has had hiccups since morning (held "سکس*")
+            ("fa", "برای گوشیم یه قاب سیلیکونی خریدم"),     // a silicone phone case (held "سیلی*", a slap)
             ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
         ]
         for (language, message) in alone {
