@@ -229,6 +229,17 @@ import Testing
             ("el", "πρόσεξε στο δρόμο, βρέχει πολύ"),        // take care on the road (held "*σεξ*", sex)
             ("fa", "بچه‌ام از صبح سکسکه داره"),             // my baby has had hiccups since morning (held "سکس*")
             ("fa", "برای گوشیم یه قاب سیلیکونی خریدم"),     // a silicone phone case (held "سیلی*", a slap)
+            // One letter from a danger word, which a slip forgave (now matched exactly).
+            ("ar", "المواد بالجامعه صعبه كتير"),             // school subjects (القواد, the pimp)
+            ("ar", "الجده عم تطبخ"),                         // grandma is cooking (النجده, help!)
+            ("fa", "سلامت جسمانی مهمه"),                     // physical health (Arabic جثماني, my corpse)
+            ("en", "my cousin bought a tractor"),            // (traitor)
+            ("en", "melanie said hi to you"),                // (Greek "melanies", bruises)
+            ("es", "voy a tomarme un café con mi amiga"),    // have a coffee (tocarme, touch me)
+            ("es", "hemos ido al parque con los niños"),     // we went (Swedish "hemlös", homeless)
+            ("sv", "det var godare än igår"),                // tastier (golare, snitch)
+            ("fr", "je me suis pesée sur la balance"),       // the scales (a snitch)
+            ("en", "i will clear the balance next month"),
             ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
         ]
         for (language, message) in alone {
@@ -299,6 +310,12 @@ import Testing
             ("fa", "منتورم عکس برهنه خواست", .mentorMisconduct),
             ("el", "ο μέντορας μιλάει για σεξ", .mentorMisconduct),
             ("el", "είμαι απλήρωτη τρεις μήνες", .debtOrWorkPressure),
+            ("ar", "شفت القواد بالشارع", .traffickerSeen),
+            ("en", "they call me a traitor now", .threat),
+            ("es", "mi mentor quiere tocarme", .mentorMisconduct),
+            ("sv", "han kallar mig golare", .threat),
+            ("sv", "jag är hemlös nu", .crisis),
+            ("fr", "ils disent que je suis une balance", .threat),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
