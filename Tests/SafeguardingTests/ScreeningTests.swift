@@ -240,6 +240,10 @@ import Testing
             ("sv", "det var godare än igår"),                // tastier (golare, snitch)
             ("fr", "je me suis pesée sur la balance"),       // the scales (a snitch)
             ("en", "i will clear the balance next month"),
+            ("sv", "jag har en dejt ikväll"),                   // I have a date tonight
+            ("de", "ich habe einen gewaltigen hunger"),          // huge ("Gewalt", violence)
+            ("nl", "ik zal het niet verraden, het is een verrassing"),  // give away a surprise (verrader, traitor)
+            ("ar", "نحن نؤمن بحقوق الانسان"),                   // human rights (Persian بی‌حقوق, unpaid)
             ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
         ]
         for (language, message) in alone {
@@ -316,6 +320,10 @@ import Testing
             ("sv", "han kallar mig golare", .threat),
             ("sv", "jag är hemlös nu", .crisis),
             ("fr", "ils disent que je suis une balance", .threat),
+            ("sv", "min mentor bjöd ut mig på en dejt", .mentorMisconduct),
+            ("de", "er hat gewalt gegen mich benutzt", .violenceAtHome),
+            ("nl", "hij noemt me een verrader", .threat),
+            ("fa", "باز دنبالم میاد", .threat),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
