@@ -244,6 +244,12 @@ import Testing
             ("de", "ich habe einen gewaltigen hunger"),          // huge ("Gewalt", violence)
             ("nl", "ik zal het niet verraden, het is een verrassing"),  // give away a surprise (verrader, traitor)
             ("ar", "نحن نؤمن بحقوق الانسان"),                   // human rights (Persian بی‌حقوق, unpaid)
+            ("ar", "بشتغل بدار المسنين"),                       // I work in a care home (لمسني, touched me)
+            ("fa", "اتوبوس‌ها امروز اعتصاب کردن"),              // the buses are on strike (Arabic بوسه, a kiss)
+            ("fa", "همسایمون اهل بوسنی هست"),                   // our neighbour is from Bosnia (Arabic بوسني, kiss me)
+            ("fa", "سر ایستگاه می‌ایستم"),                       // I stand at the stop (Arabic يائس, desperate)
+            ("fa", "امشب تو بیمارستان کشیک دارم"),              // on call at the hospital tonight (keeping watch)
+            ("it", "ho sfruttato l'occasione"),                 // I made the most of it (sfruttatore, exploiter)
             ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
         ]
         for (language, message) in alone {
@@ -324,6 +330,10 @@ import Testing
             ("de", "er hat gewalt gegen mich benutzt", .violenceAtHome),
             ("nl", "hij noemt me een verrader", .threat),
             ("fa", "باز دنبالم میاد", .threat),
+            ("ar", "المنتور لمسني", .mentorMisconduct),
+            ("fa", "منتورم بوسه خواست", .mentorMisconduct),
+            ("fa", "یه مرد دم در خونه کشیک میده", .traffickerSeen),
+            ("it", "il mio sfruttatore mi cerca", .traffickerSeen),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
