@@ -240,6 +240,7 @@ import Testing
             ("sv", "det var godare än igår"),                // tastier (golare, snitch)
             ("fr", "je me suis pesée sur la balance"),       // the scales (a snitch)
             ("en", "i will clear the balance next month"),
+            ("en", "i scored a goal"),                          // a short call "scared", by a slip
             ("sv", "jag har en dejt ikväll"),                   // I have a date tonight
             ("de", "ich habe einen gewaltigen hunger"),          // huge ("Gewalt", violence)
             ("nl", "ik zal het niet verraden, het is een verrassing"),  // give away a surprise (verrader, traitor)
