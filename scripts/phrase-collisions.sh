@@ -7,8 +7,9 @@
 # bother you) or of its own (the Greek "*σεξ*" inside "πρόσεξε", take care). This screens the N
 # commonest words of each language (the wordfreq package's lists, installed from PyPI into the
 # git-ignored .venv-wordlists) one by one with the phrase lists alone and prints every word that
-# alerts, with the phrase and where it is written. Most are danger words themselves ("violencia");
-# read the list for everyday words and mend them (Dialogs/README.md). Albanian has no wordfreq
+# alerts, or is asked about as a short call for help, with the phrase and where it is written.
+# Most are danger words themselves ("violencia"); read the list for everyday words and mend them
+# (Dialogs/README.md). Albanian has no wordfreq
 # list, so Albanian words are not tried (the Albanian list's phrases are, on every other language).
 #
 #   scripts/phrase-collisions.sh [N]          N commonest words per language (default 10000)
@@ -43,8 +44,9 @@ PYTHON
 
 for file in "$words"/*.txt; do
   language=$(basename "$file" .txt)
-  # One word per line; the output says ALERT, the category, the phrase and "[list line N]".
+  # One word per line; the output says ALERT (a phrase) or ASK (a short call for help, which a
+  # one-word message can be), the category, the phrase and "[list line N]".
   "$BINARY" screen --lang "$language" --phrases-only < "$file" \
-    | grep -a '^ALERT' \
-    | sed -E "s/^ALERT +([a-z_]+) \([a-z]+\) +phrases: «(.*)» \[([a-z]+) line ([0-9]+)\].*  (\S+)\$/$language \5 <- \3.yaml:\4 \2 (\1)/"
+    | grep -aE '^(ALERT|ASK) ' \
+    | sed -E "s/^(ALERT|ASK) +([a-z_]+) \([a-z]+\) +(phrases|call): «(.*)» \[([a-z]+) line ([0-9]+)\].*  (\S+)\$/$language \7 <- \5.yaml:\6 \4 (\1 \2)/"
 done
