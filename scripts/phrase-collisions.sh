@@ -9,8 +9,8 @@
 # git-ignored .venv-wordlists) one by one with the phrase lists alone and prints every word that
 # alerts, or is asked about as a short call for help, with the phrase and where it is written.
 # Most are danger words themselves ("violencia"); read the list for everyday words and mend them
-# (Dialogs/README.md). Albanian has no wordfreq
-# list, so Albanian words are not tried (the Albanian list's phrases are, on every other language).
+# (Dialogs/README.md). Albanian has no wordfreq list, so Albanian words are not tried (the
+# Albanian list's phrases are, on every other language's words).
 #
 #   scripts/phrase-collisions.sh [N]          N commonest words per language (default 10000)
 set -euo pipefail
