@@ -241,6 +241,13 @@ import Testing
             ("fr", "je me suis pesée sur la balance"),       // the scales (a snitch)
             ("en", "i will clear the balance next month"),
             ("en", "i scored a goal"),                          // a short call "scared", by a slip
+            // Coming out, or the ground of an asylum case, is not misconduct ("*sexual*" held "homosexual").
+            ("es", "soy homosexual y por eso pedí asilo"),
+            ("de", "ich bin homosexuell"),
+            ("pt", "sou homossexual"),
+            ("it", "sono omosessuale"),
+            ("nl", "ik ben homoseksueel"),
+            ("en", "my brother is bisexual"),
             ("sv", "jag har en dejt ikväll"),                   // I have a date tonight
             ("de", "ich habe einen gewaltigen hunger"),          // huge ("Gewalt", violence)
             ("nl", "ik zal het niet verraden, het is een verrassing"),  // give away a surprise (verrader, traitor)
@@ -335,6 +342,9 @@ import Testing
             ("fa", "منتورم بوسه خواست", .mentorMisconduct),
             ("fa", "یه مرد دم در خونه کشیک میده", .traffickerSeen),
             ("it", "il mio sfruttatore mi cerca", .traffickerSeen),
+            ("es", "el mentor me hizo acoso sexual", .mentorMisconduct),
+            ("de", "sexuelle belästigung vom mentor", .mentorMisconduct),
+            ("nl", "seksuele intimidatie door mijn mentor", .mentorMisconduct),
         ]
         for (language, message, category) in heard {
             #expect(Self.screener.screen(message, language: language)?.category == category, "\(language): \(message)")
