@@ -24,7 +24,8 @@ public struct Phrase: Sendable, Equatable {
         case looseGap
         /// `{she,he,threat*}`-style alternatives: any one of these, each a single word matched
         /// exactly (no slip forgiven: alternatives are often short and near each other) or a
-        /// `word*`, `*word` or `*word*` (as anywhere else).
+        /// `word*`, `*word` or `*word*` (as anywhere else). One alone, `{auxilio}`, is that word
+        /// exactly: a long word whose one-letter slips are everyday words elsewhere ("ausilio").
         case oneOf([Token])
         /// `!word`: the next word is not this one (or there is none), e.g. "please help me !with",
         /// so that "please help me with my CV" stays an ordinary request.
@@ -61,8 +62,8 @@ public struct Phrase: Sendable, Equatable {
             if !exact, let last = tokens.last, last.isWord, !raw.hasPrefix("!") { tokens.append(.looseGap) }
             if raw.hasPrefix("{") {
                 let choices = raw.dropFirst().dropLast().split(separator: ",").map(String.init)
-                guard raw.hasSuffix("}"), choices.count >= 2, !choices.contains(where: { $0.contains(" ") }) else {
-                    return .failure(PhraseError(text: text, reason: "\"\(raw)\" should list two or more single words: {she,he,they}"))
+                guard raw.hasSuffix("}"), !choices.isEmpty, !choices.contains(where: { $0.contains(" ") }) else {
+                    return .failure(PhraseError(text: text, reason: "\"\(raw)\" should list single words: {she,he,they}, or {word} for that word exactly"))
                 }
                 var alternatives: [Token] = []
                 for choice in choices {

@@ -92,7 +92,7 @@ import Testing
                 unless: [finished paying, "paid ... off"]
               violence_at_home: [x4]
               self_harm: [x5]
-              crisis: [x6]
+              crisis: [x6, "{auxilio}", desperate]
               mentor_misconduct: [x7]
             """, file: "xx.yaml")
         let screener = Screener(lists: ["xx": list])
@@ -105,11 +105,20 @@ import Testing
         #expect(screener.screen("they know where we live", language: "xx") == nil, "only the listed alternatives")
         #expect(screener.screen("he will kill me", language: "xx") != nil)
         #expect(screener.screen("he will kill time with me", language: "xx") == nil, "= keeps words side by side")
-        guard case .failure(let single) = Phrase.parse("{she} x", category: .threat, file: "b.yaml", line: 3) else {
-            Issue.record("a single alternative is refused")
+        // One word in braces is that word exactly; written plainly, a long word forgives a slip.
+        #expect(screener.screen("auxilio!", language: "xx")?.category == .crisis)
+        #expect(screener.screen("grazie per l'ausilio", language: "xx") == nil, "{auxilio}: no slip")
+        #expect(screener.screen("so desparate", language: "xx")?.category == .crisis, "a plain word forgives one")
+        guard case .failure(let empty) = Phrase.parse("{} x", category: .threat, file: "b.yaml", line: 3) else {
+            Issue.record("empty alternatives are refused")
             return
         }
-        #expect(single.reason.contains("two or more single words"), "\(single.reason)")
+        #expect(empty.reason.contains("should list single words"), "\(empty.reason)")
+        guard case .failure(let twoWords) = Phrase.parse("{she,he said} x", category: .threat, file: "b.yaml", line: 4) else {
+            Issue.record("an alternative of two words is refused")
+            return
+        }
+        #expect(twoWords.reason.contains("should list single words"), "\(twoWords.reason)")
         // Alternatives in several scripts: the phrase starts at a word in any of them.
         for written in ["ξέρω πού μένεις", "xerw pou meneis", "3erw pou meneis"] {
             #expect(screener.screen(written, language: "xx")?.category == .threat, "\(written)")
@@ -259,6 +268,9 @@ import Testing
             ("fa", "امشب تو بیمارستان کشیک دارم"),              // on call at the hospital tonight (keeping watch)
             ("it", "ho sfruttato l'occasione"),                 // I made the most of it (sfruttatore, exploiter)
             ("el", "ο αναπληρωτής καθηγητής ήταν πολύ καλός"),  // the substitute teacher (held "*απληρωτ*", unpaid)
+            ("en", "thank you madam, see you on monday"),       // madam as a polite address, not the Nigerian madam
+            ("en", "good morning madam, i passed my exam"),
+            ("en", "we saw madame bovary at the theatre"),
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -268,6 +280,8 @@ import Testing
             ("ar", "قال بيقتلك", .threat),
             ("en", "they said they will hurt my mum", .threat),
             ("en", "someone followed me home", .threat),
+            ("en", "thank you madam. i saw madam at the station yesterday", .traffickerSeen),
+            ("nl", "madam volgt mij op insta met een nieuw account", .traffickerSeen),
             ("es", "me golpeó otra vez", .violenceAtHome),
             ("sq", "kam borxhin ende", .debtOrWorkPressure),
             ("fa", "میترسم برم خونه", .violenceAtHome),
