@@ -271,6 +271,30 @@ import Testing
             ("en", "thank you madam, see you on monday"),       // madam as a polite address, not the Nigerian madam
             ("en", "good morning madam, i passed my exam"),
             ("en", "we saw madame bovary at the theatre"),
+            // From the phrase-list review (twenty-first session): everyday senses of danger's words.
+            ("en", "the baby kicks me from inside, 7 months now 🥰"),
+            ("en", "my son came back from school with a black eye from basketball"),
+            ("en", "the debt ceiling was in the news again"),
+            ("en", "this is our secret recipe from my mum"),
+            ("en", "we slept outside in a tent at the camping, beautiful stars"),
+            ("de", "ich muss heute noch meine to-do liste abarbeiten"),
+            ("de", "mein opa hat einen alten schlepper auf dem hof"),
+            ("sv", "hon slog mitt rekord på 100 meter"),
+            ("sv", "skär mig en bit bröd också tack"),
+            ("fr", "un orage violent cette nuit, j'ai pas dormi"),
+            ("fr", "ce qui me frappe ici c'est la gentillesse des gens"),
+            ("it", "il sole picchia forte oggi"),
+            ("it", "i bambini corrono a piedi nudi in spiaggia"),
+            ("es", "el pronóstico amenaza lluvia todo el finde"),
+            ("es", "mi hija me besa cada mañana antes de ir al cole"),
+            ("pt", "não consigo respirar de tanto rir 😂😂"),
+            ("nl", "de naaktslakken eten al mijn sla op"),
+            ("nl", "yarın dedem seksen yaşında oluyor"),          // Turkish "eighty" (Dutch "seks*")
+            ("el", "ειναι χρεος μας να βοηθαμε τους νεους"),      // "our duty" (χρεος, debt)
+            ("sq", "me mbyt kjo kravate, s'po e duroj"),          // this tie is choking me
+            ("ar", "احسن اكلة بالعالم المنسف، بموت فيه"),         // "I'd die for it": I love it
+            ("ar", "امبارح ضربتني شمس بالبحر"),                    // sunstroke at the beach
+            ("fa", "تو چهارشنبه سوری اتیش میزنیم"),               // the Chaharshanbe Suri bonfire
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -282,6 +306,17 @@ import Testing
             ("en", "someone followed me home", .threat),
             ("en", "thank you madam. i saw madam at the station yesterday", .traffickerSeen),
             ("nl", "madam volgt mij op insta met een nieuw account", .traffickerSeen),
+            // ...and what those mends must leave heard (some first cancelled it, and were narrowed).
+            ("en", "he kicks me when he is drunk", .violenceAtHome),
+            ("en", "i slept outside in the park, nowhere to go", .crisis),
+            ("de", "boss sagt er hebt meinen pass auf aber er gibt nie zurück", .documentsTaken),
+            ("sv", "blev utkastad, har sovit i tvättstugan två nätter", .crisis),
+            ("fr", "il m'a brûlée avec la poêle", .violenceAtHome),
+            ("fr", "je travaille au resto sans salaire, il dit c pour rembourser le voyage", .debtOrWorkPressure),
+            ("it", "il temporale era forte, lui mi picchia quando beve", .violenceAtHome),
+            ("el", "την Παρασκευη ληγει η προθεσμια ειπαν, μετα ερχονται για μενα η για τον αδερφο μου", .threat),
+            ("ar", "واحد كلّم جوز اختي في اسكندرية وقاله سلّملي على المدام اللي في ميلانو وقولها تاخد بالها من نفسها.. محدش يعرف اني في ميلانو غيركو", .threat),  // "say hi to her for me" must not cancel it
+            ("ar", "بدي موت، ما عاد فيني كمل", .selfHarm),
             ("es", "me golpeó otra vez", .violenceAtHome),
             ("sq", "kam borxhin ende", .debtOrWorkPressure),
             ("fa", "میترسم برم خونه", .violenceAtHome),
