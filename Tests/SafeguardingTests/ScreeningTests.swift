@@ -317,6 +317,11 @@ import Testing
             ("el", "την Παρασκευη ληγει η προθεσμια ειπαν, μετα ερχονται για μενα η για τον αδερφο μου", .threat),
             ("ar", "واحد كلّم جوز اختي في اسكندرية وقاله سلّملي على المدام اللي في ميلانو وقولها تاخد بالها من نفسها.. محدش يعرف اني في ميلانو غيركو", .threat),  // "say hi to her for me" must not cancel it
             ("ar", "بدي موت، ما عاد فيني كمل", .selfHarm),
+            // Danger the reviewers found unheard.
+            ("es", "me dicen que la deuda sube cada mes y nunca termino de pagar", .debtOrWorkPressure),  // not "terminé"
+            ("nl", "ik ben moe van het leven, ik wil niet meer", .selfHarm),
+            ("sq", "mentori me kerkoi te zhvishem per nje foto", .mentorMisconduct),
+            ("en", "two men came to the shelter asking for me today, i dont know them", .threat),
             ("es", "me golpeó otra vez", .violenceAtHome),
             ("sq", "kam borxhin ende", .debtOrWorkPressure),
             ("fa", "میترسم برم خونه", .violenceAtHome),
