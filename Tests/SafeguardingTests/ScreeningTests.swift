@@ -295,6 +295,19 @@ import Testing
             ("ar", "احسن اكلة بالعالم المنسف، بموت فيه"),         // "I'd die for it": I love it
             ("ar", "امبارح ضربتني شمس بالبحر"),                    // sunstroke at the beach
             ("fa", "تو چهارشنبه سوری اتیش میزنیم"),               // the Chaharshanbe Suri bonfire
+            // The review's everyday messages mended in the twenty-second session.
+            ("ar", "اشتريت عصابه للراس عشان الجري، لونها زهري"),   // a headband (عصابة, also a gang)
+            ("de", "der termin für die party ist in gefahr wegen dem streik bei der bahn"),
+            ("el", "σκοτωσα ενα κουνουπι που με ετρωγε ολο το βραδυ 😅"),  // I killed a mosquito
+            ("en", "the shoes hurt my feet so much after the walk, never again these shoes"),
+            ("es", "me golpeó el sol en la playa, estoy rojo como un tomate 🍅"),
+            ("fa", "بوی مشکوکی تو خونه میاد، فکر کنم غذا سوخت 😂"),  // a suspicious smell: burnt food
+            ("fr", "s'ils reviennent en stock je prends les baskets blanches"),
+            ("it", "la bolletta della luce posso farla pagare con addebito in banca?"),
+            ("nl", "de juf houdt me in de gaten want ik praat te veel 😅"),
+            ("pt", "o meu filho nunca me paga o café kkk"),
+            ("sq", "mami tha ruhu mire nga ftohja, vish xhaketen"),
+            ("sv", "den där låten förföljer mig hela dagen 😂"),
         ]
         for (language, message) in alone {
             #expect(Self.screener.screen(message, language: language) == nil, "\(language): \(message)")
@@ -358,6 +371,19 @@ import Testing
             ("en", "they will kill my brother if i talk", .threat),
             ("en", "my old boss still keeps my passport and i need it for the renewal", .documentsTaken),
             ("fr", "ma patronne garde mon passeport, j'en ai besoin pour le renouvellement", .documentsTaken),
+            // First drafts of the twenty-second session's mends cancelled these (an `unless` cancels
+            // its category in the whole message), and were dropped: an everyday word beside danger.
+            ("de", "ich lerne für den test, gewaltenteilung und so, aber zuhause gibt es gewalt", .violenceAtHome),
+            ("de", "die ausbeute war gut aber mein chef beutet uns aus, kein lohn seit 3 monaten", .debtOrWorkPressure),
+            ("ar", "رح تلقوني بالمكتبة بس خايفة، الرجال اللي كان يشغلني شفته اليوم قدام البيت", .traffickerSeen),
+            ("en", "the amazon driver told me a man was asking for me at the door, same guy from the farm", .threat),
+            ("es", "si desaparezco un rato es que ya no aguanto más, perdón por todo", .selfHarm),
+            ("es", "el banco tiene mis documentos del piso y el jefe tiene mi pasaporte y no me lo devuelve", .documentsTaken),
+            ("fa", "برای گرفتن پاسپورت نوبت گرفتم چون صاحبکارم پاسپورتمو گرفته و پس نمیده", .documentsTaken),
+            ("sv", "jag tvingar mig själv att gå dit, chefen tvingar mig jobba utan lön", .debtOrWorkPressure),
+            ("el", "η φιλη μου με περιμενει στη σταση αλλα ο αντρας απο την παλια δουλεια με περιμενει κατω απο το σπιτι", .traffickerSeen),
+            // ...and a stalker Italian lists missed ("mi segue" alone is the social worker who supports).
+            ("it", "il tutor che mi segue è gentile, ma un uomo mi segue ogni sera fino a casa", .threat),
             ("de", "mein chef hat meinen pass, ich brauche ihn für die verlängerung bei der behörde", .documentsTaken),
             ("en", "my visa was not renewed because she still keeps my passport", .documentsTaken),
             ("fr", "mon titre n'est pas renouvelé parce que la patronne garde mon passeport", .documentsTaken),
