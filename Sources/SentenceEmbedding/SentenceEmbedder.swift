@@ -147,7 +147,7 @@ public final class SentenceEmbedder: @unchecked Sendable {
     /// used with another. A sample of the bytes is not enough: weights with one layer retrained (or
     /// requantised) keep the file's size and most of its bytes, and a sample missed them (measured on
     /// a copy with its last layer changed). Hashing the ~70 MB costs a fraction of a second at start.
-    public static func fingerprint(of file: URL) -> String {
+    static func fingerprint(of file: URL) -> String {
         guard let handle = try? FileHandle(forReadingFrom: file) else { return "unknown" }
         defer { try? handle.close() }
         var hash = SHA256()

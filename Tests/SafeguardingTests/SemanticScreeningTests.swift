@@ -1,6 +1,6 @@
 import Foundation
 import MentorBotDaemon
-import SentenceEmbedding
+@testable import SentenceEmbedding
 @testable import Safeguarding
 import Testing
 
